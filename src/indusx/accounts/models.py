@@ -1,0 +1,127 @@
+"""Users, organisation memberships, sessions, API tokens and one-time tokens."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from indusx.db import Base, UTCDateTime, utcnow
+
+
+class PlatformRole(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    MEMBER = "member"
+
+
+class OrgRole(StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+class TokenKind(StrEnum):
+    PERSONAL = "personal"
+    ACCESS = "access"
+
+
+class OneTimeKind(StrEnum):
+    PASSWORD_RESET = "password_reset"
+    INVITATION = "invitation"
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    """Return a portable enum column type that stores the members' values."""
+    return Enum(
+        cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    platform_role: Mapped[PlatformRole] = mapped_column(
+        _enum(PlatformRole, "platform_role"), default=PlatformRole.MEMBER
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.platform_role is PlatformRole.ADMIN
+
+    @property
+    def is_officer(self) -> bool:
+        return self.platform_role in (PlatformRole.ADMIN, PlatformRole.OFFICER)
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "org_id", name="uq_membership_user_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[OrgRole] = mapped_column(_enum(OrgRole, "org_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+
+
+class WebSession(Base):
+    """A server-side browser session; the cookie holds a secret whose hash is the key."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_user_kind", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[TokenKind] = mapped_column(_enum(TokenKind, "token_kind"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OneTimeToken(Base):
+    """A single-use secret for a password reset or an invitation; only its hash is stored."""
+
+    __tablename__ = "one_time_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OneTimeKind] = mapped_column(_enum(OneTimeKind, "one_time_kind"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    org_role: Mapped[OrgRole | None] = mapped_column(_enum(OrgRole, "org_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

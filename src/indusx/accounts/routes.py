@@ -1,0 +1,168 @@
+"""REST API for accounts: password sign-in, sign-up, resets, users and personal tokens."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from indusx.accounts import service as account_service
+from indusx.accounts.models import User
+from indusx.accounts.schemas import (
+    AccessTokenOut,
+    LoginIn,
+    MembershipRead,
+    PasswordResetIn,
+    PasswordResetRequest,
+    SignupIn,
+    TokenCreate,
+    TokenCreated,
+    TokenRead,
+    UserCreate,
+    UserPage,
+    UserRead,
+    UserUpdate,
+)
+from indusx.deps import Admin, Anyone, SessionDep, SettingsDep, SignedIn, anonymous_actor
+from indusx.errors import NotAuthenticated
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+@router.post("/auth/login", response_model=AccessTokenOut)
+def login(
+    body: LoginIn, request: Request, _: Anyone, session: SessionDep, settings: SettingsDep
+) -> AccessTokenOut:
+    """Exchange e-mail and password for a short-lived bearer access token."""
+    actor = anonymous_actor(request)
+    actor = actor.__class__(user_id=None, email=actor.email, via="api", ip=actor.ip)
+    user = account_service.authenticate(
+        session=session, email=body.email, password=body.password, actor=actor
+    )
+    if user is None:
+        # The failed attempt is audited; the transaction must still commit.
+        session.commit()
+        raise NotAuthenticated("Wrong e-mail or password")
+    token, raw = account_service.issue_access_token(
+        session=session, user=user, settings=settings, actor=actor
+    )
+    assert token.expires_at is not None
+    return AccessTokenOut(access_token=raw, expires_at=token.expires_at)
+
+
+@router.post("/auth/signup", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+def signup(body: SignupIn, request: Request, _: Anyone, session: SessionDep) -> User:
+    """Register a member account."""
+    return account_service.signup(
+        session=session, email=body.email, full_name=body.full_name, password=body.password,
+        ip=anonymous_actor(request).ip,
+    )
+
+
+@router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED)
+def request_reset(
+    body: PasswordResetRequest, request: Request, _: Anyone, session: SessionDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Send a one-time reset link if the account exists (the answer is the same either way)."""
+    account_service.request_password_reset(
+        session=session, email=body.email, settings=settings, actor=anonymous_actor(request)
+    )
+    return {"detail": "If the address has an account, a reset link is on its way."}
+
+
+@router.post("/auth/password-reset/confirm")
+def confirm_reset(
+    body: PasswordResetIn, request: Request, _: Anyone, session: SessionDep
+) -> dict[str, str]:
+    """Set a new password with a reset token."""
+    account_service.reset_password(
+        session=session, raw_token=body.token, password=body.password,
+        ip=anonymous_actor(request).ip,
+    )
+    return {"detail": "Password changed. Sign in with the new password."}
+
+
+@router.get("/users/me")
+def me(principal: SignedIn, session: SessionDep) -> dict[str, object]:
+    """Return the caller's account and organisation roles."""
+    return {
+        **UserRead.model_validate(principal.user).model_dump(mode="json"),
+        "memberships": [
+            MembershipRead.model_validate(m).model_dump(mode="json")
+            for m in account_service.memberships_of(session=session, user_id=principal.user.id)
+        ],
+    }
+
+
+@router.get("/users", response_model=UserPage)
+def list_users(
+    principal: Admin, session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> UserPage:
+    """List users (admins)."""
+    rows, total = account_service.list_users(session=session, q=q, page=page, page_size=page_size)
+    return UserPage(items=[UserRead.model_validate(u) for u in rows], total=total, page=page,
+                    page_size=page_size)
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+def create_user(
+    body: UserCreate, principal: Admin, session: SessionDep, settings: SettingsDep
+) -> User:
+    """Create a user with a password, or invite them by e-mail when none is given (admins)."""
+    if body.password is None:
+        return account_service.invite_user(
+            session=session, email=body.email, settings=settings, actor=principal.actor,
+            full_name=body.full_name, platform_role=body.platform_role,
+        )
+    return account_service.create_user(
+        session=session, email=body.email, full_name=body.full_name,
+        platform_role=body.platform_role, password=body.password, actor=principal.actor,
+    )
+
+
+def load_user(user_id: int, session: SessionDep) -> User:
+    """Return the user named in the path, or 404."""
+    return account_service.get_user(session=session, user_id=user_id)
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(
+    body: UserUpdate, user: Annotated[User, Depends(load_user)], principal: Admin,
+    session: SessionDep,
+) -> User:
+    """Change a user's name, platform role or active flag (admins)."""
+    return account_service.update_user(
+        session=session, user=user, actor=principal.actor, full_name=body.full_name,
+        platform_role=body.platform_role, is_active=body.is_active,
+    )
+
+
+@router.get("/tokens", response_model=list[TokenRead])
+def list_tokens(principal: SignedIn, session: SessionDep) -> list[TokenRead]:
+    """List the caller's personal API tokens (never their secrets)."""
+    return [
+        TokenRead.model_validate(t)
+        for t in account_service.list_api_tokens(session=session, user_id=principal.user.id)
+    ]
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+def create_token(body: TokenCreate, principal: SignedIn, session: SessionDep) -> TokenCreated:
+    """Create a personal API token; its secret is in this response only."""
+    token, raw = account_service.create_api_token(
+        session=session, user=principal.user, actor=principal.actor, name=body.name,
+        expires_days=body.expires_days,
+    )
+    return TokenCreated.model_validate({**TokenRead.model_validate(token).model_dump(),
+                                        "token": raw})
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, principal: SignedIn, session: SessionDep) -> Response:
+    """Revoke one of the caller's tokens (admins: anyone's)."""
+    account_service.revoke_api_token(
+        session=session, token_id=token_id, user=principal.user, actor=principal.actor
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

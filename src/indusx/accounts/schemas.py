@@ -1,0 +1,122 @@
+"""Account inputs and outputs for the API."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from indusx.accounts.models import OrgRole, PlatformRole, TokenKind
+from indusx.accounts.secrets import password_problem
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _check_password(value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise ValueError(f"password {problem}")
+    return value
+
+
+class LoginIn(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=256)
+
+
+class AccessTokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class SignupIn(BaseModel):
+    email: EmailStr
+    full_name: Name
+    password: str
+
+    _password = field_validator("password")(_check_password)
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    full_name: Name
+    platform_role: PlatformRole = PlatformRole.MEMBER
+    password: str | None = Field(
+        default=None, description="Omit to send an invitation instead."
+    )
+
+    @field_validator("password")
+    @classmethod
+    def _pw(cls, value: str | None) -> str | None:
+        return None if value is None else _check_password(value)
+
+
+class UserUpdate(BaseModel):
+    full_name: Name | None = None
+    platform_role: PlatformRole | None = None
+    is_active: bool | None = None
+
+
+class MembershipRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    org_id: int
+    role: OrgRole
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    full_name: str
+    platform_role: PlatformRole
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class UserPage(BaseModel):
+    items: list[UserRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class TokenCreate(BaseModel):
+    name: Name = "API token"
+    expires_days: int | None = Field(default=90, ge=1, le=365)
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: TokenKind
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenCreated(TokenRead):
+    token: str = Field(description="Shown once; only its hash is stored.")
+
+
+class PasswordResetRequest(BaseModel):
+    email: EmailStr
+
+
+class PasswordResetIn(BaseModel):
+    token: str = Field(min_length=10, max_length=200)
+    password: str
+
+    _password = field_validator("password")(_check_password)
+
+
+class MemberAdd(BaseModel):
+    email: EmailStr
+    role: OrgRole = OrgRole.VIEWER
+    full_name: Name | None = None

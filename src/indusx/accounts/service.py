@@ -1,0 +1,574 @@
+"""Accounts: sign-up, sign-in, sessions, API tokens, resets, invitations and memberships."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from indusx.accounts.models import (
+    ApiToken,
+    Membership,
+    OneTimeKind,
+    OneTimeToken,
+    OrgRole,
+    PlatformRole,
+    TokenKind,
+    User,
+    WebSession,
+)
+from indusx.accounts.secrets import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    password_problem,
+    token_hash,
+    verify_password,
+)
+from indusx.audit import service as audit
+from indusx.audit.service import Actor
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.errors import Conflict, Forbidden, Invalid, NotFound
+from indusx.notifications import service as outbox
+
+PERSONAL_PREFIX = "ixp_"
+ACCESS_PREFIX = "ixa_"
+# Token use is audited once per token per window, not on every request.
+TOKEN_USE_AUDIT_WINDOW = timedelta(minutes=15)
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical (trimmed, lower-case) form of an e-mail address."""
+    return email.strip().lower()
+
+
+def user_snapshot(user: User) -> dict[str, object]:
+    """Return the audited fields of a user (never the password hash)."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "platform_role": user.platform_role,
+        "is_active": user.is_active,
+    }
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    """Return a user or raise NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}")
+    return user
+
+
+def find_user_by_email(*, session: Session, email: str) -> User | None:
+    """Return the user with this e-mail address, if any."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _require_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise Invalid.field("password", problem)
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    full_name: str,
+    actor: Actor,
+    platform_role: PlatformRole = PlatformRole.MEMBER,
+    password: str | None = None,
+    action: str = "user.create",
+) -> User:
+    """Create a user; without a password the account waits for an invitation to be accepted."""
+    email = normalise_email(email)
+    if find_user_by_email(session=session, email=email) is not None:
+        raise Conflict(
+            f"A user with e-mail {email} already exists",
+            errors=[{"field": "email", "message": "already registered"}],
+        )
+    if password is not None:
+        _require_password(password)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        platform_role=platform_role,
+        password_hash=hash_password(password) if password is not None else None,
+        is_active=True,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action=action, object_type="user", object_id=user.id,
+        summary=f"{action.split('.')[-1]} {email} as {platform_role.value}",
+        after=user_snapshot(user),
+    )
+    return user
+
+
+def signup(*, session: Session, email: str, full_name: str, password: str, ip: str = "") -> User:
+    """Register a new member who chose their own password."""
+    actor = Actor(user_id=None, email=normalise_email(email), via="web", ip=ip)
+    return create_user(
+        session=session, email=email, full_name=full_name, password=password, actor=actor,
+        action="user.signup",
+    )
+
+
+def authenticate(*, session: Session, email: str, password: str, actor: Actor) -> User | None:
+    """Return the user if the password is right; audit the attempt either way."""
+    user = find_user_by_email(session=session, email=email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        audit.record(
+            session=session,
+            actor=Actor(user_id=user.id if user else None, email=normalise_email(email),
+                        via=actor.via, ip=actor.ip),
+            action="auth.sign_in_failed", object_type="user",
+            object_id=user.id if user else "",
+            summary="inactive account" if user and ok else "wrong e-mail or password",
+        )
+        return None
+    assert user.password_hash is not None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(
+        session=session,
+        actor=Actor(user_id=user.id, email=user.email, via=actor.via, ip=actor.ip),
+        action="auth.sign_in", object_type="user", object_id=user.id,
+    )
+    return user
+
+
+# --- browser sessions -------------------------------------------------------------------
+
+def start_web_session(*, session: Session, user: User, settings: Settings) -> str:
+    """Create a server-side session and return the secret for its cookie."""
+    raw = new_token()
+    session.add(
+        WebSession(
+            id=token_hash(raw),
+            user_id=user.id,
+            created_at=utcnow(),
+            expires_at=utcnow() + timedelta(days=settings.session_days),
+        )
+    )
+    session.flush()
+    return raw
+
+
+def user_for_web_session(*, session: Session, raw: str) -> User | None:
+    """Return the signed-in user of a session cookie, or None if unknown or expired."""
+    row = session.get(WebSession, token_hash(raw))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def end_web_session(*, session: Session, raw: str, actor: Actor) -> None:
+    """Sign out: delete the server-side session."""
+    session.execute(delete(WebSession).where(WebSession.id == token_hash(raw)))
+    audit.record(
+        session=session, actor=actor, action="auth.sign_out", object_type="user",
+        object_id=actor.user_id or "",
+    )
+
+
+def end_all_web_sessions(*, session: Session, user_id: int) -> None:
+    """Sign a user out everywhere (after a password change or deactivation)."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+def create_api_token(
+    *,
+    session: Session,
+    user: User,
+    actor: Actor,
+    name: str = "API token",
+    expires_days: int | None = 90,
+    kind: TokenKind = TokenKind.PERSONAL,
+    expires_in: timedelta | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown only this once."""
+    prefix = PERSONAL_PREFIX if kind is TokenKind.PERSONAL else ACCESS_PREFIX
+    raw = new_token(prefix)
+    if expires_in is None and expires_days is not None:
+        expires_in = timedelta(days=expires_days)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        kind=kind,
+        token_hash=token_hash(raw),
+        prefix=raw[: len(prefix) + 6],
+        created_at=utcnow(),
+        expires_at=utcnow() + expires_in if expires_in is not None else None,
+    )
+    session.add(token)
+    session.flush()
+    if kind is TokenKind.PERSONAL:
+        audit.record(
+            session=session, actor=actor, action="token.create", object_type="api_token",
+            object_id=token.id, summary=f"personal token '{name}' for {user.email}",
+            after={"name": name, "user_id": user.id, "expires_at": token.expires_at},
+        )
+    return token, raw
+
+
+def issue_access_token(
+    *, session: Session, user: User, settings: Settings, actor: Actor
+) -> tuple[ApiToken, str]:
+    """Return a short-lived access token for a client that signed in with a password."""
+    return create_api_token(
+        session=session, user=user, actor=actor, name="password sign-in",
+        kind=TokenKind.ACCESS, expires_in=timedelta(minutes=settings.access_token_minutes),
+    )
+
+
+def user_for_bearer(*, session: Session, raw: str, actor_ip: str = "") -> User | None:
+    """Return the user a bearer token belongs to, if it is valid; note and audit its use."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_AUDIT_WINDOW:
+        audit.record(
+            session=session,
+            actor=Actor(user_id=user.id, email=user.email, via="api", ip=actor_ip),
+            action="token.use", object_type="api_token", object_id=token.id,
+            summary=f"{token.kind.value} token {token.prefix}…",
+        )
+        token.last_used_at = now
+    return user
+
+
+def list_api_tokens(*, session: Session, user_id: int) -> Sequence[ApiToken]:
+    """Return a user's personal tokens, newest first."""
+    return session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.kind == TokenKind.PERSONAL)
+        .order_by(ApiToken.id.desc())
+    ).all()
+
+
+def revoke_api_token(*, session: Session, token_id: int, user: User, actor: Actor) -> ApiToken:
+    """Revoke one of the user's tokens (admins may revoke anyone's)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != user.id and not user.is_admin):
+        raise NotFound(f"No token with id {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(
+            session=session, actor=actor, action="token.revoke", object_type="api_token",
+            object_id=token.id, summary=f"revoked '{token.name}' ({token.prefix}…)",
+            before={"revoked_at": None}, after={"revoked_at": token.revoked_at},
+        )
+    return token
+
+
+# --- one-time tokens: password reset and invitations -----------------------------------
+
+def _issue_one_time(
+    *, session: Session, user: User, kind: OneTimeKind, lifetime: timedelta,
+    org_id: int | None = None, org_role: OrgRole | None = None,
+) -> str:
+    raw = new_token()
+    session.add(
+        OneTimeToken(
+            kind=kind, token_hash=token_hash(raw), user_id=user.id, org_id=org_id,
+            org_role=org_role, created_at=utcnow(), expires_at=utcnow() + lifetime,
+        )
+    )
+    session.flush()
+    return raw
+
+
+def _consume_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
+    row = session.scalar(
+        select(OneTimeToken).where(
+            OneTimeToken.token_hash == token_hash(raw), OneTimeToken.kind == kind
+        )
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        raise Invalid.field("token", "this link is invalid, used or expired; ask for a new one")
+    row.used_at = utcnow()
+    return row
+
+
+def request_password_reset(
+    *, session: Session, email: str, settings: Settings, actor: Actor
+) -> None:
+    """Send a one-time reset link if the account exists; say nothing either way."""
+    user = find_user_by_email(session=session, email=email)
+    if user is None or not user.is_active:
+        return
+    raw = _issue_one_time(
+        session=session, user=user, kind=OneTimeKind.PASSWORD_RESET,
+        lifetime=timedelta(minutes=settings.password_reset_minutes),
+    )
+    outbox.enqueue(
+        session=session, to_email=user.email, user_id=user.id, kind="password_reset",
+        subject="Reset your INDUS-X password",
+        body=(
+            f"Hello {user.full_name},\n\nSomeone (hopefully you) asked to reset the password "
+            f"of your INDUS-X account. The link works once, for "
+            f"{settings.password_reset_minutes} minutes. If it was not you, ignore this message."
+        ),
+        link=f"/password/reset?token={raw}",
+        in_app=False,
+    )
+    audit.record(
+        session=session, actor=actor, action="auth.password_reset_requested",
+        object_type="user", object_id=user.id,
+    )
+
+
+def reset_password(*, session: Session, raw_token: str, password: str, ip: str = "") -> User:
+    """Set a new password with a reset token; every session of the user ends."""
+    _require_password(password)
+    row = _consume_one_time(session=session, raw=raw_token, kind=OneTimeKind.PASSWORD_RESET)
+    user = get_user(session=session, user_id=row.user_id)
+    user.password_hash = hash_password(password)
+    end_all_web_sessions(session=session, user_id=user.id)
+    audit.record(
+        session=session, actor=Actor(user_id=user.id, email=user.email, via="web", ip=ip),
+        action="auth.password_reset", object_type="user", object_id=user.id,
+    )
+    return user
+
+
+def invite_user(
+    *,
+    session: Session,
+    email: str,
+    settings: Settings,
+    actor: Actor,
+    full_name: str = "",
+    platform_role: PlatformRole = PlatformRole.MEMBER,
+    org_id: int | None = None,
+    org_name: str = "",
+    org_role: OrgRole | None = None,
+) -> User:
+    """Invite someone by e-mail, optionally into an organisation; creates the account."""
+    email = normalise_email(email)
+    user = find_user_by_email(session=session, email=email)
+    if user is None:
+        user = create_user(
+            session=session, email=email, full_name=full_name or email.split("@")[0],
+            platform_role=platform_role, actor=actor, action="user.invite",
+        )
+    elif user.password_hash is not None and org_id is not None and org_role is not None:
+        # An existing account is simply added; no invitation is needed.
+        add_member(session=session, org_id=org_id, user=user, role=org_role, actor=actor)
+        outbox.enqueue(
+            session=session, to_email=user.email, user_id=user.id, kind="membership",
+            subject=f"You were added to {org_name or 'an organisation'} on INDUS-X",
+            body=f"{actor.email} added you as {org_role.value} of {org_name}.",
+            link=f"/orgs/{org_id}",
+        )
+        return user
+    elif user.password_hash is not None:
+        raise Conflict(
+            f"{email} already has an account",
+            errors=[{"field": "email", "message": "already registered"}],
+        )
+    raw = _issue_one_time(
+        session=session, user=user, kind=OneTimeKind.INVITATION,
+        lifetime=timedelta(days=settings.invitation_days), org_id=org_id, org_role=org_role,
+    )
+    where = f" to join {org_name}" if org_name else ""
+    outbox.enqueue(
+        session=session, to_email=user.email, user_id=user.id, kind="invitation",
+        subject=f"You are invited to INDUS-X{where}",
+        body=(
+            f"{actor.email} invited you to INDUS-X, the India-US defence innovation "
+            f"platform{where}. Choose your password with the link below; it works once, for "
+            f"{settings.invitation_days} days."
+        ),
+        link=f"/invite/accept?token={raw}",
+        in_app=False,
+    )
+    return user
+
+
+def accept_invitation(
+    *, session: Session, raw_token: str, full_name: str, password: str, ip: str = ""
+) -> User:
+    """Set the invitee's name and password and activate any organisation membership."""
+    _require_password(password)
+    row = _consume_one_time(session=session, raw=raw_token, kind=OneTimeKind.INVITATION)
+    user = get_user(session=session, user_id=row.user_id)
+    actor = Actor(user_id=user.id, email=user.email, via="web", ip=ip)
+    before = user_snapshot(user)
+    if full_name.strip():
+        user.full_name = full_name.strip()
+    user.password_hash = hash_password(password)
+    audit.record(
+        session=session, actor=actor, action="user.invitation_accepted", object_type="user",
+        object_id=user.id, before=before, after=user_snapshot(user),
+    )
+    if row.org_id is not None and row.org_role is not None:
+        add_member(session=session, org_id=row.org_id, user=user, role=row.org_role, actor=actor)
+    return user
+
+
+# --- user administration ----------------------------------------------------------------
+
+def list_users(
+    *, session: Session, q: str = "", page: int = 1, page_size: int = 50
+) -> tuple[Sequence[User], int]:
+    """Return one page of users matching a name or e-mail fragment, and the total."""
+    query = select(User)
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        query = query.where(or_(User.email.like(like), func.lower(User.full_name).like(like)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(User.email).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return rows, total
+
+
+def update_user(
+    *,
+    session: Session,
+    user: User,
+    actor: Actor,
+    full_name: str | None = None,
+    platform_role: PlatformRole | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Change a user's name, platform role or active flag; role changes are audited as such."""
+    before = user_snapshot(user)
+    if actor.user_id == user.id and (
+        (platform_role is not None and platform_role is not user.platform_role)
+        or is_active is False
+    ):
+        raise Forbidden("You cannot change your own role or deactivate yourself")
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if platform_role is not None:
+        user.platform_role = platform_role
+    if is_active is not None:
+        user.is_active = is_active
+        if not is_active:
+            end_all_web_sessions(session=session, user_id=user.id)
+    after = user_snapshot(user)
+    if before != after:
+        action = "user.role_change" if before["platform_role"] != after["platform_role"] else (
+            "user.update"
+        )
+        audit.record(
+            session=session, actor=actor, action=action, object_type="user",
+            object_id=user.id, summary=user.email, before=before, after=after,
+        )
+    return user
+
+
+# --- organisation memberships -----------------------------------------------------------
+
+def role_in_org(*, session: Session, user_id: int, org_id: int) -> OrgRole | None:
+    """Return the user's role in an organisation, or None."""
+    return session.scalar(
+        select(Membership.role).where(Membership.user_id == user_id, Membership.org_id == org_id)
+    )
+
+
+def memberships_of(*, session: Session, user_id: int) -> Sequence[Membership]:
+    """Return the user's memberships, owners first."""
+    return session.scalars(
+        select(Membership).where(Membership.user_id == user_id).order_by(Membership.id)
+    ).all()
+
+
+def members_of(*, session: Session, org_id: int) -> Sequence[tuple[Membership, User]]:
+    """Return an organisation's memberships with their users."""
+    rows = session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org_id)
+        .order_by(Membership.role, User.email)
+    ).all()
+    return [(m, u) for m, u in rows]
+
+
+def add_member(
+    *, session: Session, org_id: int, user: User, role: OrgRole, actor: Actor
+) -> Membership:
+    """Give a user a role in an organisation (or change the role they have)."""
+    existing = session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.org_id == org_id)
+    )
+    if existing is not None:
+        return change_member_role(session=session, membership=existing, role=role, actor=actor)
+    membership = Membership(user_id=user.id, org_id=org_id, role=role, created_at=utcnow())
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="membership.create", object_type="membership",
+        object_id=membership.id, summary=f"{user.email} as {role.value} of org {org_id}",
+        after={"user_id": user.id, "org_id": org_id, "role": role},
+    )
+    return membership
+
+
+def _owner_count(session: Session, org_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Membership).where(
+            Membership.org_id == org_id, Membership.role == OrgRole.OWNER
+        )
+    ) or 0
+
+
+def change_member_role(
+    *, session: Session, membership: Membership, role: OrgRole, actor: Actor
+) -> Membership:
+    """Change a member's role; an organisation always keeps at least one owner."""
+    if membership.role is role:
+        return membership
+    if membership.role is OrgRole.OWNER and _owner_count(session, membership.org_id) <= 1:
+        raise Conflict("An organisation must keep at least one owner")
+    before = {"role": membership.role}
+    membership.role = role
+    audit.record(
+        session=session, actor=actor, action="membership.role_change",
+        object_type="membership", object_id=membership.id,
+        summary=f"user {membership.user_id} in org {membership.org_id}",
+        before=before, after={"role": role},
+    )
+    return membership
+
+
+def remove_member(*, session: Session, membership: Membership, actor: Actor) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    if membership.role is OrgRole.OWNER and _owner_count(session, membership.org_id) <= 1:
+        raise Conflict("An organisation must keep at least one owner")
+    audit.record(
+        session=session, actor=actor, action="membership.delete", object_type="membership",
+        object_id=membership.id,
+        before={"user_id": membership.user_id, "org_id": membership.org_id,
+                "role": membership.role},
+    )
+    session.delete(membership)
+    session.flush()
+
+
+def purge_expired(*, session: Session, now: datetime | None = None) -> int:
+    """Delete expired sessions and access tokens; return how many rows went."""
+    now = now or utcnow()
+    a = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    b = session.execute(
+        delete(ApiToken).where(ApiToken.kind == TokenKind.ACCESS, ApiToken.expires_at <= now)
+    )
+    return int(getattr(a, "rowcount", 0) or 0) + int(getattr(b, "rowcount", 0) or 0)

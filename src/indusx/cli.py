@@ -1,0 +1,258 @@
+"""The `indusx` command line: thin commands over the same services as the web and API."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from indusx.config import Settings, get_settings
+
+app = typer.Typer(help="INDUS-X platform command line.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="The fictional demo ecosystem.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations: import and export.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (demo_app, "demo"), (users_app, "users"),
+                  (tokens_app, "tokens"), (orgs_app, "orgs"), (outbox_app, "outbox")):
+    app.add_typer(sub, name=name)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"configuration error: {err['msg'].removeprefix('Value error, ')}",
+                       err=True)
+        raise typer.Exit(2) from exc
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error to stderr and return the exit to raise."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Yield a session that commits when the command succeeds; domain errors exit non-zero."""
+    from indusx.db import make_engine, make_sessionmaker, session_scope
+    from indusx.errors import DomainError
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            yield session
+    except DomainError as exc:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors) or exc.message
+        raise fail(detail) from exc
+    finally:
+        engine.dispose()
+
+
+def _cli_actor():  # type: ignore[no-untyped-def]
+    from indusx.audit.service import Actor
+
+    return Actor.system("cli")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply database migrations and seed the focus-area taxonomy."""
+    from indusx import migrate
+    from indusx.db import make_engine
+    from indusx.orgs import service as org_service
+
+    settings = _settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine, revision)
+    engine.dispose()
+    with unit_of_work() as session:
+        added = org_service.seed_focus_areas(session=session)
+    typer.echo(f"database at {revision} ({settings.database_url.split('@')[-1]}); "
+               f"{added} focus areas added")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the web UI and REST API."""
+    import uvicorn
+
+    settings = _settings()
+    typer.echo(f"INDUS-X serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    if settings.is_dev:
+        typer.echo("dev mode: insecure defaults allowed; set INDUSX_ENV=production to refuse them")
+    uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
+                workers=workers, reload=reload, proxy_headers=True, log_level="info")
+
+
+@demo_app.command("load")
+def demo_load(
+    orgs: Annotated[int, typer.Option(min=1, max=1_000_000)] = 2000,
+    seed: int = 7,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing if organisations exist.")] = False,
+) -> None:
+    """Load the clearly labelled, fictional demo ecosystem and demo users."""
+    from indusx.demo import loader
+
+    with unit_of_work() as session:
+        if not loader.is_empty(session=session):
+            if if_empty:
+                typer.echo("directory already has organisations; demo not loaded")
+                _print_sign_in()
+                return
+        with typer.progressbar(length=orgs, label="demo organisations", file=sys.stderr) as bar:
+            created = loader.load_demo(session=session, orgs=orgs, seed=seed,
+                                       actor=_cli_actor(), progress=bar.update)
+    typer.echo(f"loaded {orgs} fictional demo organisations (seed {seed}); "
+               f"{len(created)} demo users created")
+    _print_sign_in()
+
+
+def _print_sign_in() -> None:
+    from indusx.demo.loader import DEMO_PASSWORD, DEMO_USERS
+
+    typer.echo("\nSign in at http://127.0.0.1:8000/login with one of the demo accounts")
+    typer.echo(f"(password for all: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        typer.echo(f"  {user.email:<28} {user.description}")
+
+
+class RoleChoice(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    MEMBER = "member"
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="E-mail address (the sign-in name).")],
+    role: Annotated[RoleChoice, typer.Option(help="Platform role.")] = RoleChoice.MEMBER,
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user; without --password-stdin an invitation is sent through the outbox."""
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError as PydanticError
+    from pydantic.networks import EmailStr
+
+    from indusx.accounts import service as account_service
+    from indusx.accounts.models import PlatformRole
+
+    try:
+        TypeAdapter(EmailStr).validate_python(email)
+    except PydanticError as exc:
+        raise fail(f"--email: '{email}' is not a valid e-mail address", 2) from exc
+    full_name = name or email.split("@")[0]
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    with unit_of_work() as session:
+        if password is None:
+            user = account_service.invite_user(
+                session=session, email=email, settings=_settings(), actor=_cli_actor(),
+                full_name=full_name, platform_role=PlatformRole(role.value),
+            )
+            typer.echo(f"invited {user.email} as {role.value}; the invitation is in the outbox")
+        else:
+            user = account_service.create_user(
+                session=session, email=email, full_name=full_name,
+                platform_role=PlatformRole(role.value), password=password, actor=_cli_actor(),
+            )
+            typer.echo(f"created {user.email} as {role.value} (id {user.id})")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="Owner's e-mail address.")],
+    expires_days: Annotated[int, typer.Option(min=1, max=365)] = 90,
+    name: str = "CLI token",
+) -> None:
+    """Create a personal API token and print it (shown only once)."""
+    from indusx.accounts import service as account_service
+
+    with unit_of_work() as session:
+        user = account_service.find_user_by_email(session=session, email=email)
+        if user is None or not user.is_active:
+            raise fail(f"--email: no active user {email}")
+        _, raw = account_service.create_api_token(
+            session=session, user=user, actor=_cli_actor(), name=name, expires_days=expires_days
+        )
+    typer.echo(raw)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+@orgs_app.command("import")
+def orgs_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    partial: Annotated[
+        bool, typer.Option(help="Write the valid rows even if some rows fail.")
+    ] = False,
+) -> None:
+    """Import organisations from CSV or JSON; by default nothing is written if any row fails."""
+    from indusx.orgs import transfer
+
+    with unit_of_work() as session:
+        rows = len(transfer.read_rows(file))
+        with typer.progressbar(length=rows, label="importing", file=sys.stderr) as bar:
+            report = transfer.import_orgs(session=session, path=file, actor=_cli_actor(),
+                                          partial=partial, progress=bar.update)
+        for number, reason in report.errors:
+            typer.secho(f"row {number}: {reason}", fg=typer.colors.RED, err=True)
+        if report.errors and not partial:
+            raise fail(f"{len(report.errors)} of {report.rows} rows failed; nothing was "
+                       "imported (fix them, or use --partial to import the valid rows)")
+    typer.echo(f"imported {report.created} of {report.rows} organisations"
+               + (f"; {len(report.errors)} rows skipped" if report.errors else ""))
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@orgs_app.command("export")
+def orgs_export(
+    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.CSV,
+    output: Annotated[Path | None, typer.Option(help="File to write (default stdout).")] = None,
+) -> None:
+    """Export every organisation, private fields included, in the import format."""
+    from indusx.orgs import transfer
+
+    writer = transfer.write_csv if format is ExportFormat.CSV else transfer.write_json
+    with unit_of_work() as session:
+        if output is None:
+            count = writer(transfer.export_rows(session=session), sys.stdout)  # type: ignore[arg-type]
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                count = writer(transfer.export_rows(session=session), handle)  # type: ignore[arg-type]
+    typer.echo(f"exported {count} organisations", err=True)
+
+
+@outbox_app.command("deliver")
+def outbox_deliver() -> None:
+    """Deliver the notifications that are due (by SMTP when configured, else to the log)."""
+    from indusx.notifications import service as outbox
+
+    with unit_of_work() as session:
+        counts = outbox.deliver_due(session=session, settings=_settings(), limit=10_000)
+    typer.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+if __name__ == "__main__":
+    app()

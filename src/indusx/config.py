@@ -1,0 +1,63 @@
+"""Settings from environment variables (prefix INDUSX_); insecure defaults only in dev."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """One place for every setting; read from INDUSX_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="INDUSX_", extra="ignore")
+
+    env: Environment = Environment.PRODUCTION
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var') / 'indusx.db'}")
+    secret_key: str = DEV_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = False
+    session_days: int = 14
+    access_token_minutes: int = 60
+    password_reset_minutes: int = 60
+    invitation_days: int = 14
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "INDUS-X <no-reply@indusx.invalid>"
+    outbox_interval_seconds: float = 30.0
+    outbox_worker: bool = True
+    db_echo: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> "Settings":
+        if self.env is Environment.PRODUCTION:
+            if self.secret_key == DEV_SECRET_KEY:
+                raise ValueError(
+                    "INDUSX_SECRET_KEY must be set outside dev mode "
+                    "(or set INDUSX_ENV=dev for a local demo)"
+                )
+            if len(self.secret_key) < 32:
+                raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env is not Environment.PRODUCTION
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,174 @@
+"""Load the fictional demo ecosystem (and its demo users) into the database, in bulk."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import islice
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from indusx.accounts import service as account_service
+from indusx.accounts.models import OrgRole, PlatformRole
+from indusx.audit import service as audit
+from indusx.audit.service import Actor
+from indusx.db import utcnow
+from indusx.demo.generator import DemoOrg, generate
+from indusx.orgs import service as org_service
+from indusx.orgs.models import (
+    FocusArea,
+    InvestorThesis,
+    Offering,
+    Organisation,
+    OrgSeeking,
+    org_focus_area,
+)
+from indusx.orgs.service import slugify
+
+DEMO_PASSWORD = "indusx-demo-2026"
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: PlatformRole
+    org_index: int | None  # owner of the n-th demo organisation of the wanted kind/country
+    description: str
+
+
+DEMO_USERS = (
+    DemoUser("admin@indusx.example", "Asha Admin", PlatformRole.ADMIN, None,
+             "platform administrator"),
+    DemoUser("officer@indusx.example", "Owen Officer", PlatformRole.OFFICER, None,
+             "programme officer (iDEX / DIU)"),
+    DemoUser("founder.in@indusx.example", "Priya Founder", PlatformRole.MEMBER, 0,
+             "owner of an Indian start-up"),
+    DemoUser("founder.us@indusx.example", "Sam Founder", PlatformRole.MEMBER, 1,
+             "owner of a US start-up"),
+    DemoUser("member@indusx.example", "Maya Member", PlatformRole.MEMBER, None,
+             "member without an organisation"),
+)
+
+
+def _search_text(org: DemoOrg, area_names: dict[str, str]) -> str:
+    parts = [org.description, org.capabilities, " ".join(area_names[a] for a in org.focus_areas)]
+    parts += [f"{o.name}. {o.description}" for o in org.offerings]
+    return "\n".join(p for p in parts if p)
+
+
+def _batches(items: Iterable[DemoOrg], size: int) -> Iterable[list[DemoOrg]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def insert_orgs(
+    *, session: Session, orgs: Iterable[DemoOrg], progress: Callable[[int], None] | None = None
+) -> list[int]:
+    """Insert generated organisations in bulk (derived columns included); return their ids."""
+    areas = {a.slug: (a.id, a.name) for a in session.scalars(select(FocusArea))}
+    area_names = {slug: name for slug, (_, name) in areas.items()}
+    taken = set(session.scalars(select(Organisation.slug)))
+    ids: list[int] = []
+    now = utcnow()
+    for batch in _batches(orgs, BATCH):
+        rows = []
+        for org in batch:
+            slug = base = slugify(org.name)
+            n = 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            rows.append({
+                "slug": slug, "name": org.name, "country": org.country, "kind": org.kind,
+                "description": org.description, "capabilities": org.capabilities,
+                "funding_stage": org.funding_stage, "headcount": org.headcount,
+                "city": org.city, "state": org.state, "website": org.website,
+                "uei": org.identifiers.get("uei"), "cage": org.identifiers.get("cage"),
+                "cin": org.identifiers.get("cin"), "udyam": org.identifiers.get("udyam"),
+                "dpiit": org.identifiers.get("dpiit"), "contact_name": org.contact_name,
+                "contact_email": org.contact_email, "contact_phone": org.contact_phone,
+                "needs": org.needs, "private_notes": "", "is_demo": True,
+                "max_trl": max((o.trl for o in org.offerings), default=None),
+                "search_text": _search_text(org, area_names),
+                "created_at": now, "updated_at": now,
+            })
+        batch_ids = list(session.scalars(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), rows
+        ))
+        links, seeking, offerings, theses = [], [], [], []
+        for org_id, org in zip(batch_ids, batch, strict=True):
+            links += [{"org_id": org_id, "focus_area_id": areas[a][0]} for a in org.focus_areas]
+            seeking += [{"org_id": org_id, "seeking": s} for s in org.seeking]
+            offerings += [
+                {"org_id": org_id, "name": o.name, "description": o.description, "trl": o.trl,
+                 "export_control": o.export_control}
+                for o in org.offerings
+            ]
+            if org.thesis is not None:
+                t = org.thesis
+                theses.append({
+                    "org_id": org_id, "focus_areas": list(t.focus_areas),
+                    "stages": [s.value for s in t.stages],
+                    "countries": [c.value for c in t.countries],
+                    "ticket_min_usd": t.ticket_min_usd, "ticket_max_usd": t.ticket_max_usd,
+                })
+        for table, values in ((org_focus_area, links), (OrgSeeking.__table__, seeking),
+                              (Offering.__table__, offerings),
+                              (InvestorThesis.__table__, theses)):
+            if values:
+                session.execute(insert(table), values)
+        ids += batch_ids
+        if progress is not None:
+            progress(len(batch))
+    return ids
+
+
+def load_demo(
+    *,
+    session: Session,
+    orgs: int = 2000,
+    seed: int = 7,
+    actor: Actor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[DemoUser]:
+    """Load the demo ecosystem and its users; return the users that were created."""
+    actor = actor or Actor.system()
+    org_service.seed_focus_areas(session=session)
+    generated = list(generate(orgs=orgs, seed=seed))
+    ids = insert_orgs(session=session, orgs=generated, progress=progress)
+    audit.record(
+        session=session, actor=actor, action="demo.load", object_type="organisation",
+        summary=f"loaded {len(ids)} fictional demo organisations (seed {seed})",
+        after={"orgs": len(ids), "seed": seed},
+    )
+    startups = {
+        country: next(
+            (i for i, o in zip(ids, generated, strict=True)
+             if o.kind.value == "startup" and o.country.value == country),
+            None,
+        )
+        for country in ("IN", "US")
+    }
+    created = []
+    for demo in DEMO_USERS:
+        if account_service.find_user_by_email(session=session, email=demo.email) is not None:
+            continue
+        user = account_service.create_user(
+            session=session, email=demo.email, full_name=demo.full_name,
+            platform_role=demo.role, password=DEMO_PASSWORD, actor=actor,
+        )
+        org_id = startups["IN" if demo.org_index == 0 else "US"] if demo.org_index is not None \
+            else None
+        if org_id is not None:
+            account_service.add_member(
+                session=session, org_id=org_id, user=user, role=OrgRole.OWNER, actor=actor
+            )
+        created.append(demo)
+    return created
+
+
+def is_empty(*, session: Session) -> bool:
+    """Return whether the directory has no organisations yet."""
+    return (session.scalar(select(func.count()).select_from(Organisation)) or 0) == 0

@@ -1,0 +1,156 @@
+"""Request dependencies: the unit-of-work session, who is calling, and what they may do.
+
+Every route names one of the access aliases below (Anyone, SignedIn, Officer, Admin) so that
+who may call it is visible in its signature; tests check that no route forgets.
+"""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from indusx.accounts import service as account_service
+from indusx.accounts.permissions import Principal
+from indusx.accounts.secrets import csrf_valid
+from indusx.audit.service import Actor
+from indusx.config import Settings
+from indusx.errors import Forbidden, NotAuthenticated
+from indusx.notifications import service as notification_service
+
+SESSION_COOKIE = "indusx_session"
+CSRF_COOKIE = "indusx_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield the request's one session; commit when the route succeeds, else roll back."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def client_ip(request: Request) -> str:
+    """Return the caller's address as seen by the server."""
+    return request.client.host if request.client else ""
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _check_csrf(request: Request, settings: Settings, form_token: str | None) -> None:
+    submitted = form_token or request.headers.get(CSRF_HEADER)
+    if not csrf_valid(settings.secret_key, request.cookies.get(CSRF_COOKIE), submitted):
+        raise Forbidden("The form has expired or did not come from this site; reload and retry")
+
+
+async def _form_csrf(request: Request) -> str | None:
+    content_type = request.headers.get("content-type", "")
+    if "form" not in content_type:
+        return None
+    form = await request.form()
+    value = form.get("csrf_token")
+    return value if isinstance(value, str) else None
+
+
+def get_principal_optional(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    form_token: Annotated[str | None, Depends(_form_csrf)],
+) -> Principal | None:
+    """Return who is calling, from a bearer token or the session cookie, checking CSRF."""
+    ip = client_ip(request)
+    raw_bearer = _bearer(request)
+    if raw_bearer is not None:
+        user = account_service.user_for_bearer(session=session, raw=raw_bearer, actor_ip=ip)
+        if user is None:
+            raise NotAuthenticated("The bearer token is invalid, revoked or expired")
+        principal = Principal.load(session=session, user=user, via="api", ip=ip)
+    else:
+        raw_cookie = request.cookies.get(SESSION_COOKIE)
+        # Cookies ride along with cross-site requests, so cookie-borne writes need CSRF proof.
+        if raw_cookie and request.method not in SAFE_METHODS:
+            _check_csrf(request, settings, form_token)
+        user = (
+            account_service.user_for_web_session(session=session, raw=raw_cookie)
+            if raw_cookie
+            else None
+        )
+        if user is None:
+            return None
+        via = "api" if request.url.path.startswith("/api/") else "web"
+        principal = Principal.load(session=session, user=user, via=via, ip=ip)
+        if via == "web":
+            request.state.unread_notifications = notification_service.unread_count(
+                session=session, user_id=user.id
+            )
+    request.state.principal = principal
+    return principal
+
+
+def get_principal(
+    principal: Annotated[Principal | None, Depends(get_principal_optional)],
+) -> Principal:
+    """Return the signed-in caller or raise 401."""
+    if principal is None:
+        raise NotAuthenticated("Sign in to continue")
+    return principal
+
+
+def require_officer(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    """Return the caller if a programme officer or admin, else raise 403."""
+    if not principal.is_officer:
+        raise Forbidden("Only programme officers and admins may do this")
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    """Return the caller if a platform admin, else raise 403."""
+    if not principal.is_admin:
+        raise Forbidden("Only platform administrators may do this")
+    return principal
+
+
+def anonymous_actor(request: Request) -> Actor:
+    """Return the actor for a request from someone not signed in."""
+    return Actor(user_id=None, email="anonymous", via="web", ip=client_ip(request))
+
+
+def check_csrf_anonymous(
+    request: Request,
+    settings: SettingsDep,
+    form_token: Annotated[str | None, Depends(_form_csrf)],
+) -> None:
+    """Check CSRF on forms that anyone may post (sign in, sign up, password reset)."""
+    is_form = "form" in request.headers.get("content-type", "")
+    if request.method not in SAFE_METHODS and is_form:
+        _check_csrf(request, settings, form_token)
+
+
+# Access declarations: exactly one of these appears on every route.
+Anyone = Annotated[None, Depends(check_csrf_anonymous)]
+MaybeSignedIn = Annotated[Principal | None, Depends(get_principal_optional)]
+SignedIn = Annotated[Principal, Depends(get_principal)]
+Officer = Annotated[Principal, Depends(require_officer)]
+Admin = Annotated[Principal, Depends(require_admin)]

@@ -1,0 +1,167 @@
+"""Domain errors that carry their HTTP status, and the one place that renders them.
+
+API requests (paths under /api, or clients that accept JSON) get RFC 9457 problem+json;
+browsers get an HTML page. A database outage becomes 503, never a traceback.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid input",
+    429: "Too many requests",
+    503: "Service unavailable",
+}
+
+
+class DomainError(Exception):
+    """An error a user can act on; `status` is its HTTP status, `errors` name the fields."""
+
+    status: int = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.errors = errors or []
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+    @classmethod
+    def field(cls, field: str, message: str) -> "Invalid":
+        """Return an error about one field."""
+        return cls(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+def wants_json(request: Request) -> bool:
+    """Return whether the client should get problem+json rather than an HTML page."""
+    if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json",):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def problem(
+    status: int, detail: str, *, errors: list[dict[str, str]] | None = None, **extra: Any
+) -> JSONResponse:
+    """Return an RFC 9457 problem response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Return pydantic's errors as [{field, message}], the field a dotted path."""
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        msg = str(err.get("msg", "invalid"))
+        msg = msg.removeprefix("Value error, ")
+        out.append({"field": ".".join(loc) or "body", "message": msg})
+    return out
+
+
+def _html_error(request: Request, status: int, detail: str) -> Response:
+    from indusx.templating import render
+
+    return render(
+        request,
+        "error.html",
+        {"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
+        status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn errors into problem+json or HTML pages."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if wants_json(request):
+            return problem(exc.status, exc.message, errors=exc.errors)
+        if exc.status == 401:
+            from fastapi.responses import RedirectResponse
+
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return _html_error(request, exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = validation_errors(exc)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if wants_json(request):
+            return problem(422, detail, errors=errors)
+        return _html_error(request, 422, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail) if exc.detail else TITLES.get(exc.status_code, "Error")
+        if wants_json(request):
+            return problem(exc.status_code, detail)
+        return _html_error(request, exc.status_code, detail)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        detail = "The change conflicts with existing data (a duplicate or a missing reference)."
+        if wants_json(request):
+            return problem(409, detail)
+        return _html_error(request, 409, detail)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: Exception) -> Response:
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        detail = "The database is unavailable. Please try again shortly."
+        if wants_json(request):
+            return problem(503, detail)
+        return _html_error(request, 503, detail)

@@ -1,0 +1,118 @@
+"""The application factory: create_app(settings) -> FastAPI. Nothing connects at import."""
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from indusx import __version__
+from indusx.accounts import pages as account_pages
+from indusx.accounts import routes as account_routes
+from indusx.audit import pages as audit_pages
+from indusx.audit import routes as audit_routes
+from indusx.config import Settings, get_settings
+from indusx.db import make_engine, make_sessionmaker, session_scope
+from indusx.deps import CSRF_COOKIE
+from indusx.errors import install_error_handlers
+from indusx.health import routes as health_routes
+from indusx.notifications import pages as notification_pages
+from indusx.notifications import routes as notification_routes
+from indusx.notifications import service as outbox
+from indusx.orgs import pages as org_pages
+from indusx.orgs import routes as org_routes
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+
+
+def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
+    settings: Settings = app.state.settings
+    while not stop.wait(settings.outbox_interval_seconds):
+        try:
+            with session_scope(app.state.sessionmaker) as session:
+                outbox.deliver_due(session=session, settings=settings)
+        except Exception:  # the worker must survive a database hiccup and try again
+            log.exception("outbox delivery round failed")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    worker = None
+    if app.state.settings.outbox_worker:
+        worker = threading.Thread(target=_outbox_worker, args=(app, stop), daemon=True,
+                                  name="indusx-outbox")
+        worker.start()
+    yield
+    stop.set()
+    if worker is not None:
+        worker.join(timeout=5)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """Build the web UI and REST API over the configured database."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings)
+    app = FastAPI(
+        title="INDUS-X platform API",
+        version=__version__,
+        description=(
+            "The India-US defence innovation ecosystem: directory, accounts and audit. "
+            "Authenticate with `Authorization: Bearer <token>`: a personal token, or an "
+            "access token from `POST /api/v1/auth/login`. Errors are RFC 9457 problem+json."
+        ),
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory or make_sessionmaker(engine)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path in ("/docs", "/redoc"):
+            # The interactive API docs page loads its own scripts inline.
+            del response.headers["Content-Security-Policy"]
+        new_cookie = getattr(request.state, "new_csrf_cookie", None)
+        if new_cookie:
+            response.set_cookie(CSRF_COOKIE, new_cookie, httponly=True, samesite="lax",
+                                secure=settings.cookie_secure, max_age=60 * 60 * 24 * 30)
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (health_routes, account_routes, org_routes, audit_routes, notification_routes,
+                   account_pages, org_pages, audit_pages, notification_pages):
+        app.include_router(module.router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Return the app for `uvicorn --factory indusx.main:app_factory`."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app()

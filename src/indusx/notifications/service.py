@@ -1,0 +1,182 @@
+"""The notification outbox: enqueue in the caller's transaction, deliver with retry."""
+
+import logging
+import smtplib
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.notifications.models import DeliveryStatus, Notification
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=6)
+
+Sender = Callable[[Settings, Notification], None]
+
+
+def enqueue(
+    *,
+    session: Session,
+    to_email: str,
+    kind: str,
+    subject: str,
+    body: str,
+    user_id: int | None = None,
+    link: str = "",
+    in_app: bool = True,
+) -> Notification:
+    """Store a message in the outbox; it is delivered after the transaction commits."""
+    note = Notification(
+        user_id=user_id,
+        to_email=to_email,
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        in_app=in_app and user_id is not None,
+        next_attempt_at=utcnow(),
+    )
+    session.add(note)
+    session.flush()
+    return note
+
+
+def backoff(attempts: int) -> timedelta:
+    """Return the wait before the next try after `attempts` failures (exponential, capped)."""
+    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def smtp_send(settings: Settings, note: Notification) -> None:
+    """Send one message through the configured SMTP server."""
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = note.to_email
+    message["Subject"] = note.subject
+    body = note.body
+    if note.link:
+        body += f"\n\n{settings.base_url.rstrip('/')}{note.link}"
+    message.set_content(body)
+    assert settings.smtp_host
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username and settings.smtp_password:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+        smtp.send_message(message)
+
+
+def log_delivery(settings: Settings, note: Notification) -> None:
+    """Write a message to the log instead of mailing it; its body only in dev mode."""
+    if settings.is_dev:
+        link = f"{settings.base_url.rstrip('/')}{note.link}" if note.link else ""
+        log.warning(
+            "outbox (no SMTP configured) to %s: %s\n%s\n%s",
+            note.to_email, note.subject, note.body, link,
+        )
+    else:
+        # The body may carry a one-time secret, which must never reach a log outside dev.
+        log.warning("outbox (no SMTP configured) to %s: %s", note.to_email, note.subject)
+
+
+def deliver_due(
+    *, session: Session, settings: Settings, now: datetime | None = None,
+    sender: Sender | None = None, limit: int = 100,
+) -> dict[str, int]:
+    """Deliver messages that are due; failures are kept and retried later with backoff."""
+    now = now or utcnow()
+    if sender is None:
+        sender = smtp_send if settings.smtp_host else log_delivery
+    done_status = DeliveryStatus.SENT if settings.smtp_host else DeliveryStatus.LOGGED
+    due = session.scalars(
+        select(Notification)
+        .where(
+            Notification.delivery_status == DeliveryStatus.PENDING,
+            Notification.next_attempt_at <= now,
+        )
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    for note in due:
+        note.attempts += 1
+        try:
+            sender(settings, note)
+        except Exception as exc:  # any transport failure is retried, never lost
+            note.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            if note.attempts >= MAX_ATTEMPTS:
+                note.delivery_status = DeliveryStatus.FAILED
+                note.next_attempt_at = None
+                counts["failed"] += 1
+            else:
+                note.next_attempt_at = now + backoff(note.attempts)
+                counts["retrying"] += 1
+            log.warning("delivery of notification %s failed: %s", note.id, note.last_error)
+        else:
+            note.delivery_status = done_status
+            note.delivered_at = now
+            note.next_attempt_at = None
+            note.last_error = ""
+            counts["delivered"] += 1
+    session.flush()
+    return counts
+
+
+def retry_failed(*, session: Session) -> int:
+    """Put failed messages back in the queue; return how many."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.delivery_status == DeliveryStatus.FAILED)
+        .values(delivery_status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_for_user(
+    *, session: Session, user_id: int, page: int = 1, page_size: int = 20
+) -> tuple[Sequence[Notification], int]:
+    """Return one page of a user's in-app notifications, newest first, and the total."""
+    where = (Notification.user_id == user_id, Notification.in_app.is_(True))
+    total = session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+    rows = session.scalars(
+        select(Notification)
+        .where(*where)
+        .order_by(Notification.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return rows, total
+
+
+def unread_count(*, session: Session, user_id: int) -> int:
+    """Return how many in-app notifications the user has not read."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.user_id == user_id,
+                Notification.in_app.is_(True),
+                Notification.read_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(*, session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, every) notification of the user as read; return how many."""
+    query = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = session.execute(query.values(read_at=utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
