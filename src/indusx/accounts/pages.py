@@ -1,5 +1,459 @@
-"""Web pages (Jinja2 + HTMX)."""
+"""Web pages for accounts: sign in and out, sign-up, resets, invitations, tokens, users."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from indusx import templating
+from indusx.accounts import service as account_service
+from indusx.accounts.models import ApiToken, PlatformRole, User
+from indusx.accounts.schemas import (
+    LoginIn,
+    PasswordResetRequest,
+    SignupIn,
+    TokenCreate,
+    UserCreate,
+)
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.deps import (
+    SESSION_COOKIE,
+    Admin,
+    Anyone,
+    MaybeSignedIn,
+    SessionDep,
+    SettingsDep,
+    SignedIn,
+    anonymous_actor,
+    client_ip,
+)
+from indusx.errors import DomainError, NotFound
 
 router = APIRouter(include_in_schema=False)
+
+USERS_PAGE_SIZE = 25
+PLATFORM_ROLE_LABELS = {
+    PlatformRole.MEMBER.value: "Member",
+    PlatformRole.OFFICER.value: "Programme officer",
+    PlatformRole.ADMIN.value: "Administrator",
+}
+
+# Friendlier words for pydantic's error types; the rest keep pydantic's own message.
+_MESSAGES = {
+    "missing": "This field is required",
+    "int_parsing": "Enter a whole number",
+    "int_from_float": "Enter a whole number",
+    "enum": "Choose one of the options",
+    "literal_error": "Choose one of the options",
+}
+
+
+def field_errors(exc: ValidationError | DomainError) -> dict[str, str]:
+    """Return {field: message} for a form; nested fields are named like `offerings-0-trl`."""
+    out: dict[str, str] = {}
+    if isinstance(exc, DomainError):
+        for err in exc.errors:
+            out.setdefault(err["field"].replace(".", "-"), err["message"])
+        if not out:
+            out["__all__"] = exc.message
+        return out
+    for err in exc.errors():
+        key = "-".join(str(p) for p in err["loc"]) or "__all__"
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind in _MESSAGES:
+            message = _MESSAGES[kind]
+        elif kind == "string_too_short":
+            message = f"Enter at least {ctx.get('min_length')} characters"
+        elif kind == "string_too_long":
+            message = f"Use at most {ctx.get('max_length')} characters"
+        elif kind == "greater_than_equal":
+            message = f"Must be {ctx.get('ge')} or more"
+        elif kind == "less_than_equal":
+            message = f"Must be {ctx.get('le')} or less"
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+        out.setdefault(key, message[:1].upper() + message[1:])
+    return out
+
+
+def safe_next(target: str | None, default: str = "/orgs") -> str:
+    """Return a local path to go to after signing in; anything else becomes the default."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _signed_in_redirect(
+    request: Request, session: SessionDep, settings: Settings, user: User, target: str,
+    flash: str | None = None,
+) -> Response:
+    raw = account_service.start_web_session(session=session, user=user, settings=settings)
+    response = templating.redirect(target, flash=flash, request=request)
+    response.set_cookie(
+        SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.cookie_secure,
+        max_age=settings.session_days * 24 * 60 * 60,
+    )
+    return response
+
+
+# --- signing in and out -----------------------------------------------------------------
+
+@router.get("/")
+def home(principal: MaybeSignedIn) -> Response:
+    """Send signed-in users to the directory and everyone else to the sign-in page."""
+    return templating.redirect("/orgs" if principal is not None else "/login")
+
+
+@router.get("/login")
+def login_form(
+    request: Request, _: Anyone, next: Annotated[str, Query(max_length=500)] = "/orgs"
+) -> HTMLResponse:
+    """Show the sign-in form."""
+    return templating.render(
+        request, "accounts/login.html", {"values": {"email": ""}, "errors": {},
+                                         "next": safe_next(next)},
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
+    email: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/orgs",
+) -> Response:
+    """Check the password, start a browser session and go where the user was heading."""
+    context: dict[str, Any] = {"values": {"email": email}, "next": safe_next(next)}
+    try:
+        LoginIn(email=email, password=password)
+    except ValidationError as exc:
+        context["errors"] = field_errors(exc)
+        return templating.render(request, "accounts/login.html", context, status_code=422)
+    user = account_service.authenticate(
+        session=session, email=email, password=password, actor=anonymous_actor(request)
+    )
+    if user is None:
+        # authenticate() audited the failure; returning normally lets the session commit it.
+        context["errors"] = {"__all__": "Wrong e-mail address or password."}
+        return templating.render(request, "accounts/login.html", context, status_code=400)
+    return _signed_in_redirect(request, session, settings, user, safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, principal: SignedIn, session: SessionDep) -> Response:
+    """End the browser session and return to the sign-in page."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        account_service.end_web_session(session=session, raw=raw, actor=principal.actor)
+    response = templating.redirect("/login", flash="You are signed out.", request=request)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request, _: Anyone) -> HTMLResponse:
+    """Show the registration form."""
+    return templating.render(request, "accounts/signup.html", {"values": {}, "errors": {}})
+
+
+@router.post("/signup")
+def signup(
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
+    email: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a member account and sign it in."""
+    values = {"email": email, "full_name": full_name}
+    try:
+        body = SignupIn(email=email, full_name=full_name, password=password)
+        user = account_service.signup(
+            session=session, email=body.email, full_name=body.full_name,
+            password=body.password, ip=client_ip(request),
+        )
+    except (ValidationError, DomainError) as exc:
+        errors = field_errors(exc)
+        if "password" in errors:
+            errors["password"] = errors["password"].removeprefix("Password ").capitalize()
+        return templating.render(
+            request, "accounts/signup.html", {"values": values, "errors": errors},
+            status_code=422,
+        )
+    return _signed_in_redirect(
+        request, session, settings, user, "/my-org",
+        flash=f"Welcome to INDUS-X, {user.full_name}. Add your organisation to the directory.",
+    )
+
+
+# --- password reset -----------------------------------------------------------------------
+
+@router.get("/password/forgot")
+def forgot_form(request: Request, _: Anyone) -> HTMLResponse:
+    """Show the form that asks for a reset link."""
+    return templating.render(
+        request, "accounts/forgot.html", {"values": {}, "errors": {}, "sent": False}
+    )
+
+
+@router.post("/password/forgot")
+def forgot(
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Send a reset link if the account exists; the answer is the same either way."""
+    try:
+        body = PasswordResetRequest(email=email)
+    except ValidationError as exc:
+        return templating.render(
+            request, "accounts/forgot.html",
+            {"values": {"email": email}, "errors": field_errors(exc), "sent": False},
+            status_code=422,
+        )
+    account_service.request_password_reset(
+        session=session, email=body.email, settings=settings, actor=anonymous_actor(request)
+    )
+    return templating.render(
+        request, "accounts/forgot.html", {"values": {}, "errors": {}, "sent": True}
+    )
+
+
+@router.get("/password/reset")
+def reset_form(
+    request: Request, _: Anyone, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """Show the form for choosing a new password."""
+    return templating.render(
+        request, "accounts/reset.html", {"token": token, "errors": {}}
+    )
+
+
+@router.post("/password/reset")
+def reset(
+    request: Request, _: Anyone, session: SessionDep,
+    token: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+) -> Response:
+    """Set the new password, then ask the user to sign in with it."""
+    try:
+        account_service.reset_password(
+            session=session, raw_token=token, password=password, ip=client_ip(request)
+        )
+    except DomainError as exc:
+        return templating.render(
+            request, "accounts/reset.html", {"token": token, "errors": field_errors(exc)},
+            status_code=422,
+        )
+    return templating.redirect(
+        "/login", flash="Your password is changed. Sign in with the new password.",
+        request=request,
+    )
+
+
+# --- invitations --------------------------------------------------------------------------
+
+@router.get("/invite/accept")
+def invitation_form(
+    request: Request, _: Anyone, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """Show the form where an invited person chooses a name and password."""
+    return templating.render(
+        request, "accounts/invite_accept.html", {"token": token, "values": {}, "errors": {}}
+    )
+
+
+@router.post("/invite/accept")
+def accept_invitation(
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
+    token: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Activate the invited account and sign it in."""
+    try:
+        user = account_service.accept_invitation(
+            session=session, raw_token=token, full_name=full_name, password=password,
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        return templating.render(
+            request, "accounts/invite_accept.html",
+            {"token": token, "values": {"full_name": full_name}, "errors": field_errors(exc)},
+            status_code=422,
+        )
+    return _signed_in_redirect(
+        request, session, settings, user, "/my-org", flash=f"Welcome, {user.full_name}."
+    )
+
+
+# --- personal API tokens ------------------------------------------------------------------
+
+def _token_status(token: ApiToken) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return "expired"
+    return "active"
+
+
+def _tokens_page(
+    request: Request, session: SessionDep, principal: SignedIn, *,
+    values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+    new_token: str | None = None, status_code: int = 200,
+) -> HTMLResponse:
+    tokens = account_service.list_api_tokens(session=session, user_id=principal.user.id)
+    return templating.render(
+        request, "accounts/tokens.html",
+        {
+            "tokens": [(t, _token_status(t)) for t in tokens],
+            "values": values or {"name": "", "expires_days": "90"},
+            "errors": errors or {},
+            "new_token": new_token,
+        },
+        status_code=status_code,
+    )
+
+
+def _own_token(session: SessionDep, principal: SignedIn, token_id: int) -> ApiToken:
+    for token in account_service.list_api_tokens(session=session, user_id=principal.user.id):
+        if token.id == token_id:
+            return token
+    raise NotFound(f"No token with id {token_id}")
+
+
+@router.get("/account/tokens")
+def tokens(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
+    """List the user's personal API tokens."""
+    return _tokens_page(request, session, principal)
+
+
+@router.post("/account/tokens")
+def create_token(
+    request: Request, principal: SignedIn, session: SessionDep,
+    name: Annotated[str, Form()] = "", expires_days: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Create a personal token and show its secret, this once."""
+    values = {"name": name, "expires_days": expires_days}
+    try:
+        body = TokenCreate.model_validate({"name": name, "expires_days": expires_days})
+    except ValidationError as exc:
+        return _tokens_page(request, session, principal, values=values,
+                            errors=field_errors(exc), status_code=422)
+    _, raw = account_service.create_api_token(
+        session=session, user=principal.user, actor=principal.actor, name=body.name,
+        expires_days=body.expires_days,
+    )
+    return _tokens_page(request, session, principal, new_token=raw, status_code=201)
+
+
+@router.get("/account/tokens/{token_id}/revoke")
+def revoke_token_confirm(
+    request: Request, token_id: int, principal: SignedIn, session: SessionDep
+) -> HTMLResponse:
+    """Ask for confirmation before revoking a token."""
+    token = _own_token(session, principal, token_id)
+    return templating.render(
+        request, "confirm.html",
+        {
+            "heading": "Revoke this API token?",
+            "body": f"Scripts that use the token '{token.name}' ({token.prefix}…) will stop "
+                    "working at once. This cannot be undone.",
+            "action": f"/account/tokens/{token.id}/revoke",
+            "confirm_label": "Revoke token",
+            "cancel_url": "/account/tokens",
+        },
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, token_id: int, principal: SignedIn, session: SessionDep
+) -> Response:
+    """Revoke one of the user's tokens."""
+    token = _own_token(session, principal, token_id)
+    account_service.revoke_api_token(
+        session=session, token_id=token.id, user=principal.user, actor=principal.actor
+    )
+    return templating.redirect(
+        "/account/tokens", flash=f"Token '{token.name}' revoked.", request=request
+    )
+
+
+# --- user administration ------------------------------------------------------------------
+
+def _users_page(
+    request: Request, session: SessionDep, q: str, page: int, *,
+    invite_values: dict[str, str] | None = None, invite_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    users, total = account_service.list_users(
+        session=session, q=q, page=page, page_size=USERS_PAGE_SIZE
+    )
+    context = {
+        "users": users, "total": total, "q": q, "page": page, "page_size": USERS_PAGE_SIZE,
+        "roles": PLATFORM_ROLE_LABELS,
+        "invite_values": invite_values or {"role": PlatformRole.MEMBER.value},
+        "invite_errors": invite_errors or {},
+    }
+    hx_partial = (request.headers.get("HX-Request") == "true"
+                  and not request.headers.get("HX-History-Restore-Request"))
+    name = "accounts/_users_partial.html" if hx_partial else "accounts/users.html"
+    return templating.render(request, name, context, status_code=status_code)
+
+
+@router.get("/admin/users")
+def users(
+    request: Request, principal: Admin, session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """List and search users (admins)."""
+    return _users_page(request, session, q, page)
+
+
+@router.post("/admin/users/invite")
+def invite_user(
+    request: Request, principal: Admin, session: SessionDep, settings: SettingsDep,
+    email: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = PlatformRole.MEMBER.value,
+) -> Response:
+    """Invite someone to the platform by e-mail (admins)."""
+    values = {"email": email, "full_name": full_name, "role": role}
+    try:
+        body = UserCreate.model_validate(
+            {"email": email, "full_name": full_name or email.split("@")[0] or "",
+             "platform_role": role}
+        )
+        user = account_service.invite_user(
+            session=session, email=body.email, settings=settings, actor=principal.actor,
+            full_name=body.full_name, platform_role=body.platform_role,
+        )
+    except (ValidationError, DomainError) as exc:
+        errors = field_errors(exc)
+        if "platform_role" in errors:
+            errors["role"] = errors.pop("platform_role")
+        return _users_page(request, session, "", 1, invite_values=values,
+                           invite_errors=errors, status_code=422)
+    return templating.redirect(
+        "/admin/users", flash=f"Invitation sent to {user.email}.", request=request
+    )
+
+
+@router.post("/admin/users/{user_id}")
+def update_user(
+    request: Request, user_id: int, principal: Admin, session: SessionDep,
+    role: Annotated[str, Form()] = "", is_active: Annotated[str, Form()] = "",
+    q: Annotated[str, Form()] = "", page: Annotated[int, Form(ge=1)] = 1,
+) -> Response:
+    """Change a user's platform role and active flag (admins)."""
+    user = account_service.get_user(session=session, user_id=user_id)
+    try:
+        new_role = PlatformRole(role) if role else None
+    except ValueError:
+        new_role = None
+    account_service.update_user(
+        session=session, user=user, actor=principal.actor, platform_role=new_role,
+        is_active=bool(is_active),
+    )
+    params = {k: v for k, v in (("q", q), ("page", page if page > 1 else "")) if v}
+    back = "/admin/users" + (f"?{urlencode(params)}" if params else "")
+    return templating.redirect(back, flash=f"Saved {user.email}.", request=request)

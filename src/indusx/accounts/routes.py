@@ -122,8 +122,8 @@ def create_user(
     )
 
 
-def load_user(user_id: int, session: SessionDep) -> User:
-    """Return the user named in the path, or 404."""
+def load_user(user_id: int, session: SessionDep, _: Admin) -> User:
+    """Return the user named in the path, or 404 (admins only)."""
     return account_service.get_user(session=session, user_id=user_id)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
@@ -2132,7 +2133,7 @@ _TEST_OFFERS: tuple[_Offer, ...] = (
 class _Rng(random.Random):
     """random.Random with cheaper choice/randint/sample (one random() call per draw)."""
 
-    def choice(self, seq: Sequence[_T]) -> _T:  # type: ignore[override]
+    def choice(self, seq: Sequence[_T]) -> _T:
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:
@@ -2151,6 +2152,15 @@ class _Rng(random.Random):
                 picked.append(i)
         return [population[i] for i in picked]
 
+    def wpick(self, population: Sequence[_T], weights: Sequence[float]) -> _T:
+        """One weighted draw."""
+        x = self.random() * sum(weights)
+        for item, w in zip(population, weights, strict=True):
+            x -= w
+            if x < 0:
+                return item
+        return population[-1]
+
 
 def _roman(i: int) -> str:
     return _ROMAN[(i - 2) % len(_ROMAN)] if i - 2 < len(_ROMAN) else f"{_ROMAN[-1]}-{i}"
@@ -2164,8 +2174,19 @@ def _title_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_JOIN_CACHE: dict[tuple[str, ...], str] = {}
+
+
 def _join(items: Sequence[str]) -> str:
-    """Join a list in prose; items that contain "and" themselves are kept apart clearly."""
+    """Join a list in prose (memoised); items containing "and" are kept clearly apart."""
+    key = tuple(items)
+    hit = _JOIN_CACHE.get(key)
+    if hit is None:
+        hit = _JOIN_CACHE[key] = _join_uncached(key)
+    return hit
+
+
+def _join_uncached(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
     if any(" and " in i for i in items):
@@ -2209,7 +2230,7 @@ def _allocate(orgs: int, rng: random.Random) -> list[tuple[OrgKind, Country]]:
 class _Builder:
     """Holds the random stream and the uniqueness registers for one generated set."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: _Rng) -> None:
         self.rng = rng
         self.names: set[str] = set()
         self.slugs: set[str] = set()
@@ -2235,7 +2256,8 @@ class _Builder:
     # ---- small helpers --------------------------------------------------------------------
 
     def _wpick(self, options: Sequence[_T], cum: list[float]) -> _T:
-        return self.rng.choices(options, cum_weights=cum)[0]
+        x = self.rng.random() * cum[-1]
+        return options[bisect_right(cum, x)]
 
     def _loguni(self, lo: int, hi: int) -> int:
         r = self.rng.random()
@@ -2365,10 +2387,10 @@ class _Builder:
     def _seeking(self, kind: OrgKind) -> list[Seeking]:
         rng = self.rng
         options, weights, counts, count_w = _SEEKING_POOLS[kind]
-        n = min(rng.choices(counts, weights=count_w)[0], len(options))
+        n = min(rng.wpick(counts, count_w), len(options))
         chosen: list[Seeking] = []
         while len(chosen) < n:
-            s = rng.choices(options, weights=weights)[0]
+            s = rng.wpick(options, weights)
             if s not in chosen:
                 chosen.append(s)
         return [s for s in options if s in chosen]
@@ -2437,7 +2459,8 @@ class _Builder:
         parts = [rng.choice(tpl[prefix + "_a"]), rng.choice(tpl[prefix + "_b"])]
         if extra and rng.random() < 0.75:
             parts.append(rng.choice(tpl[prefix + "_c"]))
-        caps = " ".join(_title_first(p.format(**ctx)) for p in parts)
+        caps = " ".join(_title_first(p.format(**ctx)) if p[0] == "{" else p.format(**ctx)
+                        for p in parts)
         return _title_first(desc), caps
 
     def _need(self, country: Country, kind: OrgKind, ctx: dict[str, Any]) -> str:
@@ -2508,10 +2531,10 @@ class _Builder:
 
         name, slug = self._unique(build, city)
         root, legal = root_box
-        stage = rng.choices(
+        stage = rng.wpick(
             (FundingStage.PRE_SEED, FundingStage.SEED, FundingStage.SERIES_A,
              FundingStage.SERIES_B, FundingStage.SERIES_C_PLUS, FundingStage.BOOTSTRAPPED),
-            weights=(2, 4, 3, 1.2, 0.4, 1.5))[0]
+            (2, 4, 3, 1.2, 0.4, 1.5))
         age_lo, age_hi, head_lo, head_hi = _STARTUP_PROFILE[stage]
         year = 2025 - rng.randint(age_lo, age_hi)
         headcount = self._loguni(head_lo, head_hi)
@@ -2551,7 +2574,7 @@ class _Builder:
                 ids["udyam"] = self._udyam(ud_state)
         else:
             ids = self._us_ids(0.9, 0.75)
-        n_off = rng.choices((0, 1, 2, 3), weights=(5, 45, 35, 15))[0]
+        n_off = rng.wpick((0, 1, 2, 3), (5, 45, 35, 15))
         areas = [area] + ([second] if second else [])
         offerings = self._product_offers(country, root, areas, n_off, (3, 7))
         return self._finish(
@@ -2610,8 +2633,8 @@ class _Builder:
                                 "vacuum heat treatment")),
         )
         desc, caps = self._compose(country, "msme", ctx, 1)
-        stage = rng.choices((FundingStage.BOOTSTRAPPED, FundingStage.GROWTH, FundingStage.SEED),
-                            weights=(7, 2.5, 0.5))[0]
+        stage = rng.wpick((FundingStage.BOOTSTRAPPED, FundingStage.GROWTH, FundingStage.SEED),
+                          (7, 2.5, 0.5))
         ids: dict[str, str] = {}
         if country is Country.IN:
             if legal != "LLP":
@@ -2668,8 +2691,8 @@ class _Builder:
                    kit1=rng.choice(_PROC[country][rng.choice(tuple(_PROCESSES))]["kit"]))
         ctx["ownership"] = "Listed" if listed else "Privately held"
         desc, caps = self._compose(country, "large", ctx, 1)
-        stage = FundingStage.PUBLIC if listed else rng.choices(
-            (FundingStage.GROWTH, FundingStage.BOOTSTRAPPED), weights=(3, 2))[0]
+        stage = FundingStage.PUBLIC if listed else rng.wpick(
+            (FundingStage.GROWTH, FundingStage.BOOTSTRAPPED), (3, 2))
         ids: dict[str, str] = {}
         if country is Country.IN:
             form = "PLC" if legal == "Ltd" else "PTC"
@@ -2901,7 +2924,7 @@ class _Builder:
                    students=rng.randint(8, 60))
         desc, caps = self._compose(country, "academic", ctx, 1)
         ids = self._us_ids(1.0, 0.6) if country is Country.US else {}
-        n_off = rng.choices((0, 1, 2), weights=(5, 4, 1))[0]
+        n_off = rng.wpick((0, 1, 2), (5, 4, 1))
         offerings = self._product_offers(country, None, [area], n_off, (2, 4),
                                          prefix="Laboratory prototype: ", unknown=0.45)
         offerings = [replace(o, description=o.description.rstrip(".")

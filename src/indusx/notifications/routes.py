@@ -37,4 +37,4 @@ def mark_read(
 ) -> dict[str, int]:
     """Mark one notification (or all) as read."""
     return {"marked": outbox.mark_read(session=session, user_id=principal.user.id,
-                                      notification_id=notification_id)}
+                                      actor=principal.actor, notification_id=notification_id)}

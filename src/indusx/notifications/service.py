@@ -9,6 +9,8 @@ from email.message import EmailMessage
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from indusx.audit import service as audit
+from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.notifications.models import DeliveryStatus, Notification
@@ -171,7 +173,9 @@ def unread_count(*, session: Session, user_id: int) -> int:
     )
 
 
-def mark_read(*, session: Session, user_id: int, notification_id: int | None = None) -> int:
+def mark_read(
+    *, session: Session, user_id: int, actor: Actor, notification_id: int | None = None
+) -> int:
     """Mark one (or, with no id, every) notification of the user as read; return how many."""
     query = update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)
@@ -179,4 +183,10 @@ def mark_read(*, session: Session, user_id: int, notification_id: int | None = N
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     result = session.execute(query.values(read_at=utcnow()))
-    return int(getattr(result, "rowcount", 0) or 0)
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        audit.record(
+            session=session, actor=actor, action="notification.read", object_type="notification",
+            object_id=notification_id or "", summary=f"marked {count} as read",
+        )
+    return count

@@ -50,8 +50,8 @@ def org_query(
 OrgQueryDep = Annotated[OrgQuery, Depends(org_query)]
 
 
-def load_org(org_id: int, session: SessionDep) -> Organisation:
-    """Return the organisation named in the path, fully loaded, or 404."""
+def load_org(org_id: int, session: SessionDep, _: SignedIn) -> Organisation:
+    """Return the organisation named in the path, fully loaded, or 404 (after sign-in)."""
     return org_service.get_org(session=session, org_id=org_id)
 
 

@@ -1,0 +1,37 @@
+"""Loading the demo ecosystem into the database through the bulk path."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from indusx.accounts import service as account_service
+from indusx.accounts.models import OrgRole
+from indusx.demo import loader
+from indusx.orgs.models import Offering, Organisation
+from indusx.orgs.search import OrgQuery, search_orgs
+
+
+def test_the_demo_is_searchable_and_its_founders_own_start_ups(session: Session) -> None:
+    created = loader.load_demo(session=session, orgs=80, seed=11)
+    assert {u.email for u in created} == {u.email for u in loader.DEMO_USERS}
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 80
+    top = session.scalar(select(func.max(Offering.trl)))
+    org = session.scalars(select(Organisation).where(Organisation.max_trl == top)).first()
+    assert org is not None
+    word = org.name.split()[0]
+    result = search_orgs(session=session, query=OrgQuery(q=word))
+    assert org.id in {o.id for o in result.items}
+    assert sum(n for _, _, n in result.facets["country"]) == result.total
+    founder = account_service.find_user_by_email(session=session,
+                                                 email="founder.in@indusx.example")
+    assert founder is not None
+    (membership,) = account_service.memberships_of(session=session, user_id=founder.id)
+    owned = session.get(Organisation, membership.org_id)
+    assert membership.role is OrgRole.OWNER and owned is not None
+    assert owned.kind.value == "startup" and owned.country.value == "IN"
+
+
+def test_loading_twice_keeps_slugs_unique(session: Session) -> None:
+    loader.load_demo(session=session, orgs=30, seed=1)
+    loader.load_demo(session=session, orgs=30, seed=1)
+    slugs = list(session.scalars(select(Organisation.slug)))
+    assert len(slugs) == 60 == len(set(slugs))
