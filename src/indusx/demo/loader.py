@@ -14,6 +14,7 @@ from indusx.audit.service import Actor
 from indusx.db import utcnow
 from indusx.demo.generator import DemoOrg, generate
 from indusx.orgs import service as org_service
+from indusx.orgs.identifiers import IDENTIFIERS
 from indusx.orgs.models import (
     FocusArea,
     InvestorThesis,
@@ -25,6 +26,7 @@ from indusx.orgs.models import (
 from indusx.orgs.service import slugify
 
 DEMO_PASSWORD = "indusx-demo-2026"
+IDENTIFIER_FIELDS = tuple(IDENTIFIERS)
 BATCH = 1000
 
 
@@ -70,6 +72,12 @@ def insert_orgs(
     areas = {a.slug: (a.id, a.name) for a in session.scalars(select(FocusArea))}
     area_names = {slug: name for slug, (_, name) in areas.items()}
     taken = set(session.scalars(select(Organisation.slug)))
+    # A second load (or a real organisation) may already hold a generated identifier.
+    used = {
+        name: set(session.scalars(select(getattr(Organisation, name)).where(
+            getattr(Organisation, name).is_not(None))))
+        for name in IDENTIFIER_FIELDS
+    }
     ids: list[int] = []
     now = utcnow()
     for batch in _batches(orgs, BATCH):
@@ -80,14 +88,19 @@ def insert_orgs(
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
             taken.add(slug)
+            idents = {}
+            for name in IDENTIFIER_FIELDS:
+                value = org.identifiers.get(name)
+                if value is not None and value not in used[name]:
+                    used[name].add(value)
+                    idents[name] = value
             rows.append({
                 "slug": slug, "name": org.name, "country": org.country, "kind": org.kind,
                 "description": org.description, "capabilities": org.capabilities,
                 "funding_stage": org.funding_stage, "headcount": org.headcount,
                 "city": org.city, "state": org.state, "website": org.website,
-                "uei": org.identifiers.get("uei"), "cage": org.identifiers.get("cage"),
-                "cin": org.identifiers.get("cin"), "udyam": org.identifiers.get("udyam"),
-                "dpiit": org.identifiers.get("dpiit"), "contact_name": org.contact_name,
+                **{name: idents.get(name) for name in IDENTIFIER_FIELDS},
+                "contact_name": org.contact_name,
                 "contact_email": org.contact_email, "contact_phone": org.contact_phone,
                 "needs": org.needs, "private_notes": "", "is_demo": True,
                 "max_trl": max((o.trl for o in org.offerings), default=None),
