@@ -15,7 +15,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
 
 from indusx.orgs.taxonomy import (
     SEED_FOCUS_AREAS,
@@ -101,6 +104,9 @@ REAL_NAME_BLOCKLIST: tuple[str, ...] = (
     # Elsewhere
     "Thales", "Safran", "Dassault", "Airbus", "Leonardo", "Saab", "Rheinmetall", "Hanwha",
     "Elbit", "Rafael", "Kongsberg", "Embraer", "MBDA", "Nexter", "KNDS", "Naval Group",
+    # Programme and product names
+    "Orion", "Oryx", "Brahmos", "Akash", "Agni", "Prithvi", "Arjun", "Pinaka", "Dhanush",
+    "Vedanta",
 )
 
 _BLOCK_WORDS = frozenset(b.lower() for b in REAL_NAME_BLOCKLIST if len(b) <= 4)
@@ -119,8 +125,9 @@ def _blocked(text: str) -> bool:
 # Phrase banks. Written in Indian/British English; a US copy is derived once at import.
 # --------------------------------------------------------------------------------------------
 
-# (product, description, US control, IN control)
+# (product, description, US control, IN control); an IN control of None means not on SCOMET.
 _Offer = tuple[str, str, str | None, str | None]
+_NOT_LISTED = "Not controlled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1334,7 +1341,7 @@ _AREAS_RAW: tuple[_Area, ...] = (
     ),
     _Area(
         slug="ai-autonomy",
-        label="AI and autonomy",
+        label="AI/autonomy",
         title="Autonomous Systems",
         words=("Autonomy", "Robotics", "Machine Intelligence", "Autonomous Systems", "AI",
                "Perception"),
@@ -1357,8 +1364,8 @@ _AREAS_RAW: tuple[_Area, ...] = (
         platforms=(
             "small UAV swarms",
             "uncrewed ground vehicles",
-            "command posts",
-            "ISR exploitation cells",
+            "command post vehicles",
+            "loitering munitions",
             "uncrewed surface vessels",
             "logistics fleets",
         ),
@@ -1635,7 +1642,27 @@ _US_CITIES: tuple[tuple[str, str, str, int], ...] = (
     ("Salt Lake City", "Utah", "801", 2),
     ("Wichita", "Kansas", "316", 1),
     ("Augusta", "Georgia", "706", 1),
+    ("New York", "New York", "212", 1),
+    ("San Francisco", "California", "415", 1),
+    ("Washington", "District of Columbia", "202", 1),
 )
+
+# kind -> (probability of sitting in one of the area's hub cities, sits in a finance hub)
+_HUB_SHARE: dict[OrgKind, tuple[float, bool]] = {
+    OrgKind.STARTUP: (0.45, False),
+    OrgKind.MSME: (0.45, False),
+    OrgKind.LARGE_COMPANY: (0.5, False),
+    OrgKind.PRIME: (0.6, False),
+    OrgKind.INVESTOR: (0.0, True),
+    OrgKind.ACCELERATOR: (0.5, False),
+    OrgKind.ACADEMIC: (0.5, False),
+    OrgKind.GOVERNMENT: (0.8, False),
+    OrgKind.TEST_FACILITY: (0.75, False),
+}
+_FINANCE_HUBS_IN = ("Bengaluru", "Bengaluru", "Mumbai", "Mumbai", "New Delhi", "Gurugram",
+                    "Hyderabad", "Pune", "Chennai")
+_FINANCE_HUBS_US = ("New York", "San Francisco", "Mountain View", "Boston", "Arlington",
+                    "Austin", "El Segundo", "Washington")
 
 _IN_FIRST = (
     "Aarav", "Ananya", "Arjun", "Deepa", "Divya", "Gaurav", "Harini", "Ishaan", "Kavya",
@@ -1691,12 +1718,31 @@ _INDIC_TAILS = (
 )
 
 
+# Combinations that are ordinary words, famous brands or awkward to read.
+_NOT_ROOTS = frozenset({
+    "Orion", "Iris", "Haven", "Davis", "Talent", "Bryant", "Margate", "Orwell", "Keswick",
+    "Garfield", "Marion", "Samara", "Vedanta", "Veda", "Ethane", "Calyx", "Oryx", "Norwell",
+    "Alden", "Aldridge", "Aldgate", "Norwick", "Coren", "Maris", "Garant", "Halford",
+    "Dharant", "Devant", "Samant", "Kirant",
+})
+_DOUBLED_RE = re.compile(r"(..)\1")
+_VOWELS = frozenset("aeiouy")
+
+
 def _make_roots(heads: Sequence[str], tails: Sequence[str]) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for h in heads:
         for t in tails:
             root = h + t
-            if h[-1] == t[0] or _blocked(root):
+            if (
+                h[-1] == t[0]
+                or h[-1] == t[-1]
+                or (h[-1] in _VOWELS and t[0] in _VOWELS)
+                or "yi" in root
+                or _DOUBLED_RE.search(root.lower())
+                or root in _NOT_ROOTS
+                or _blocked(root)
+            ):
                 continue
             out[root] = None
     return tuple(out)
@@ -1728,11 +1774,12 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
     "adjacent": ("Adjacent work covers {x1}.",),
     "startup_c": (
         "Current R&D targets {c4}.",
-        "Next milestone: qualification of {c4} to MIL-STD-810H.",
+        "Next milestone: MIL-STD-810H environmental qualification of the first production "
+        "units.",
         "Work is under way on {c4} for {p2}.",
     ),
     "msme_desc": (
-        "{short} is a {city} {smb} that {verb} {part12} to print for {p1} programmes.",
+        "{short} is a {city} {smb} that {verb} {part12} to print for {p1}.",
         "Established in {year}, {short} {verb} {part1} for integrators of {p1}.",
         "Family-owned {city} supplier that {verb} {part123}.",
     ),
@@ -1938,8 +1985,13 @@ _US_SPELLING: tuple[tuple[str, str], ...] = (
 )
 
 
+_US_SPELLING_ALL: tuple[tuple[str, str], ...] = tuple(
+    dict.fromkeys(_US_SPELLING + tuple((b.capitalize(), u.capitalize()) for b, u in _US_SPELLING))
+)
+
+
 def _americanise(text: str) -> str:
-    for brit, us in _US_SPELLING:
+    for brit, us in _US_SPELLING_ALL:
         if brit in text:
             text = text.replace(brit, us)
     return text
@@ -2012,6 +2064,7 @@ _AREA_WEIGHTS: dict[OrgKind, dict[str, float]] = {
 }
 
 _LEGAL_IN_PVT = "Pvt Ltd"
+_HEAVY_AREAS = frozenset({"land-mobility", "armoured-vehicles", "artillery", "undersea"})
 _ROMAN = ("II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
           "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -2133,13 +2186,13 @@ _TEST_OFFERS: tuple[_Offer, ...] = (
 class _Rng(random.Random):
     """random.Random with cheaper choice/randint/sample (one random() call per draw)."""
 
-    def choice(self, seq: Sequence[_T]) -> _T:
+    def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def sample(  # type: ignore[override]
+    def sample(
         self, population: Sequence[_T], k: int, *, counts: Iterable[int] | None = None
     ) -> list[_T]:
         n = len(population)
@@ -2186,6 +2239,24 @@ def _join(items: Sequence[str]) -> str:
     return hit
 
 
+# Joined placeholders ("{c123}") computed on demand from their parts.
+_JOIN_KEYS: dict[str, tuple[str, ...]] = {
+    "c12": ("c1", "c2"), "c23": ("c2", "c3"), "c123": ("c1", "c2", "c3"), "c4x1": ("c4", "x1"),
+    "p12": ("p1", "p2"), "r12": ("r1", "r2"), "r23": ("r2", "r3"), "r123": ("r1", "r2", "r3"),
+    "t12": ("t1", "t2"), "t123": ("t1", "t2", "t3"), "part12": ("part1", "part2"),
+    "part123": ("part1", "part2", "part3"), "kit123": ("kit1", "kit2", "kit3"),
+}
+
+
+class _Ctx(dict[str, Any]):
+    """Template context that builds joined placeholders lazily."""
+
+    def __missing__(self, key: str) -> str:
+        value = _join(tuple(self[k] for k in _JOIN_KEYS[key]))
+        self[key] = value
+        return value
+
+
 def _join_uncached(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -2227,6 +2298,10 @@ def _allocate(orgs: int, rng: random.Random) -> list[tuple[OrgKind, Country]]:
     return slots
 
 
+_MODEL_LETTERS: dict[str, str] = {}
+_MODEL_NUMBERS = (10, 20, 30, 40, 50, 100, 120, 200, 250, 300, 500, 700)
+
+
 class _Builder:
     """Holds the random stream and the uniqueness registers for one generated set."""
 
@@ -2266,16 +2341,22 @@ class _Builder:
     def _trl(self, lo: int, hi: int) -> int:
         return min(9, max(1, round(self.rng.triangular(lo, hi))))
 
-    def _city(self, country: Country, area: _Area) -> tuple[str, str, str, str, str]:
+    def _city(self, country: Country, kind: OrgKind,
+              area: _Area) -> tuple[str, str, str, str, str]:
         """Return (city, state, cin code, udyam code, phone prefix)."""
         rng = self.rng
+        p_hub, finance = _HUB_SHARE[kind]
         if country is Country.IN:
-            if rng.random() < 0.45:
+            if finance:
+                c = self.in_cities[rng.choice(_FINANCE_HUBS_IN)]
+            elif rng.random() < p_hub:
                 c = self.in_cities[rng.choice(area.hubs_in)]
             else:
                 c = self._wpick(_IN_CITIES, self.in_cum)
             return c[0], c[1], c[2], c[3], c[4]
-        if rng.random() < 0.45:
+        if finance:
+            u = self.us_cities[rng.choice(_FINANCE_HUBS_US)]
+        elif rng.random() < p_hub:
             u = self.us_cities[rng.choice(area.hubs_us)]
         else:
             u = self._wpick(_US_CITIES, self.us_cum)
@@ -2398,13 +2479,16 @@ class _Builder:
     def _control(self, country: Country, offer: _Offer, unknown: float) -> str | None:
         if self.rng.random() < unknown:
             return None
-        return offer[2] if country is Country.US else offer[3]
+        if country is Country.US:
+            return offer[2]
+        return offer[3] or _NOT_LISTED
 
     def _model(self, product: str) -> str:
-        rng = self.rng
-        letters = "".join(w[0] for w in product.replace("-", " ").split() if w[0].isalpha())
-        letters = (letters[:3] or "X").upper()
-        return f"{letters}-{rng.choice((10, 20, 30, 40, 50, 100, 120, 200, 250, 300, 500, 700))}"
+        letters = _MODEL_LETTERS.get(product)
+        if letters is None:
+            initials = "".join(w[0] for w in product.replace("-", " ").split() if w[0].isalpha())
+            letters = _MODEL_LETTERS[product] = (initials[:3] or "X").upper()
+        return f"{letters}-{self.rng.choice(_MODEL_NUMBERS)}"
 
     def _product_offers(self, country: Country, brand: str | None, areas: list[_Area],
                         n: int, trl: tuple[int, int], prefix: str = "",
@@ -2427,7 +2511,7 @@ class _Builder:
     # ---- context shared by templates ----------------------------------------------------
 
     def _context(self, country: Country, area: _Area, second: _Area | None,
-                 short: str, city: str) -> dict[str, Any]:
+                 short: str, city: str) -> _Ctx:
         rng = self.rng
         c1, c2, c3, c4 = rng.sample(area.caps, 4)
         p1, p2 = rng.sample(area.platforms, 2)
@@ -2435,36 +2519,34 @@ class _Builder:
         partner_adj = "US" if other is Country.US else "Indian"
         users = _USERS[country][rng.choice(area.users)]
         x1 = rng.choice(second.caps) if second else c3
-        return {
+        return _Ctx({
             "short": short,
             "city": city,
             "c1": c1, "c2": c2, "c3": c3, "c4": c4, "x1": x1,
-            "c12": _join((c1, c2)), "c23": _join((c2, c3)), "c123": _join((c1, c2, c3)),
-            "c4x1": _join((c4, x1)),
-            "p1": p1, "p2": p2, "p12": _join((p1, p2)),
+            "p1": p1, "p2": p2,
             "user": users[0] if rng.random() < 0.7 else users[1],
             "partner_adj": partner_adj,
             "partner_a": "a US" if other is Country.US else "an Indian",
             "label": area.label,
             "smb": "MSME" if country is Country.IN else "small business",
             "smbs": "MSMEs" if country is Country.IN else "small businesses",
-        }
+        })
 
     def _compose(self, country: Country, prefix: str, ctx: dict[str, Any],
                  extra: int) -> tuple[str, str]:
         """Description from `<prefix>_desc`; capabilities from _a, _b and up to `extra` of _c."""
         rng = self.rng
         tpl = _TPL[country]
-        desc = rng.choice(tpl[prefix + "_desc"]).format(**ctx)
+        desc = rng.choice(tpl[prefix + "_desc"]).format_map(ctx)
         parts = [rng.choice(tpl[prefix + "_a"]), rng.choice(tpl[prefix + "_b"])]
         if extra and rng.random() < 0.75:
             parts.append(rng.choice(tpl[prefix + "_c"]))
-        caps = " ".join(_title_first(p.format(**ctx)) if p[0] == "{" else p.format(**ctx)
+        caps = " ".join(_title_first(p.format_map(ctx)) if p[0] == "{" else p.format_map(ctx)
                         for p in parts)
         return _title_first(desc), caps
 
     def _need(self, country: Country, kind: OrgKind, ctx: dict[str, Any]) -> str:
-        return _title_first(self.rng.choice(_NEED_TPL[country][kind.value]).format(**ctx))
+        return _title_first(self.rng.choice(_NEED_TPL[country][kind.value]).format_map(ctx))
 
     # ---- one organisation ----------------------------------------------------------------
 
@@ -2478,7 +2560,7 @@ class _Builder:
         else:
             focus = self._focus(kind, primary, 1, 2)
         second = areas[focus[1]] if len(focus) > 1 else None
-        city, state, cin_state, ud_state, phone_prefix = self._city(country, primary)
+        city, state, cin_state, ud_state, phone_prefix = self._city(country, kind, primary)
         build = _KIND_BUILDERS[kind]
         return build(self, kind, country, primary, second, focus, city, state, cin_state,
                      ud_state, phone_prefix)
@@ -2563,7 +2645,7 @@ class _Builder:
                                                 5_000_000, 8_000_000, 12_000_000))))
         desc, caps = self._compose(country, "startup", ctx, 1)
         if second is not None and rng.random() < 0.5:
-            caps += " " + _TPL[country]["adjacent"][0].format(**ctx)
+            caps += " " + _TPL[country]["adjacent"][0].format_map(ctx)
         ids: dict[str, str] = {}
         if country is Country.IN:
             if not name.endswith("LLP"):
@@ -2575,8 +2657,7 @@ class _Builder:
         else:
             ids = self._us_ids(0.9, 0.75)
         n_off = rng.wpick((0, 1, 2, 3), (5, 45, 35, 15))
-        areas = [area] + ([second] if second else [])
-        offerings = self._product_offers(country, root, areas, n_off, (3, 7))
+        offerings = self._product_offers(country, root, [area], n_off, (3, 7))
         return self._finish(
             name=name, slug=slug, country=country, kind=kind, description=desc,
             capabilities=caps, focus=focus, stage=stage, headcount=headcount,
@@ -2623,9 +2704,8 @@ class _Builder:
              "a CMMC Level 2 certification", "first-article inspection to AS9102"))
         ctx.update(
             verb=rng.choice(proc["verb"]), part1=part1, part2=part2, part3=part3,
-            part12=_join((part1, part2)), part123=_join((part1, part2, part3)),
             year=year, since=rng.randint(max(year, 1995), 2022),
-            kit1=kit[0], kit2=kit[1], kit3=kit[2], kit123=_join(kit),
+            kit1=kit[0], kit2=kit[1], kit3=kit[2],
             qms=rng.choice(("AS9100D", "AS9100D", "ISO 9001:2015")), cert=cert,
             idle=rng.choice((15, 20, 25, 30, 35, 40)),
             kit_new=rng.choice(("robotic welding", "additive manufacturing",
@@ -2645,8 +2725,8 @@ class _Builder:
             ids = self._us_ids(0.95, 0.92)
         offerings: list[DemoOffering] = []
         us_code, in_code = area.part_codes
-        area_code = us_code if country is Country.US else in_code
-        generic_code = "EAR99" if country is Country.US else None
+        area_code = us_code if country is Country.US else (in_code or _NOT_LISTED)
+        generic_code = "EAR99" if country is Country.US else _NOT_LISTED
         for part in (part1, part2, part3)[: rng.choice((1, 1, 2, 2, 3))]:
             code = area_code if part in same or part == part1 else generic_code
             offerings.append(DemoOffering(
@@ -2673,8 +2753,10 @@ class _Builder:
         def build() -> tuple[str, str, str]:
             root = self._root(country)
             root_box[:] = [root]
-            word = rng.choice(("Industries", "Engineering", "Heavy Engineering", "Electronics",
-                               "Technologies", "Precision Industries", "Aerospace"))
+            word = (rng.choice(("Industries", "Engineering", "Technologies"))
+                    if rng.random() < 0.55 else rng.choice(area.words))
+            if area.slug in _HEAVY_AREAS and rng.random() < 0.25:
+                word = "Heavy Engineering"
             if country is Country.IN:
                 legal = "Ltd" if listed or rng.random() < 0.5 else _LEGAL_IN_PVT
             else:
@@ -2688,7 +2770,7 @@ class _Builder:
         ctx = self._context(country, area, second, name.removesuffix(" " + legal), city)
         ctx.update(plants=rng.randint(3, 14), n_export=rng.randint(4, 30),
                    rnd=rng.choice((2, 3, 4, 5, 6)),
-                   kit1=rng.choice(_PROC[country][rng.choice(tuple(_PROCESSES))]["kit"]))
+                   kit1=rng.choice(_PROC[country][rng.choice(area.parts)[1]]["kit"]))
         ctx["ownership"] = "Listed" if listed else "Privately held"
         desc, caps = self._compose(country, "large", ctx, 1)
         stage = FundingStage.PUBLIC if listed else rng.wpick(
@@ -2696,7 +2778,7 @@ class _Builder:
         ids: dict[str, str] = {}
         if country is Country.IN:
             form = "PLC" if legal == "Ltd" else "PTC"
-            ids["cin"] = self._cin(listed, rng.choice(area.nic), cin_state, year, form)
+            ids["cin"] = self._cin(listed, area.nic[0], cin_state, year, form)
         else:
             ids = self._us_ids(1.0, 1.0)
         areas = [area] + ([second] if second else [])
@@ -2750,7 +2832,7 @@ class _Builder:
         stage = FundingStage.PUBLIC if listed else FundingStage.GROWTH
         ids: dict[str, str] = {}
         if country is Country.IN:
-            ids["cin"] = self._cin(listed, rng.choice(area.nic), cin_state, year,
+            ids["cin"] = self._cin(listed, area.nic[0], cin_state, year,
                                    "GOI" if state_owned else "PLC")
         else:
             ids = self._us_ids(1.0, 1.0)
@@ -2777,8 +2859,10 @@ class _Builder:
             word = rng.choice(words)
             if country is Country.IN:
                 legal = rng.choice(("LLP", "LLP", "Advisors LLP", "Fund Managers Pvt Ltd"))
-                if word in ("Angels", "Angel Network", "Family Office"):
-                    legal = "LLP" if word != "Angel Network" else ""
+                if word in ("Angels", "Angel Network"):
+                    legal = ""
+                elif word in ("Family Office", "Holdings"):
+                    legal = rng.choice(("LLP", "Pvt Ltd"))
             else:
                 word = _americanise(word)
                 legal = "" if word in ("Angels", "Angel Network") else rng.choice(
@@ -2919,8 +3003,7 @@ class _Builder:
         tests = rng.sample(area.tests, 2)
         ctx = self._context(country, area, second, name, city)
         ctx.update(lab=lab, inst=inst, inst_poss=f"{inst}'s", r1=r1, r2=r2, r3=r3,
-                   r12=_join((r1, r2)), r23=_join((r2, r3)), r123=_join((r1, r2, r3)),
-                   t1=tests[0], t2=tests[1], t12=_join(tests), faculty=rng.randint(3, 14),
+                   t1=tests[0], t2=tests[1], faculty=rng.randint(3, 14),
                    students=rng.randint(8, 60))
         desc, caps = self._compose(country, "academic", ctx, 1)
         ids = self._us_ids(1.0, 0.6) if country is Country.US else {}
@@ -2941,8 +3024,10 @@ class _Builder:
                    focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
                    phone_prefix: str) -> DemoOrg:
         rng = self.rng
+        tries = [0]
 
         def build() -> tuple[str, str, str]:
+            tries[0] += 1
             if country is Country.IN:
                 kinds = ("Technology Directorate", "Programme Office", "Innovation Cell",
                          "Systems Evaluation Wing", "Regional Technology Office",
@@ -2952,14 +3037,14 @@ class _Builder:
                          "Technology Transition Office", "Innovation Cell",
                          "Prototyping Office", "Capability Development Directorate")
             office = rng.choice(kinds)
-            if rng.random() < 0.5:
-                base = f"{area.title} {office}, {city}"
-            else:
-                base = f"Project {self._root(country)} {area.title} {office}"
-            return base, "", base
+            acronym = "".join(w[0] for w in f"{area.title} {office}".replace("-", " ").split())
+            if tries[0] <= 3 and rng.random() < 0.5:
+                return f"{area.title} {office}, {city}", "", f"{acronym} {city}"
+            root = self._root(country)
+            return f"Project {root} {area.title} {office}", "", f"project {root} {acronym}"
 
         name, slug = self._unique(build, city)
-        ctx = self._context(country, area, second, name.split(",")[0], city)
+        ctx = self._context(country, area, second, "The " + name.split(",")[0], city)
         ctx["t1"] = rng.choice(area.tests)
         desc, caps = self._compose(country, "gov", ctx, 1)
         ids = self._us_ids(0.7, 0.0) if country is Country.US else {}
@@ -2997,7 +3082,7 @@ class _Builder:
         rng.shuffle(tests)
         ctx = self._context(country, area, second, name.removesuffix(" " + legal).strip(), city)
         ctx.update(
-            t1=tests[0], t12=_join(tests[:2]), t123=_join(tests[:3]),
+            t1=tests[0], t2=tests[1], t3=tests[2 % len(tests)],
             instr=rng.choice((
                 "high-speed cameras, telemetry receivers and tracking radars",
                 "calibrated reference sensors traceable to national standards",

@@ -69,8 +69,8 @@ def insert_orgs(
     *, session: Session, orgs: Iterable[DemoOrg], progress: Callable[[int], None] | None = None
 ) -> list[int]:
     """Insert generated organisations in bulk (derived columns included); return their ids."""
-    areas = {a.slug: (a.id, a.name) for a in session.scalars(select(FocusArea))}
-    area_names = {slug: name for slug, (_, name) in areas.items()}
+    areas = {a.slug: (a.id, a.name, a.bit) for a in session.scalars(select(FocusArea))}
+    area_names = {slug: name for slug, (_, name, _) in areas.items()}
     taken = set(session.scalars(select(Organisation.slug)))
     # A second load (or a real organisation) may already hold a generated identifier.
     used = {
@@ -104,6 +104,8 @@ def insert_orgs(
                 "contact_email": org.contact_email, "contact_phone": org.contact_phone,
                 "needs": org.needs, "private_notes": "", "is_demo": True,
                 "max_trl": max((o.trl for o in org.offerings), default=None),
+                **dict(zip(("focus_mask", "seeking_mask"), org_service.masks(
+                    (areas[a][2] for a in org.focus_areas), org.seeking), strict=True)),
                 "search_text": _search_text(org, area_names),
                 "created_at": now, "updated_at": now,
             })

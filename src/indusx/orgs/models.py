@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Enum,
@@ -32,10 +33,17 @@ org_focus_area = Table(
 )
 
 
+# Focus areas and seeking values are also kept as bit masks on each organisation, so that
+# one pass over the directory counts every facet (see orgs/search.py).
+MAX_FOCUS_AREAS = 63
+
+
 class FocusArea(Base):
     __tablename__ = "focus_area"
+    __table_args__ = (CheckConstraint("bit BETWEEN 0 AND 62", name="bit_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    bit: Mapped[int] = mapped_column(Integer, unique=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -45,9 +53,11 @@ class FocusArea(Base):
 class Organisation(Base):
     __tablename__ = "organisation"
     __table_args__ = (
-        Index("ix_organisation_country_kind", "country", "kind"),
-        Index("ix_organisation_max_trl", "max_trl"),
-        Index("ix_organisation_funding_stage", "funding_stage"),
+        # Covers every facet column: facet counts without text are an index-only scan.
+        Index(
+            "ix_organisation_facets",
+            "country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask",
+        ),
         Index("ix_organisation_name", "name"),
         CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount_non_negative"),
     )
@@ -80,6 +90,8 @@ class Organisation(Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Derived, kept by the service: the most mature offering, and the text the search indexes.
     max_trl: Mapped[int | None] = mapped_column(Integer)
+    focus_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    seeking_mask: Mapped[int] = mapped_column(Integer, default=0)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -102,6 +114,7 @@ class Organisation(Base):
 
     @property
     def seeking(self) -> list[Seeking]:
+        """Return what the organisation seeks, in the vocabulary's order."""
         return sorted((link.seeking for link in self.seeking_links), key=list(Seeking).index)
 
 
@@ -145,3 +158,8 @@ class InvestorThesis(Base):
     countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
     ticket_min_usd: Mapped[int | None] = mapped_column(Integer)
     ticket_max_usd: Mapped[int | None] = mapped_column(Integer)
+
+
+def seeking_bit(value: Seeking) -> int:
+    """Return the bit of a seeking value in Organisation.seeking_mask (enum order, fixed)."""
+    return list(Seeking).index(value)

@@ -11,16 +11,17 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
-    case,
+    and_,
+    false,
     func,
     literal_column,
     select,
     text,
+    true,
 )
 from sqlalchemy.orm import Session, selectinload
 
-from indusx.orgs.models import FocusArea, Organisation, OrgSeeking, org_focus_area
+from indusx.orgs.models import FocusArea, Organisation, seeking_bit
 from indusx.orgs.taxonomy import (
     COUNTRY_LABELS,
     KIND_LABELS,
@@ -94,134 +95,140 @@ def terms(q: str) -> list[str]:
     return kept[:MAX_TERMS]
 
 
-def _prefix_last(q: str) -> bool:
-    # Type-ahead: the last word is a prefix unless the user finished it with a space.
-    return bool(q) and not q[-1].isspace()
+@dataclass(slots=True)
+class _TextMatch:
+    condition: ColumnElement[bool]
+    rank: ColumnElement[Any] | None  # PostgreSQL: a column expression, higher is better
+    ranked: Any = None  # SQLite: a subquery (id, rank) to join for ordering
 
 
-def _ranked_matches(session: Session, q: str) -> Select[Any]:
-    """Return a select of (id, rank) for organisations matching q; higher rank is better."""
+def _text_match(session: Session, q: str) -> _TextMatch | None:
+    """Return how to match (and rank) organisations for q: every word must occur (stemmed)."""
     words = terms(q)
-    prefix = _prefix_last(q)
+    if not words:
+        return None
     if session.get_bind().dialect.name == "postgresql":
-        parts = [f"{w}:*" if prefix and i == len(words) - 1 else w for i, w in enumerate(words)]
-        tsq = func.to_tsquery("english", " & ".join(parts))
+        tsq = func.to_tsquery("english", " & ".join(words))
         vector = literal_column("organisation.search_vector")
-        return select(
-            Organisation.id.label("id"), func.ts_rank_cd(vector, tsq).label("rank")
-        ).where(vector.op("@@")(tsq))
-    parts = [f'"{w}"*' if prefix and i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words)]
-    return (
+        return _TextMatch(condition=vector.op("@@")(tsq), rank=func.ts_rank(vector, tsq))
+    fts = text("organisation_fts MATCH :fts_query").bindparams(
+        fts_query=" AND ".join(f'"{w}"' for w in words)
+    )
+    ranked = (
         select(
             literal_column("organisation_fts.rowid").label("id"),
+            # bm25 is lower-is-better; the name column weighs ten times the rest.
             (-literal_column("bm25(organisation_fts, 10.0, 1.0)")).label("rank"),
         )
         .select_from(text("organisation_fts"))
-        .where(text("organisation_fts MATCH :fts_query").bindparams(fts_query=" AND ".join(parts)))
+        .where(fts)
     )
+    ids = select(literal_column("organisation_fts.rowid")).select_from(
+        text("organisation_fts")).where(fts)
+    return _TextMatch(condition=Organisation.id.in_(ids), rank=None, ranked=ranked.subquery())
 
 
-def _conditions(session: Session, query: OrgQuery) -> dict[str, ColumnElement[bool]]:
+def _has_bits(column: Any, bits: int) -> ColumnElement[bool]:
+    return column.bitwise_and(bits) != 0
+
+
+def _facet_options(
+    areas: list[tuple[str, str, int]],
+) -> dict[str, list[tuple[str, str, ColumnElement[bool]]]]:
+    """Return, per facet, its values as (value, label, condition)."""
+    o = Organisation
+    return {
+        "country": [(c.value, COUNTRY_LABELS[c], o.country == c) for c in Country],
+        "kind": [(k.value, KIND_LABELS[k], o.kind == k) for k in OrgKind],
+        "focus_area": [(slug, name, _has_bits(o.focus_mask, 1 << bit))
+                       for slug, name, bit in areas],
+        "seeking": [(s.value, SEEKING_LABELS[s], _has_bits(o.seeking_mask, 1 << seeking_bit(s)))
+                    for s in Seeking],
+        "stage": [(s.value, STAGE_LABELS[s], o.funding_stage == s) for s in FundingStage],
+        "trl": [(label, f"TRL {label}", o.max_trl.between(lo, hi)) for label, lo, hi in TRL_BANDS],
+    }
+
+
+def _filters(
+    query: OrgQuery, area_bits: dict[str, int]
+) -> dict[str, ColumnElement[bool]]:
+    """Return the facet filters of a query: OR within a facet, AND across facets."""
+    o = Organisation
     conds: dict[str, ColumnElement[bool]] = {}
-    if terms(query.q):
-        matches = _ranked_matches(session, query.q)
-        conds["q"] = Organisation.id.in_(matches.with_only_columns(matches.selected_columns[0]))
     if query.country:
-        conds["country"] = Organisation.country.in_(query.country)
+        conds["country"] = o.country.in_(query.country)
     if query.kind:
-        conds["kind"] = Organisation.kind.in_(query.kind)
+        conds["kind"] = o.kind.in_(query.kind)
     if query.stage:
-        conds["stage"] = Organisation.funding_stage.in_(query.stage)
+        conds["stage"] = o.funding_stage.in_(query.stage)
     if query.focus_area:
-        conds["focus_area"] = Organisation.id.in_(
-            select(org_focus_area.c.org_id)
-            .join(FocusArea, FocusArea.id == org_focus_area.c.focus_area_id)
-            .where(FocusArea.slug.in_(query.focus_area))
-        )
+        bits = 0
+        for slug in query.focus_area:
+            bits |= 1 << area_bits[slug] if slug in area_bits else 0
+        # An unknown slug matches nothing rather than being silently ignored.
+        conds["focus_area"] = _has_bits(o.focus_mask, bits) if bits else false()
     if query.seeking:
-        conds["seeking"] = Organisation.id.in_(
-            select(OrgSeeking.org_id).where(OrgSeeking.seeking.in_(query.seeking))
-        )
+        bits = sum(1 << seeking_bit(s) for s in set(query.seeking))
+        conds["seeking"] = _has_bits(o.seeking_mask, bits)
     if query.trl_min is not None or query.trl_max is not None:
-        lo, hi = query.trl_min or 1, query.trl_max or 9
-        conds["trl"] = Organisation.max_trl.between(lo, hi)
+        conds["trl"] = o.max_trl.between(query.trl_min or 1, query.trl_max or 9)
     return conds
-
-
-def _except(conds: dict[str, ColumnElement[bool]], name: str) -> list[ColumnElement[bool]]:
-    return [c for k, c in conds.items() if k != name]
-
-
-def _facets(
-    session: Session, conds: dict[str, ColumnElement[bool]]
-) -> dict[str, list[tuple[str, str, int]]]:
-    facets: dict[str, list[tuple[str, str, int]]] = {}
-
-    def grouped(column: Any, name: str, *, join: Any = None) -> dict[str, int]:
-        stmt = select(column, func.count()).select_from(Organisation)
-        if join is not None:
-            stmt = stmt.join(*join)
-        stmt = stmt.where(*_except(conds, name), column.is_not(None)).group_by(column)
-        return {str(getattr(v, "value", v)): n for v, n in session.execute(stmt).all()}
-
-    counts = grouped(Organisation.country, "country")
-    facets["country"] = [(c.value, COUNTRY_LABELS[c], counts.get(c.value, 0)) for c in Country]
-    counts = grouped(Organisation.kind, "kind")
-    facets["kind"] = [(k.value, KIND_LABELS[k], counts.get(k.value, 0)) for k in OrgKind]
-    counts = grouped(
-        org_focus_area.c.focus_area_id, "focus_area",
-        join=(org_focus_area, org_focus_area.c.org_id == Organisation.id),
-    )
-    areas = session.execute(select(FocusArea.id, FocusArea.slug, FocusArea.name)).all()
-    facets["focus_area"] = sorted(
-        ((slug, name, counts.get(str(fid), 0)) for fid, slug, name in areas),
-        key=lambda row: (-row[2], row[1]),
-    )
-    counts = grouped(
-        OrgSeeking.seeking, "seeking", join=(OrgSeeking, OrgSeeking.org_id == Organisation.id)
-    )
-    facets["seeking"] = [(s.value, SEEKING_LABELS[s], counts.get(s.value, 0)) for s in Seeking]
-    counts = grouped(Organisation.funding_stage, "stage")
-    facets["stage"] = [
-        (s.value, STAGE_LABELS[s], counts.get(s.value, 0)) for s in FundingStage
-    ]
-    band = case(
-        *((Organisation.max_trl <= hi, label) for label, _lo, hi in TRL_BANDS[:-1]),
-        else_=TRL_BANDS[-1][0],
-    )
-    counts = grouped(band, "trl")
-    facets["trl"] = [(label, f"TRL {label}", counts.get(label, 0)) for label, _, _ in TRL_BANDS]
-    return facets
 
 
 def search_orgs(
     *, session: Session, query: OrgQuery, with_facets: bool = True
 ) -> SearchResult:
-    """Return one page of matching organisations, the total, and facet counts."""
-    conds = _conditions(session, query)
-    where = list(conds.values())
-    total = session.scalar(select(func.count()).select_from(Organisation).where(*where)) or 0
-    stmt = select(Organisation).where(*where)
+    """Return one page of matching organisations, the total, and facet counts.
+
+    Facets are disjunctive: each facet's counts apply every filter but its own. The total
+    and all counts come from one aggregate pass over the text matches.
+    """
+    areas = [(slug, name, bit) for slug, name, bit in session.execute(
+        select(FocusArea.slug, FocusArea.name, FocusArea.bit).order_by(FocusArea.name))]
+    match = _text_match(session, query.q)
+    filters = _filters(query, {slug: bit for slug, _, bit in areas})
+    base = [match.condition] if match is not None else []
+
+    options = _facet_options(areas) if with_facets else {}
+    aggregates: list[Any] = [func.count().filter(and_(true(), *filters.values()))]
+    for name, values in options.items():
+        others = [c for k, c in filters.items() if k != name]
+        aggregates += [func.count().filter(and_(cond, *others)) for _, _, cond in values]
+    row = session.execute(select(*aggregates).select_from(Organisation).where(*base)).one()
+    total = int(row[0])
+    facets: dict[str, list[tuple[str, str, int]]] = {}
+    position = 1
+    for name, values in options.items():
+        facets[name] = [(v, label, int(row[position + i])) for i, (v, label, _) in
+                        enumerate(values)]
+        position += len(values)
+    if "focus_area" in facets:
+        facets["focus_area"].sort(key=lambda item: (-item[2], item[1]))
+
+    stmt = select(Organisation).where(*base, *filters.values())
     sort = query.effective_sort
-    if sort is Sort.RELEVANCE:
-        ranked = _ranked_matches(session, query.q).subquery()
-        stmt = stmt.join(ranked, ranked.c.id == Organisation.id).order_by(
-            ranked.c.rank.desc(), Organisation.name
-        )
-    elif sort is Sort.NAME:
-        stmt = stmt.order_by(Organisation.name, Organisation.id)
+    if sort is Sort.RELEVANCE and match is not None:
+        if match.rank is not None:
+            stmt = stmt.order_by(match.rank.desc(), Organisation.name, Organisation.id)
+        else:
+            stmt = stmt.join(match.ranked, match.ranked.c.id == Organisation.id).order_by(
+                match.ranked.c.rank.desc(), Organisation.name, Organisation.id
+            )
     elif sort is Sort.NEWEST:
         stmt = stmt.order_by(Organisation.created_at.desc(), Organisation.id.desc())
     elif sort is Sort.UPDATED:
         stmt = stmt.order_by(Organisation.updated_at.desc(), Organisation.id.desc())
+    elif sort is Sort.TRL:
+        stmt = stmt.order_by(Organisation.max_trl.desc().nulls_last(), Organisation.name,
+                             Organisation.id)
     else:
-        stmt = stmt.order_by(Organisation.max_trl.desc().nulls_last(), Organisation.name)
+        stmt = stmt.order_by(Organisation.name, Organisation.id)
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     stmt = (
-        stmt.options(selectinload(Organisation.focus_areas), selectinload(Organisation.seeking_links))
+        stmt.options(selectinload(Organisation.focus_areas),
+                     selectinload(Organisation.seeking_links))
         .offset((max(query.page, 1) - 1) * page_size)
         .limit(page_size)
     )
     items = list(session.scalars(stmt).all())
-    facets = _facets(session, conds) if with_facets else {}
     return SearchResult(items=items, total=total, facets=facets)

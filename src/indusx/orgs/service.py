@@ -16,7 +16,15 @@ from indusx.audit.service import Actor
 from indusx.db import utcnow
 from indusx.errors import Conflict, Invalid, NotFound
 from indusx.orgs.identifiers import IDENTIFIERS
-from indusx.orgs.models import FocusArea, InvestorThesis, Offering, Organisation, OrgSeeking
+from indusx.orgs.models import (
+    MAX_FOCUS_AREAS,
+    FocusArea,
+    InvestorThesis,
+    Offering,
+    Organisation,
+    OrgSeeking,
+    seeking_bit,
+)
 from indusx.orgs.schemas import (
     PRIVATE_FIELDS,
     FocusAreaIn,
@@ -29,7 +37,7 @@ from indusx.orgs.schemas import (
     ThesisIn,
     consistency_errors,
 )
-from indusx.orgs.taxonomy import SEED_FOCUS_AREAS, STAGED_KINDS, Country, OrgKind
+from indusx.orgs.taxonomy import SEED_FOCUS_AREAS, STAGED_KINDS, Country, OrgKind, Seeking
 
 FULL_LOAD = (
     selectinload(Organisation.focus_areas),
@@ -88,7 +96,8 @@ def create_focus_area(*, session: Session, area_in: FocusAreaIn, actor: Actor) -
             f"Focus area '{clash.name}' already exists",
             errors=[{"field": "name", "message": "already exists"}],
         )
-    area = FocusArea(slug=slug, name=area_in.name, description=area_in.description)
+    area = FocusArea(slug=slug, name=area_in.name, description=area_in.description,
+                     bit=_free_bit(session))
     session.add(area)
     session.flush()
     audit.record(
@@ -99,15 +108,24 @@ def create_focus_area(*, session: Session, area_in: FocusAreaIn, actor: Actor) -
     return area
 
 
+def _free_bit(session: Session) -> int:
+    used = set(session.scalars(select(FocusArea.bit)))
+    free = next((b for b in range(MAX_FOCUS_AREAS) if b not in used), None)
+    if free is None:
+        raise Conflict(f"The taxonomy holds at most {MAX_FOCUS_AREAS} focus areas")
+    return free
+
+
 def seed_focus_areas(*, session: Session) -> int:
     """Insert the roadmap's focus areas that are missing; return how many were added."""
     have = set(session.scalars(select(FocusArea.slug)))
     added = 0
     for slug, name, description in SEED_FOCUS_AREAS:
         if slug not in have:
-            session.add(FocusArea(slug=slug, name=name, description=description))
+            session.add(FocusArea(slug=slug, name=name, description=description,
+                                  bit=_free_bit(session)))
+            session.flush()
             added += 1
-    session.flush()
     return added
 
 
@@ -223,9 +241,23 @@ def _check_identifiers_free(session: Session, values: dict[str, Any], exclude_id
         raise Conflict("; ".join(f"{e['field']} {e['message']}" for e in errors), errors=errors)
 
 
+def masks(area_bits: Iterable[int], seeking: Iterable[Seeking]) -> tuple[int, int]:
+    """Return the focus-area and seeking bit masks of an organisation."""
+    focus = 0
+    for bit in area_bits:
+        focus |= 1 << bit
+    wanted = 0
+    for value in seeking:
+        wanted |= 1 << seeking_bit(value)
+    return focus, wanted
+
+
 def _derive(org: Organisation) -> None:
     """Recompute the derived columns from the loaded organisation."""
     org.max_trl = max((o.trl for o in org.offerings), default=None)
+    org.focus_mask, org.seeking_mask = masks(
+        (a.bit for a in org.focus_areas), (link.seeking for link in org.seeking_links)
+    )
     parts = [org.description, org.capabilities, " ".join(a.name for a in org.focus_areas)]
     parts += [f"{o.name}. {o.description}" for o in org.offerings]
     org.search_text = "\n".join(p for p in parts if p)
