@@ -57,9 +57,7 @@ def real_names_in(text: str, names: tuple[str, ...]) -> list[str]:
     """Short acronyms match as whole words, longer names anywhere (case-insensitive)."""
     low = text.lower()
     words = set(re.findall(r"[a-z0-9&]+", low))
-    return [
-        n for n in names if (n.lower() in words if len(n) <= 4 else n.lower() in low)
-    ]
+    return [n for n in names if (n.lower() in words if len(n) <= 4 else n.lower() in low)]
 
 
 def test_it_is_deterministic_for_a_seed() -> None:
@@ -94,9 +92,15 @@ def test_kinds_and_countries_follow_the_intended_mix() -> None:
     orgs = ecosystem(2000)
     kinds = Counter(o.kind for o in orgs)
     expected = {
-        OrgKind.STARTUP: 0.30, OrgKind.MSME: 0.20, OrgKind.LARGE_COMPANY: 0.10,
-        OrgKind.PRIME: 0.04, OrgKind.INVESTOR: 0.10, OrgKind.ACCELERATOR: 0.06,
-        OrgKind.ACADEMIC: 0.10, OrgKind.GOVERNMENT: 0.04, OrgKind.TEST_FACILITY: 0.06,
+        OrgKind.STARTUP: 0.30,
+        OrgKind.MSME: 0.20,
+        OrgKind.LARGE_COMPANY: 0.10,
+        OrgKind.PRIME: 0.04,
+        OrgKind.INVESTOR: 0.10,
+        OrgKind.ACCELERATOR: 0.06,
+        OrgKind.ACADEMIC: 0.10,
+        OrgKind.GOVERNMENT: 0.04,
+        OrgKind.TEST_FACILITY: 0.06,
     }
     for kind, share in expected.items():
         assert abs(kinds[kind] / len(orgs) - share) < 0.01, kind

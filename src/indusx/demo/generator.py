@@ -82,30 +82,155 @@ class DemoOrg:
 # name. Short acronyms are matched as whole words, longer entries as substrings.
 REAL_NAME_BLOCKLIST: tuple[str, ...] = (
     # India
-    "HAL", "Hindustan Aeronautics", "BEL", "Bharat Electronics", "BEML", "BDL", "Bharat Dynamics",
-    "DRDO", "ISRO", "IIT", "IISc", "IIIT", "NIT", "Tata", "Mahindra", "Larsen", "L&T", "Adani",
-    "Kalyani", "Bharat Forge", "Godrej", "Mazagon", "Cochin Shipyard", "Garden Reach", "GRSE",
-    "Goa Shipyard", "Hindustan Shipyard", "Mishra Dhatu", "Midhani", "Ordnance Factory",
-    "Munitions India", "Armoured Vehicles Nigam", "Yantra India", "Solar Industries",
-    "Zen Technologies", "Paras Defence", "Data Patterns", "Astra Microwave", "Alpha Design",
-    "ideaForge", "Tonbo", "Agnikul", "Skyroot", "Pixxel", "Dhruva", "Bellatrix", "Garuda",
-    "NewSpace Research", "Sagar Defence", "Tejas", "Reliance", "Ashok Leyland", "Bharat",
+    "HAL",
+    "Hindustan Aeronautics",
+    "BEL",
+    "Bharat Electronics",
+    "BEML",
+    "BDL",
+    "Bharat Dynamics",
+    "DRDO",
+    "ISRO",
+    "IIT",
+    "IISc",
+    "IIIT",
+    "NIT",
+    "Tata",
+    "Mahindra",
+    "Larsen",
+    "L&T",
+    "Adani",
+    "Kalyani",
+    "Bharat Forge",
+    "Godrej",
+    "Mazagon",
+    "Cochin Shipyard",
+    "Garden Reach",
+    "GRSE",
+    "Goa Shipyard",
+    "Hindustan Shipyard",
+    "Mishra Dhatu",
+    "Midhani",
+    "Ordnance Factory",
+    "Munitions India",
+    "Armoured Vehicles Nigam",
+    "Yantra India",
+    "Solar Industries",
+    "Zen Technologies",
+    "Paras Defence",
+    "Data Patterns",
+    "Astra Microwave",
+    "Alpha Design",
+    "ideaForge",
+    "Tonbo",
+    "Agnikul",
+    "Skyroot",
+    "Pixxel",
+    "Dhruva",
+    "Bellatrix",
+    "Garuda",
+    "NewSpace Research",
+    "Sagar Defence",
+    "Tejas",
+    "Reliance",
+    "Ashok Leyland",
+    "Bharat",
     # United States
-    "Lockheed", "Martin Marietta", "Raytheon", "RTX", "Northrop", "Grumman", "Boeing",
-    "General Dynamics", "General Atomics", "General Electric", "BAE", "L3Harris", "Harris Corp",
-    "Leidos", "SAIC", "Booz Allen", "Textron", "Bell Helicopter", "Sikorsky", "Honeywell",
-    "Pratt", "Whitney", "Rolls-Royce", "Kratos", "AeroVironment", "Sierra Nevada", "Anduril",
-    "Palantir", "Shield AI", "Saronic", "Epirus", "Hermeus", "Hadrian", "Skydio", "Rocket Lab",
-    "SpaceX", "Blue Origin", "Maxar", "BlackSky", "Capella", "HawkEye", "Umbra", "Saildrone",
-    "Teledyne", "Oshkosh", "AM General", "Mercury Systems", "Curtiss-Wright", "Parsons",
-    "Huntington Ingalls", "Electric Boat", "Bath Iron Works", "Ball Aerospace", "Aerojet",
-    "Rocketdyne", "Moog", "Collins Aerospace", "MIT", "Caltech", "Georgia Tech", "Johns Hopkins",
-    "DARPA", "NASA", "Sandia", "Los Alamos", "Lincoln Laboratory", "MITRE", "RAND",
+    "Lockheed",
+    "Martin Marietta",
+    "Raytheon",
+    "RTX",
+    "Northrop",
+    "Grumman",
+    "Boeing",
+    "General Dynamics",
+    "General Atomics",
+    "General Electric",
+    "BAE",
+    "L3Harris",
+    "Harris Corp",
+    "Leidos",
+    "SAIC",
+    "Booz Allen",
+    "Textron",
+    "Bell Helicopter",
+    "Sikorsky",
+    "Honeywell",
+    "Pratt",
+    "Whitney",
+    "Rolls-Royce",
+    "Kratos",
+    "AeroVironment",
+    "Sierra Nevada",
+    "Anduril",
+    "Palantir",
+    "Shield AI",
+    "Saronic",
+    "Epirus",
+    "Hermeus",
+    "Hadrian",
+    "Skydio",
+    "Rocket Lab",
+    "SpaceX",
+    "Blue Origin",
+    "Maxar",
+    "BlackSky",
+    "Capella",
+    "HawkEye",
+    "Umbra",
+    "Saildrone",
+    "Teledyne",
+    "Oshkosh",
+    "AM General",
+    "Mercury Systems",
+    "Curtiss-Wright",
+    "Parsons",
+    "Huntington Ingalls",
+    "Electric Boat",
+    "Bath Iron Works",
+    "Ball Aerospace",
+    "Aerojet",
+    "Rocketdyne",
+    "Moog",
+    "Collins Aerospace",
+    "MIT",
+    "Caltech",
+    "Georgia Tech",
+    "Johns Hopkins",
+    "DARPA",
+    "NASA",
+    "Sandia",
+    "Los Alamos",
+    "Lincoln Laboratory",
+    "MITRE",
+    "RAND",
     # Elsewhere
-    "Thales", "Safran", "Dassault", "Airbus", "Leonardo", "Saab", "Rheinmetall", "Hanwha",
-    "Elbit", "Rafael", "Kongsberg", "Embraer", "MBDA", "Nexter", "KNDS", "Naval Group",
+    "Thales",
+    "Safran",
+    "Dassault",
+    "Airbus",
+    "Leonardo",
+    "Saab",
+    "Rheinmetall",
+    "Hanwha",
+    "Elbit",
+    "Rafael",
+    "Kongsberg",
+    "Embraer",
+    "MBDA",
+    "Nexter",
+    "KNDS",
+    "Naval Group",
     # Programme and product names
-    "Orion", "Oryx", "Brahmos", "Akash", "Agni", "Prithvi", "Arjun", "Pinaka", "Dhanush",
+    "Orion",
+    "Oryx",
+    "Brahmos",
+    "Akash",
+    "Agni",
+    "Prithvi",
+    "Arjun",
+    "Pinaka",
+    "Dhanush",
     "Vedanta",
 )
 
@@ -157,8 +282,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="air-combat",
         label="air combat",
         title="Air Combat Systems",
-        words=("Avionics", "Aerosystems", "Flight Systems", "Air Systems", "Aero",
-               "Mission Systems"),
+        words=(
+            "Avionics",
+            "Aerosystems",
+            "Flight Systems",
+            "Air Systems",
+            "Aero",
+            "Mission Systems",
+        ),
         caps=(
             "mission computers with partitioned DO-178C software",
             "AESA radar transmit/receive modules",
@@ -221,43 +352,50 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Mission Computer",
                 "Rugged multi-core mission computer with a partitioned RTOS for avionics and "
                 "weapons-management functions.",
-                "ECCN 9A610", "SCOMET 6A",
+                "ECCN 9A610",
+                "SCOMET 6A",
             ),
             (
                 "Radar Warning Receiver",
                 "Wideband digital radar warning receiver with an emitter library and threat "
                 "prioritisation for fast jets and helicopters.",
-                "USML Cat. XI", "SCOMET 6A",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
             (
                 "GaN T/R Module",
                 "X-band gallium-nitride transmit/receive module for active electronically "
                 "scanned fire-control radars.",
-                "USML Cat. XI", "SCOMET 6A",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
             (
                 "Helmet-Mounted Display",
                 "Binocular helmet-mounted display with head tracking for off-boresight cueing "
                 "in within-visual-range engagements.",
-                "USML Cat. XII", "SCOMET 6A",
+                "USML Cat. XII",
+                "SCOMET 6A",
             ),
             (
                 "Counter-UAS Radar",
                 "Compact 3D surveillance radar that detects and tracks small drones out to "
                 "several kilometres.",
-                "ECCN 6A008", "SCOMET 8A",
+                "ECCN 6A008",
+                "SCOMET 8A",
             ),
             (
                 "Missile Launcher Rail",
                 "Lightweight rail launcher for short-range air-to-air missiles with umbilical "
                 "and arming interfaces.",
-                "USML Cat. IV", "SCOMET 6A",
+                "USML Cat. IV",
+                "SCOMET 6A",
             ),
             (
                 "Tactical Data-Link Terminal",
                 "Secure line-of-sight data-link terminal for air-to-air and air-to-ground "
                 "messaging.",
-                "USML Cat. XI", "SCOMET 6A",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
         ),
         users=("air", "air", "army"),
@@ -270,8 +408,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="land-mobility",
         label="land mobility",
         title="Land Mobility",
-        words=("Mobility", "Vehicle Systems", "Drivetrain", "Terrain Systems", "Automotive",
-               "Powertrain"),
+        words=(
+            "Mobility",
+            "Vehicle Systems",
+            "Drivetrain",
+            "Terrain Systems",
+            "Automotive",
+            "Powertrain",
+        ),
         caps=(
             "hybrid-electric drivetrains for tactical vehicles",
             "independent suspension for high-mobility trucks",
@@ -332,42 +476,48 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Hybrid-Electric Drive Kit",
                 "Retrofit series-hybrid drive for 4x4 tactical vehicles, giving silent mobility "
                 "and exportable power.",
-                "ECCN 0A606", "SCOMET 6A",
+                "ECCN 0A606",
+                "SCOMET 6A",
             ),
             (
                 "Central Tyre Inflation System",
                 "Driver-controlled tyre-pressure system that improves traction in sand, mud and "
                 "snow.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Silent-Watch Battery Pack",
                 "Vehicle-integrated lithium-iron-phosphate battery pack sized for eight hours of "
                 "silent watch.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Tracked All-Terrain Carrier",
                 "Articulated tracked carrier for snow, marsh and high-altitude logistics.",
-                "ECCN 0A606", "SCOMET 6A",
+                "ECCN 0A606",
+                "SCOMET 6A",
             ),
             (
                 "Vehicle Health Monitoring Unit",
                 "Rugged on-board unit that logs engine, transmission and usage data for "
                 "condition-based maintenance.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Leader-Follower Convoy Kit",
                 "Drive-by-wire and perception kit that lets supply trucks follow a crewed lead "
                 "vehicle.",
-                "ECCN 0A606", "SCOMET 8A",
+                "ECCN 0A606",
+                "SCOMET 8A",
             ),
             (
                 "Modular Bridging System",
-                "Rapidly deployable modular bridge for gap crossing by tactical wheeled "
-                "vehicles.",
-                "ECCN 0A606", "SCOMET 6A",
+                "Rapidly deployable modular bridge for gap crossing by tactical wheeled vehicles.",
+                "ECCN 0A606",
+                "SCOMET 6A",
             ),
         ),
         users=("army", "army", "joint"),
@@ -441,40 +591,46 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "EO/IR Gimbal",
                 "Four-axis stabilised gimbal with HD day camera, cooled MWIR imager and laser "
                 "rangefinder for tactical UAVs.",
-                "USML Cat. XII", "SCOMET 6A",
+                "USML Cat. XII",
+                "SCOMET 6A",
             ),
             (
                 "SAR Image Processor",
                 "Real-time synthetic-aperture radar image-formation processor for airborne "
                 "strip-map and spotlight modes.",
-                "ECCN 6A008", "SCOMET 8A",
+                "ECCN 6A008",
+                "SCOMET 8A",
             ),
             (
                 "LWIR Camera Core",
                 "Uncooled 640x512 microbolometer core for handheld and weapon-mounted thermal "
                 "sights.",
-                "ECCN 6A003", "SCOMET 8A",
+                "ECCN 6A003",
+                "SCOMET 8A",
             ),
             (
                 "ESM Receiver",
-                "Wideband electronic-support receiver for emitter detection and direction "
-                "finding.",
-                "USML Cat. XI", "SCOMET 6A",
+                "Wideband electronic-support receiver for emitter detection and direction finding.",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
             (
                 "Ground Surveillance Radar",
                 "Man-portable radar that detects walking personnel and vehicles along borders.",
-                "ECCN 6A008", "SCOMET 8A",
+                "ECCN 6A008",
+                "SCOMET 8A",
             ),
             (
                 "Video Exploitation Suite",
                 "Ground-station software for full-motion video tagging, tracking and reporting.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Hyperspectral Payload",
                 "Push-broom hyperspectral imager for camouflage detection from small aircraft.",
-                "ECCN 6A003", "SCOMET 8A",
+                "ECCN 6A003",
+                "SCOMET 8A",
             ),
         ),
         users=("army", "air", "navy", "joint"),
@@ -487,8 +643,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="munitions",
         label="munitions",
         title="Munitions",
-        words=("Energetics", "Ordnance", "Precision Munitions", "Fuze Technologies",
-               "Munition Systems", "Propellants"),
+        words=(
+            "Energetics",
+            "Ordnance",
+            "Precision Munitions",
+            "Fuze Technologies",
+            "Munition Systems",
+            "Propellants",
+        ),
         caps=(
             "insensitive-munition explosive formulations",
             "programmable proximity and time fuzes",
@@ -549,39 +711,46 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Multi-Function Fuze",
                 "Programmable proximity, point-detonating and delay fuze for 105 mm and 155 mm "
                 "artillery rounds.",
-                "USML Cat. III", "SCOMET 6A",
+                "USML Cat. III",
+                "SCOMET 6A",
             ),
             (
                 "Precision-Guidance Kit",
                 "GPS/INS tail kit with deployable wings that turns unguided 250 kg bombs into "
                 "guided weapons.",
-                "USML Cat. IV", "SCOMET 6A",
+                "USML Cat. IV",
+                "SCOMET 6A",
             ),
             (
                 "Loitering Munition",
                 "Tube-launched loitering munition with EO seeker, 40-minute endurance and "
                 "operator abort.",
-                "USML Cat. IV", "SCOMET 6A",
+                "USML Cat. IV",
+                "SCOMET 6A",
             ),
             (
                 "Insensitive Explosive Fill",
                 "Melt-cast insensitive explosive qualified for artillery and mortar fills.",
-                "USML Cat. V", "SCOMET 6A",
+                "USML Cat. V",
+                "SCOMET 6A",
             ),
             (
                 "Electronic Safe-Arm Device",
                 "Electronic safe-and-arm device with two independent environmental interlocks.",
-                "USML Cat. III", "SCOMET 6A",
+                "USML Cat. III",
+                "SCOMET 6A",
             ),
             (
                 "Rocket Motor",
                 "Composite-propellant solid rocket motor for 122 mm artillery rockets.",
-                "USML Cat. IV", "SCOMET 5A",
+                "USML Cat. IV",
+                "SCOMET 5A",
             ),
             (
                 "Practice Round",
                 "Inert practice round with spotting charge for low-cost training.",
-                "USML Cat. III", "SCOMET 6A",
+                "USML Cat. III",
+                "SCOMET 6A",
             ),
         ),
         users=("army", "air", "navy"),
@@ -594,8 +763,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="undersea",
         label="undersea systems",
         title="Undersea Systems",
-        words=("Marine Robotics", "Subsea Systems", "Ocean Technologies", "Underwater Acoustics",
-               "Sonar", "Ocean Robotics"),
+        words=(
+            "Marine Robotics",
+            "Subsea Systems",
+            "Ocean Technologies",
+            "Underwater Acoustics",
+            "Sonar",
+            "Ocean Robotics",
+        ),
         caps=(
             "acoustic modems for undersea communications",
             "synthetic-aperture sonar",
@@ -656,43 +831,50 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Acoustic Modem",
                 "Multi-band underwater acoustic modem with adaptive coding for links of several "
                 "kilometres.",
-                "ECCN 5A991", "SCOMET 8A",
+                "ECCN 5A991",
+                "SCOMET 8A",
             ),
             (
                 "Synthetic-Aperture Sonar",
                 "Interferometric synthetic-aperture sonar payload for seabed mapping and mine "
                 "detection from UUVs.",
-                "ECCN 6A001", "SCOMET 8A",
+                "ECCN 6A001",
+                "SCOMET 8A",
             ),
             (
                 "Man-Portable UUV",
                 "Two-person portable UUV with side-scan sonar and 20-hour endurance for mine "
                 "countermeasure surveys.",
-                "ECCN 8A001", "SCOMET 8A",
+                "ECCN 8A001",
+                "SCOMET 8A",
             ),
             (
                 "Directional Sonobuoy",
                 "Passive directional sonobuoy with digital uplink for airborne anti-submarine "
                 "warfare.",
-                "USML Cat. XI", "SCOMET 6A",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
             (
                 "Diver Detection Sonar",
                 "Harbour-protection sonar that detects and tracks divers and swimmer delivery "
                 "vehicles.",
-                "ECCN 6A001", "SCOMET 8A",
+                "ECCN 6A001",
+                "SCOMET 8A",
             ),
             (
                 "Pressure-Tolerant Battery",
                 "Pressure-compensated lithium battery module rated to 3,000 m for "
                 "long-endurance UUVs.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "DVL-Aided INS",
                 "Compact inertial navigation system aided by a Doppler velocity log for "
                 "submerged navigation.",
-                "ECCN 7A003", "SCOMET 8A",
+                "ECCN 7A003",
+                "SCOMET 8A",
             ),
         ),
         users=("navy", "navy", "coast"),
@@ -705,8 +887,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="jet-propulsion",
         label="jet propulsion",
         title="Aero-Engine",
-        words=("Turbomachinery", "Propulsion", "Gas Turbines", "Superalloys", "Aero Engines",
-               "Thermal Systems"),
+        words=(
+            "Turbomachinery",
+            "Propulsion",
+            "Gas Turbines",
+            "Superalloys",
+            "Aero Engines",
+            "Thermal Systems",
+        ),
         caps=(
             "hot-section blade casting",
             "single-crystal superalloys",
@@ -766,40 +954,45 @@ _AREAS_RAW: tuple[_Area, ...] = (
             (
                 "Single-Crystal Turbine Blade",
                 "Single-crystal nickel-superalloy HP turbine blades cast to customer drawings.",
-                "USML Cat. XIX", "SCOMET 6A",
+                "USML Cat. XIX",
+                "SCOMET 6A",
             ),
             (
                 "FADEC Unit",
-                "Dual-channel full-authority digital engine control with DO-178C Level A "
-                "software.",
-                "USML Cat. XIX", "SCOMET 6A",
+                "Dual-channel full-authority digital engine control with DO-178C Level A software.",
+                "USML Cat. XIX",
+                "SCOMET 6A",
             ),
             (
                 "Small Turbojet",
                 "200 N-class turbojet for target drones and loitering munitions.",
-                "ECCN 9A101", "SCOMET 5A",
+                "ECCN 9A101",
+                "SCOMET 5A",
             ),
             (
                 "Thermal-Barrier Coating Process",
                 "EB-PVD yttria-stabilised zirconia coating for turbine blades and vanes.",
-                "ECCN 9E003", "SCOMET 8E",
+                "ECCN 9E003",
+                "SCOMET 8E",
             ),
             (
                 "Engine Health Monitoring Unit",
-                "On-engine vibration and performance monitoring unit with fleet trend "
-                "analytics.",
-                "ECCN 9A610", "SCOMET 8A",
+                "On-engine vibration and performance monitoring unit with fleet trend analytics.",
+                "ECCN 9A610",
+                "SCOMET 8A",
             ),
             (
                 "Additively Manufactured Fuel Nozzle",
                 "Laser powder-bed fused fuel-nozzle tip that consolidates 18 brazed parts into "
                 "one.",
-                "ECCN 9A619", "SCOMET 8A",
+                "ECCN 9A619",
+                "SCOMET 8A",
             ),
             (
                 "Titanium Blisk",
                 "Five-axis milled titanium blisk for fan and low-pressure compressor stages.",
-                "USML Cat. XIX", "SCOMET 6A",
+                "USML Cat. XIX",
+                "SCOMET 6A",
             ),
         ),
         users=("air", "air", "navy"),
@@ -812,8 +1005,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="artillery",
         label="artillery",
         title="Long-Range Fires",
-        words=("Fire Control", "Ballistics", "Gun Systems", "Artillery Systems", "Fires",
-               "Barrel Technologies"),
+        words=(
+            "Fire Control",
+            "Ballistics",
+            "Gun Systems",
+            "Artillery Systems",
+            "Fires",
+            "Barrel Technologies",
+        ),
         caps=(
             "155 mm 52-calibre gun barrel manufacture",
             "autofrettage and chrome plating of barrels",
@@ -873,39 +1072,45 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Digital Fire-Control Computer",
                 "Rugged fire-control computer with a NATO-compatible ballistic kernel for towed "
                 "and self-propelled guns.",
-                "USML Cat. XII", "SCOMET 6A",
+                "USML Cat. XII",
+                "SCOMET 6A",
             ),
             (
                 "Muzzle Velocity Radar",
                 "Doppler radar that measures muzzle velocity round by round for fire-control "
                 "correction.",
-                "USML Cat. XII", "SCOMET 6A",
+                "USML Cat. XII",
+                "SCOMET 6A",
             ),
             (
                 "155 mm Gun Barrel",
                 "Autofrettaged 52-calibre barrel with chrome-plated bore.",
-                "USML Cat. II", "SCOMET 6A",
+                "USML Cat. II",
+                "SCOMET 6A",
             ),
             (
                 "Ammunition Handling System",
-                "Semi-automatic projectile and charge loading system for self-propelled "
-                "howitzers.",
-                "USML Cat. II", "SCOMET 6A",
+                "Semi-automatic projectile and charge loading system for self-propelled howitzers.",
+                "USML Cat. II",
+                "SCOMET 6A",
             ),
             (
                 "Gun-Laying System",
                 "Inertial gun-laying and pointing system with GNSS aiding.",
-                "USML Cat. XII", "SCOMET 6A",
+                "USML Cat. XII",
+                "SCOMET 6A",
             ),
             (
                 "Rocket Launcher Pod",
                 "Reloadable launcher pod for 122 mm rockets on a wheeled chassis.",
-                "USML Cat. IV", "SCOMET 6A",
+                "USML Cat. IV",
+                "SCOMET 6A",
             ),
             (
                 "Extended-Range Projectile",
                 "Base-bleed 155 mm projectile for ranges beyond 40 km.",
-                "USML Cat. III", "SCOMET 6A",
+                "USML Cat. III",
+                "SCOMET 6A",
             ),
         ),
         users=("army",),
@@ -918,8 +1123,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="armoured-vehicles",
         label="armoured vehicles",
         title="Armoured Systems",
-        words=("Armour Technologies", "Protection Systems", "Combat Vehicles", "Survivability",
-               "Ballistic Protection", "Turret Systems"),
+        words=(
+            "Armour Technologies",
+            "Protection Systems",
+            "Combat Vehicles",
+            "Survivability",
+            "Ballistic Protection",
+            "Turret Systems",
+        ),
         caps=(
             "ceramic-composite add-on armour",
             "active protection systems",
@@ -980,41 +1191,46 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Remote Weapon Station",
                 "Stabilised remote weapon station for 7.62 mm and 12.7 mm guns with day and "
                 "thermal sights.",
-                "USML Cat. II", "SCOMET 6A",
+                "USML Cat. II",
+                "SCOMET 6A",
             ),
             (
                 "Add-On Armour Kit",
                 "Ceramic-composite appliqué armour kit protecting wheeled APCs against "
                 "medium-calibre threats.",
-                "USML Cat. XIII", "SCOMET 6A",
+                "USML Cat. XIII",
+                "SCOMET 6A",
             ),
             (
                 "Active Protection System",
                 "Hard-kill active protection system with radar cueing against anti-tank guided "
                 "missiles.",
-                "USML Cat. VII", "SCOMET 6A",
+                "USML Cat. VII",
+                "SCOMET 6A",
             ),
             (
                 "Blast-Mitigating Seat",
                 "Energy-attenuating troop seat that cuts spinal loads in under-vehicle blasts.",
-                "ECCN 0A606", "SCOMET 6A",
+                "ECCN 0A606",
+                "SCOMET 6A",
             ),
             (
                 "Battlefield Management System",
-                "Vehicle computer and software for blue-force tracking and fire-support "
-                "requests.",
-                "USML Cat. XI", "SCOMET 6A",
+                "Vehicle computer and software for blue-force tracking and fire-support requests.",
+                "USML Cat. XI",
+                "SCOMET 6A",
             ),
             (
                 "Fire-Suppression System",
-                "Optical-sensor fire detection and suppression for crew and engine "
-                "compartments.",
-                "ECCN 0A606", None,
+                "Optical-sensor fire detection and suppression for crew and engine compartments.",
+                "ECCN 0A606",
+                None,
             ),
             (
                 "Electric Turret Drive",
                 "Electric turret traverse and elevation drive with gyro stabilisation.",
-                "ECCN 0A606", "SCOMET 6A",
+                "ECCN 0A606",
+                "SCOMET 6A",
             ),
         ),
         users=("army",),
@@ -1027,8 +1243,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="maritime-domain-awareness",
         label="maritime domain awareness",
         title="Maritime Domain Awareness",
-        words=("Maritime Analytics", "Coastal Surveillance", "Ocean Intelligence",
-               "Marine Sensing", "Maritime Systems", "Seawatch"),
+        words=(
+            "Maritime Analytics",
+            "Coastal Surveillance",
+            "Ocean Intelligence",
+            "Marine Sensing",
+            "Maritime Systems",
+            "Seawatch",
+        ),
         caps=(
             "coastal surveillance radar networks",
             "AIS and satellite-AIS data fusion",
@@ -1050,7 +1272,7 @@ _AREAS_RAW: tuple[_Area, ...] = (
             "maritime operations centres",
             "offshore patrol vessels",
             "maritime patrol aircraft",
-            "information fusion centres",
+            "uncrewed surface vessel fleets",
             "port security systems",
         ),
         parts=(
@@ -1088,40 +1310,47 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Coastal Surveillance Radar",
                 "X-band solid-state coastal radar optimised for small-craft detection in high "
                 "sea states.",
-                "ECCN 6A008", "SCOMET 8A",
+                "ECCN 6A008",
+                "SCOMET 8A",
             ),
             (
                 "Maritime Fusion Platform",
                 "Software that fuses radar, AIS, satellite and EO/IR tracks into a common "
                 "maritime picture with anomaly alerts.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Dark-Vessel Detection Service",
                 "Analytics service that flags vessels in SAR imagery that are not broadcasting "
                 "AIS.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Long-Range Tower Camera",
                 "Continuous-zoom cooled thermal camera for coastal surveillance towers.",
-                "ECCN 6A003", "SCOMET 8A",
+                "ECCN 6A003",
+                "SCOMET 8A",
             ),
             (
                 "Small-Vessel Transponder",
                 "Low-cost transponder with satellite backhaul for small fishing vessels.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Uncrewed Surface Vessel",
                 "Seven-metre uncrewed surface vessel for persistent patrol with radar and EO "
                 "payload.",
-                "ECCN 8A609", "SCOMET 6A",
+                "ECCN 8A609",
+                "SCOMET 6A",
             ),
             (
                 "HF Surface-Wave Radar",
                 "Over-the-horizon HF surface-wave radar for EEZ surveillance beyond 200 km.",
-                "ECCN 6A008", "SCOMET 8A",
+                "ECCN 6A008",
+                "SCOMET 8A",
             ),
         ),
         users=("navy", "coast", "coast"),
@@ -1134,8 +1363,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="space",
         label="space",
         title="Space Systems",
-        words=("Space Systems", "Orbital", "Spacecraft", "Satellite Systems", "Astronautics",
-               "Launch Systems"),
+        words=(
+            "Space Systems",
+            "Orbital",
+            "Spacecraft",
+            "Satellite Systems",
+            "Astronautics",
+            "Launch Systems",
+        ),
         caps=(
             "smallsat buses",
             "space situational awareness",
@@ -1153,12 +1388,12 @@ _AREAS_RAW: tuple[_Area, ...] = (
             "satellite link encryption and cybersecurity",
         ),
         platforms=(
-            "LEO constellations",
-            "responsive-launch programmes",
-            "space-based ISR",
+            "LEO constellation satellites",
+            "small-lift launch vehicles",
+            "ISR satellites",
             "GEO communications satellites",
-            "space-domain awareness networks",
-            "technology demonstration missions",
+            "space-domain awareness sensors",
+            "technology demonstration satellites",
         ),
         parts=(
             ("honeycomb structure panels", "comp"),
@@ -1184,8 +1419,11 @@ _AREAS_RAW: tuple[_Area, ...] = (
             "EMC chambers for satellites",
             "ISO 8 clean rooms for satellite integration",
         ),
-        facility_words=("Space Environment Test Centre", "Satellite Test Facility",
-                        "Spacecraft Integration Centre"),
+        facility_words=(
+            "Space Environment Test Centre",
+            "Satellite Test Facility",
+            "Spacecraft Integration Centre",
+        ),
         labs=(
             "Space Systems Laboratory",
             "Spacecraft Engineering Group",
@@ -1197,37 +1435,44 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "6U Smallsat Bus",
                 "6U CubeSat bus with ADCS, S-band radio and 40 W power, ready for payload "
                 "integration.",
-                "ECCN 9A515", "SCOMET 8A",
+                "ECCN 9A515",
+                "SCOMET 8A",
             ),
             (
                 "Nano Star Tracker",
                 "Nano star tracker with 5 arcsecond accuracy for smallsats.",
-                "ECCN 7A004", "SCOMET 8A",
+                "ECCN 7A004",
+                "SCOMET 8A",
             ),
             (
                 "Hall-Effect Thruster",
                 "Krypton Hall-effect thruster with power processing unit for orbit raising.",
-                "ECCN 9A515", "SCOMET 5A",
+                "ECCN 9A515",
+                "SCOMET 5A",
             ),
             (
                 "SSA Tracking Service",
                 "Optical and radar tracking of LEO objects with conjunction alerts.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "X-Band SAR Payload",
                 "Lightweight X-band SAR payload for sub-metre imaging from 150 kg satellites.",
-                "ECCN 9A515", "SCOMET 8A",
+                "ECCN 9A515",
+                "SCOMET 8A",
             ),
             (
                 "Small Launch Vehicle",
                 "Three-stage launcher placing 300 kg into sun-synchronous orbit.",
-                "USML Cat. IV", "SCOMET 5A",
+                "USML Cat. IV",
+                "SCOMET 5A",
             ),
             (
                 "Radiation-Tolerant OBC",
                 "Onboard computer with latch-up protection and EDAC memory.",
-                "ECCN 9A515", "SCOMET 8A",
+                "ECCN 9A515",
+                "SCOMET 8A",
             ),
         ),
         users=("space", "space", "joint"),
@@ -1240,8 +1485,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="cyber",
         label="cyber security",
         title="Cyber Security",
-        words=("Cyber Defence", "Secure Networks", "Cybersecurity", "Cryptography",
-               "Secure Systems", "Cyber Labs"),
+        words=(
+            "Cyber Defence",
+            "Secure Networks",
+            "Cybersecurity",
+            "Cryptography",
+            "Secure Systems",
+            "Cyber Labs",
+        ),
         caps=(
             "high-assurance cryptographic modules",
             "tactical network intrusion detection",
@@ -1260,11 +1511,11 @@ _AREAS_RAW: tuple[_Area, ...] = (
         ),
         platforms=(
             "naval combat management systems",
-            "command and control networks",
-            "defence manufacturing plants",
+            "command and control systems",
             "tactical radio networks",
-            "classified enclaves",
-            "military satellite communications",
+            "classified networks",
+            "military satellite terminals",
+            "weapon-system mission software",
         ),
         parts=(
             ("rugged network appliances", "elec"),
@@ -1297,40 +1548,47 @@ _AREAS_RAW: tuple[_Area, ...] = (
             (
                 "IP Network Encryptor",
                 "High-assurance IP network encryptor for classified links at 10 Gbit/s.",
-                "USML Cat. XIII", "SCOMET 8A",
+                "USML Cat. XIII",
+                "SCOMET 8A",
             ),
             (
                 "Tactical IDS Sensor",
                 "Lightweight intrusion-detection sensor for tactical edge networks with offline "
                 "signature updates.",
-                "ECCN 5D002", "SCOMET 8D",
+                "ECCN 5D002",
+                "SCOMET 8D",
             ),
             (
                 "Cyber Range Platform",
                 "Virtualised cyber range with a scenario library for defence network operators.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "SBOM Assurance Platform",
                 "Tool that builds and checks software bills of materials for embedded defence "
                 "software.",
-                "ECCN 5D992", None,
+                "ECCN 5D992",
+                None,
             ),
             (
                 "Cross-Domain Guard",
                 "Hardware-enforced one-way data diode with content filtering.",
-                "ECCN 5A002", "SCOMET 8A",
+                "ECCN 5A002",
+                "SCOMET 8A",
             ),
             (
                 "Post-Quantum VPN Gateway",
                 "VPN gateway with hybrid post-quantum key exchange.",
-                "ECCN 5A002", "SCOMET 8A",
+                "ECCN 5A002",
+                "SCOMET 8A",
             ),
             (
                 "OT Security Monitor",
                 "Passive monitoring of industrial control networks in munitions plants and "
                 "shipyards.",
-                "ECCN 5D002", "SCOMET 8D",
+                "ECCN 5D002",
+                "SCOMET 8D",
             ),
         ),
         users=("joint", "army", "navy", "air"),
@@ -1343,8 +1601,14 @@ _AREAS_RAW: tuple[_Area, ...] = (
         slug="ai-autonomy",
         label="AI/autonomy",
         title="Autonomous Systems",
-        words=("Autonomy", "Robotics", "Machine Intelligence", "Autonomous Systems", "AI",
-               "Perception"),
+        words=(
+            "Autonomy",
+            "Robotics",
+            "Machine Intelligence",
+            "Autonomous Systems",
+            "AI",
+            "Perception",
+        ),
         caps=(
             "multi-sensor fusion",
             "edge inference on SWaP-constrained hardware",
@@ -1401,39 +1665,45 @@ _AREAS_RAW: tuple[_Area, ...] = (
                 "Vehicle Autonomy Kit",
                 "Drive-by-wire and perception kit that adds waypoint and follow-me autonomy to "
                 "existing vehicles.",
-                "ECCN 0A606", "SCOMET 8A",
+                "ECCN 0A606",
+                "SCOMET 8A",
             ),
             (
                 "Edge AI Module",
                 "Rugged edge-inference module running target-detection models at under 15 W.",
-                "ECCN 4A994", None,
+                "ECCN 4A994",
+                None,
             ),
             (
                 "Swarm Control Software",
                 "Ground-control software to task and monitor swarms of 50 or more small UAVs.",
-                "ECCN 9D610", "SCOMET 8D",
+                "ECCN 9D610",
+                "SCOMET 8D",
             ),
             (
                 "Visual Navigation Unit",
                 "Camera-and-IMU navigation unit that holds position when GNSS is jammed.",
-                "ECCN 7A994", "SCOMET 8A",
+                "ECCN 7A994",
+                "SCOMET 8A",
             ),
             (
                 "ATR Model Suite",
                 "Trained target-recognition models for vehicles and vessels in EO, IR and SAR "
                 "imagery.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
             (
                 "Synthetic Data Engine",
-                "Physics-based generator of labelled EO/IR imagery for training detection "
-                "models.",
-                "EAR99", None,
+                "Physics-based generator of labelled EO/IR imagery for training detection models.",
+                "EAR99",
+                None,
             ),
             (
                 "Course-of-Action Planner",
                 "Decision-support tool that scores plans against logistics and threat data.",
-                "EAR99", None,
+                "EAR99",
+                None,
             ),
         ),
         users=("army", "navy", "air", "joint"),
@@ -1455,14 +1725,31 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "jig grinding",
             "a temperature-controlled CMM room",
         ),
-        "parts": ("hydraulic manifolds", "gearbox housings", "connector shells",
-                  "precision brackets"),
-        "words": ("Precision Engineering", "Precision Components", "Machine Works",
-                  "Engineering Works"),
-        "mats": ("aluminium 7075", "Ti-6Al-4V", "17-4PH stainless steel", "Inconel 718",
-                 "maraging steel"),
-        "desc": ("Machined to customer drawings from {mat}, with CMM reports and full material "
-                 "traceability.",),
+        "parts": (
+            "hydraulic manifolds",
+            "gearbox housings",
+            "connector shells",
+            "precision brackets",
+        ),
+        "words": (
+            "Precision Engineering",
+            "Precision Components",
+            "Machine Works",
+            "Engineering Works",
+            "Precision Machining",
+            "Precision Products",
+        ),
+        "mats": (
+            "aluminium 7075",
+            "Ti-6Al-4V",
+            "17-4PH stainless steel",
+            "Inconel 718",
+            "maraging steel",
+        ),
+        "desc": (
+            "Machined to customer drawings from {mat}, with CMM reports and full material "
+            "traceability.",
+        ),
     },
     "forge": {
         "verb": ("forges", "die-forges"),
@@ -1474,10 +1761,12 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "rough and finish machining",
         ),
         "parts": ("flanges and rings", "crankshafts", "hubs and spindles"),
-        "words": ("Forgings", "Forge", "Forge Works"),
+        "words": ("Forgings", "Forge", "Forge Works", "Forging Industries", "Metal Forming"),
         "mats": ("alloy steel", "titanium alloy", "nickel superalloy", "aluminium alloy"),
-        "desc": ("Closed-die forged from {mat}, heat-treated and ultrasonically inspected; "
-                 "supplied rough or finish-machined.",),
+        "desc": (
+            "Closed-die forged from {mat}, heat-treated and ultrasonically inspected; "
+            "supplied rough or finish-machined.",
+        ),
     },
     "cast": {
         "verb": ("casts", "investment-casts"),
@@ -1489,10 +1778,11 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "in-house pattern making",
         ),
         "parts": ("pump and valve bodies", "impellers", "cast brackets and housings"),
-        "words": ("Castings", "Foundry", "Alloys"),
+        "words": ("Castings", "Foundry", "Alloys", "Precision Castings", "Cast Products"),
         "mats": ("aluminium A356", "stainless steel", "nickel superalloy", "ductile iron"),
-        "desc": ("Cast in {mat} with radiographic inspection and first-article inspection "
-                 "reports.",),
+        "desc": (
+            "Cast in {mat} with radiographic inspection and first-article inspection reports.",
+        ),
     },
     "fab": {
         "verb": ("fabricates", "fabricates and welds"),
@@ -1504,11 +1794,24 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "stress-relieving furnaces",
         ),
         "parts": ("equipment shelters", "skids and frames", "pressure vessels"),
-        "words": ("Fabricators", "Engineering", "Structures"),
-        "mats": ("armour steel", "marine-grade aluminium", "stainless steel",
-                 "high-strength low-alloy steel"),
-        "desc": ("Fabricated and welded from {mat} by qualified welders, with NDT and "
-                 "dimensional reports.",),
+        "words": (
+            "Fabricators",
+            "Engineering",
+            "Structures",
+            "Metalworks",
+            "Steel Fabricators",
+            "Fabrication",
+        ),
+        "mats": (
+            "armour steel",
+            "marine-grade aluminium",
+            "stainless steel",
+            "high-strength low-alloy steel",
+        ),
+        "desc": (
+            "Fabricated and welded from {mat} by qualified welders, with NDT and "
+            "dimensional reports.",
+        ),
     },
     "elec": {
         "verb": ("builds", "assembles"),
@@ -1519,12 +1822,24 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "environmental stress screening",
             "flying-probe testing",
         ),
-        "parts": ("cable harnesses and wiring looms", "PCB assemblies to IPC-A-610 Class 3",
-                  "power supply units"),
-        "words": ("Electronics", "Interconnect", "Electro Systems"),
+        "parts": (
+            "cable harnesses and wiring looms",
+            "PCB assemblies to IPC-A-610 Class 3",
+            "power supply units",
+        ),
+        "words": (
+            "Electronics",
+            "Interconnect",
+            "Electro Systems",
+            "Cable Systems",
+            "Electronic Assemblies",
+            "Harness Systems",
+        ),
         "mats": ("",),
-        "desc": ("Built to print with full traceability, electrical test and environmental "
-                 "stress screening.",),
+        "desc": (
+            "Built to print with full traceability, electrical test and environmental "
+            "stress screening.",
+        ),
     },
     "comp": {
         "verb": ("moulds", "lays up and cures"),
@@ -1536,9 +1851,14 @@ _PROCESSES: dict[str, dict[str, tuple[str, ...]]] = {
             "5-axis trimming",
         ),
         "parts": ("radomes", "fairings and access panels", "composite enclosures"),
-        "words": ("Composites", "Advanced Materials", "Composite Structures"),
-        "mats": ("carbon-epoxy prepreg", "glass-epoxy", "quartz-cyanate ester",
-                 "aramid laminate"),
+        "words": (
+            "Composites",
+            "Advanced Materials",
+            "Composite Structures",
+            "Composite Technologies",
+            "Polymers",
+        ),
+        "mats": ("carbon-epoxy prepreg", "glass-epoxy", "quartz-cyanate ester", "aramid laminate"),
         "desc": ("Laid up in {mat} and autoclave-cured, with ultrasonic C-scan inspection.",),
     },
 }
@@ -1551,22 +1871,23 @@ _PROCESS_NIC: dict[str, tuple[str, ...]] = {
     "comp": ("25209", "24299"),
 }
 
-_USERS: dict[Country, dict[str, tuple[str, ...]]] = {
+# The users (services) a focus area sells to, per country.
+_USERS: dict[Country, dict[str, str]] = {
     Country.IN: {
-        "army": ("the Indian Army", "Indian Army field formations"),
-        "navy": ("the Indian Navy", "Indian Navy ships and dockyards"),
-        "air": ("the Indian Air Force", "Indian Air Force squadrons"),
-        "coast": ("the Indian Coast Guard", "coastal security agencies"),
-        "space": ("the Defence Space Agency", "national space programmes"),
-        "joint": ("tri-service users", "the armed forces"),
+        "army": "the Indian Army",
+        "navy": "the Indian Navy",
+        "air": "the Indian Air Force",
+        "coast": "the Indian Coast Guard",
+        "space": "the Defence Space Agency",
+        "joint": "tri-service users",
     },
     Country.US: {
-        "army": ("the US Army", "Army program offices"),
-        "navy": ("the US Navy", "Navy warfare centers"),
-        "air": ("the US Air Force", "Air Force test wings"),
-        "coast": ("the US Coast Guard", "Navy and Coast Guard units"),
-        "space": ("the US Space Force", "Space Force program offices"),
-        "joint": ("joint-service users", "combatant commands"),
+        "army": "the US Army",
+        "navy": "the US Navy",
+        "air": "the US Air Force",
+        "coast": "the US Coast Guard",
+        "space": "the US Space Force",
+        "joint": "joint-service users",
     },
 }
 
@@ -1659,72 +1980,407 @@ _HUB_SHARE: dict[OrgKind, tuple[float, bool]] = {
     OrgKind.GOVERNMENT: (0.8, False),
     OrgKind.TEST_FACILITY: (0.75, False),
 }
-_FINANCE_HUBS_IN = ("Bengaluru", "Bengaluru", "Mumbai", "Mumbai", "New Delhi", "Gurugram",
-                    "Hyderabad", "Pune", "Chennai")
-_FINANCE_HUBS_US = ("New York", "San Francisco", "Mountain View", "Boston", "Arlington",
-                    "Austin", "El Segundo", "Washington")
+_FINANCE_HUBS_IN = (
+    "Bengaluru",
+    "Bengaluru",
+    "Mumbai",
+    "Mumbai",
+    "New Delhi",
+    "Gurugram",
+    "Hyderabad",
+    "Pune",
+    "Chennai",
+)
+_FINANCE_HUBS_US = (
+    "New York",
+    "San Francisco",
+    "Mountain View",
+    "Boston",
+    "Arlington",
+    "Austin",
+    "El Segundo",
+    "Washington",
+)
 
 _IN_FIRST = (
-    "Aarav", "Ananya", "Arjun", "Deepa", "Divya", "Gaurav", "Harini", "Ishaan", "Kavya",
-    "Karthik", "Lakshmi", "Manish", "Meera", "Nikhil", "Neha", "Pooja", "Pranav", "Priya",
-    "Rahul", "Ramesh", "Rohan", "Sandeep", "Shreya", "Siddharth", "Sneha", "Sunil", "Swati",
-    "Tanvi", "Varun", "Vikram", "Vidya", "Yash", "Zoya", "Farhan", "Imran", "Anjali", "Suresh",
-    "Venkatesh", "Gurpreet", "Harpreet", "Joseph", "Anand", "Kiran", "Madhavi", "Nandini",
-    "Abhishek", "Rekha", "Sanjay", "Preeti", "Arvind",
+    "Aarav",
+    "Ananya",
+    "Arjun",
+    "Deepa",
+    "Divya",
+    "Gaurav",
+    "Harini",
+    "Ishaan",
+    "Kavya",
+    "Karthik",
+    "Lakshmi",
+    "Manish",
+    "Meera",
+    "Nikhil",
+    "Neha",
+    "Pooja",
+    "Pranav",
+    "Priya",
+    "Rahul",
+    "Ramesh",
+    "Rohan",
+    "Sandeep",
+    "Shreya",
+    "Siddharth",
+    "Sneha",
+    "Sunil",
+    "Swati",
+    "Tanvi",
+    "Varun",
+    "Vikram",
+    "Vidya",
+    "Yash",
+    "Zoya",
+    "Farhan",
+    "Imran",
+    "Anjali",
+    "Suresh",
+    "Venkatesh",
+    "Gurpreet",
+    "Harpreet",
+    "Joseph",
+    "Anand",
+    "Kiran",
+    "Madhavi",
+    "Nandini",
+    "Abhishek",
+    "Rekha",
+    "Sanjay",
+    "Preeti",
+    "Arvind",
 )
 _IN_LAST = (
-    "Sharma", "Iyer", "Reddy", "Nair", "Kulkarni", "Deshpande", "Rao", "Menon", "Patel", "Shah",
-    "Singh", "Gupta", "Banerjee", "Chatterjee", "Mukherjee", "Das", "Pillai", "Krishnan",
-    "Subramanian", "Joshi", "Agarwal", "Bhat", "Hegde", "Naidu", "Verma", "Mishra", "Srivastava",
-    "Chauhan", "Gill", "Sethi", "Kapoor", "Malhotra", "Khan", "Qureshi", "Fernandes", "Thomas",
-    "Varghese", "Kurian", "Ghosh", "Jain", "Saxena", "Pandey", "Dubey", "Rathore", "Bose", "Sen",
+    "Sharma",
+    "Iyer",
+    "Reddy",
+    "Nair",
+    "Kulkarni",
+    "Deshpande",
+    "Rao",
+    "Menon",
+    "Patel",
+    "Shah",
+    "Singh",
+    "Gupta",
+    "Banerjee",
+    "Chatterjee",
+    "Mukherjee",
+    "Das",
+    "Pillai",
+    "Krishnan",
+    "Subramanian",
+    "Joshi",
+    "Agarwal",
+    "Bhat",
+    "Hegde",
+    "Naidu",
+    "Verma",
+    "Mishra",
+    "Srivastava",
+    "Chauhan",
+    "Gill",
+    "Sethi",
+    "Kapoor",
+    "Malhotra",
+    "Khan",
+    "Qureshi",
+    "Fernandes",
+    "Thomas",
+    "Varghese",
+    "Kurian",
+    "Ghosh",
+    "Jain",
+    "Saxena",
+    "Pandey",
+    "Dubey",
+    "Rathore",
+    "Bose",
+    "Sen",
 )
 _US_FIRST = (
-    "James", "Mary", "Michael", "Jennifer", "David", "Sarah", "Robert", "Emily", "Daniel",
-    "Jessica", "Matthew", "Ashley", "Christopher", "Amanda", "Andrew", "Rachel", "Joshua",
-    "Megan", "Kevin", "Laura", "Brian", "Nicole", "Ryan", "Stephanie", "Jason", "Rebecca", "Eric",
-    "Katherine", "Marcus", "Olivia", "Carlos", "Maria", "Jose", "Ana", "Wei", "Mei", "Kenji",
-    "Aisha", "Tyrone", "Keisha", "Priya", "Raj", "Anil", "Hannah", "Tyler", "Grace",
+    "James",
+    "Mary",
+    "Michael",
+    "Jennifer",
+    "David",
+    "Sarah",
+    "Robert",
+    "Emily",
+    "Daniel",
+    "Jessica",
+    "Matthew",
+    "Ashley",
+    "Christopher",
+    "Amanda",
+    "Andrew",
+    "Rachel",
+    "Joshua",
+    "Megan",
+    "Kevin",
+    "Laura",
+    "Brian",
+    "Nicole",
+    "Ryan",
+    "Stephanie",
+    "Jason",
+    "Rebecca",
+    "Eric",
+    "Katherine",
+    "Marcus",
+    "Olivia",
+    "Carlos",
+    "Maria",
+    "Jose",
+    "Ana",
+    "Wei",
+    "Mei",
+    "Kenji",
+    "Aisha",
+    "Tyrone",
+    "Keisha",
+    "Priya",
+    "Raj",
+    "Anil",
+    "Hannah",
+    "Tyler",
+    "Grace",
 )
 _US_LAST = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Garcia", "Rodriguez",
-    "Wilson", "Martinez", "Anderson", "Taylor", "Moore", "Jackson", "Lee", "Thompson",
-    "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Nguyen", "Chen", "Kim", "Patel", "Shah", "Raman", "O'Brien", "Murphy", "Kowalski",
-    "Novak", "Schmidt", "Hernandez", "Lopez", "Bennett", "Hughes", "Foster", "Brooks", "Reyes",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Garcia",
+    "Rodriguez",
+    "Wilson",
+    "Martinez",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Nguyen",
+    "Chen",
+    "Kim",
+    "Patel",
+    "Shah",
+    "Raman",
+    "O'Brien",
+    "Murphy",
+    "Kowalski",
+    "Novak",
+    "Schmidt",
+    "Hernandez",
+    "Lopez",
+    "Bennett",
+    "Hughes",
+    "Foster",
+    "Brooks",
+    "Reyes",
 )
 
 # Invented name roots: syllable pairs, filtered against the blocklist at import.
 _NEUTRAL_HEADS = (
-    "Ald", "Bren", "Cael", "Cor", "Dal", "Dorn", "Elar", "Fal", "Gar", "Hes", "Ir", "Jor", "Kel",
-    "Lor", "Mar", "Nor", "Or", "Pel", "Quor", "Ral", "Sel", "Tal", "Ul", "Var", "Wes", "Zan",
-    "Bry", "Cend", "Dav", "Eth", "Fer", "Gil", "Hav", "Kes", "Lyn", "Mer", "Ner", "Ost", "Pry",
-    "Rhen", "Sten", "Tor", "Vel", "Wyn", "Aev", "Bel", "Cal", "Dex", "Emb", "Hal",
+    "Ald",
+    "Bren",
+    "Cael",
+    "Cor",
+    "Dal",
+    "Dorn",
+    "Elar",
+    "Fal",
+    "Gar",
+    "Hes",
+    "Ir",
+    "Jor",
+    "Kel",
+    "Lor",
+    "Mar",
+    "Nor",
+    "Or",
+    "Pel",
+    "Quor",
+    "Ral",
+    "Sel",
+    "Tal",
+    "Ul",
+    "Var",
+    "Wes",
+    "Zan",
+    "Bry",
+    "Cend",
+    "Dav",
+    "Eth",
+    "Fer",
+    "Gil",
+    "Hav",
+    "Kes",
+    "Lyn",
+    "Mer",
+    "Ner",
+    "Ost",
+    "Pry",
+    "Rhen",
+    "Sten",
+    "Tor",
+    "Vel",
+    "Wyn",
+    "Aev",
+    "Bel",
+    "Cal",
+    "Dex",
+    "Emb",
+    "Hal",
 )
 _NEUTRAL_TAILS = (
-    "ane", "ara", "ex", "ion", "ora", "yx", "wick", "ford", "stone", "field", "gate", "ridge",
-    "line", "moor", "vale", "en", "is", "ant", "eon", "ova", "ix", "ent", "ith", "mark", "haven",
-    "crest", "well", "port",
+    "ane",
+    "ara",
+    "ex",
+    "ion",
+    "ora",
+    "yx",
+    "wick",
+    "ford",
+    "stone",
+    "field",
+    "gate",
+    "ridge",
+    "line",
+    "moor",
+    "vale",
+    "en",
+    "is",
+    "ant",
+    "eon",
+    "ova",
+    "ix",
+    "ent",
+    "ith",
+    "mark",
+    "haven",
+    "crest",
+    "well",
+    "port",
 )
 _INDIC_HEADS = (
-    "Aarv", "Adhv", "Anv", "Bhav", "Chak", "Dhar", "Ek", "Gav", "Hir", "Ish", "Jyot", "Kav",
-    "Kir", "Lav", "Mad", "Nak", "Nir", "Oj", "Pav", "Prat", "Rudh", "Sam", "Shauv", "Suv", "Tav",
-    "Udh", "Vaj", "Vay", "Vyan", "Yash", "Ved", "Shres", "Anu", "Dev", "Taj", "Ras", "Ruch",
-    "Mrid", "Nav", "Pran",
+    "Aarv",
+    "Adhv",
+    "Anv",
+    "Bhav",
+    "Chak",
+    "Dhar",
+    "Ek",
+    "Gav",
+    "Hir",
+    "Ish",
+    "Jyot",
+    "Kav",
+    "Kir",
+    "Lav",
+    "Mad",
+    "Nak",
+    "Nir",
+    "Oj",
+    "Pav",
+    "Prat",
+    "Rudh",
+    "Sam",
+    "Shauv",
+    "Suv",
+    "Tav",
+    "Udh",
+    "Vaj",
+    "Vay",
+    "Vyan",
+    "Yash",
+    "Ved",
+    "Shres",
+    "Anu",
+    "Dev",
+    "Taj",
+    "Ras",
+    "Ruch",
+    "Mrid",
+    "Nav",
+    "Pran",
 )
 _INDIC_TAILS = (
-    "a", "ara", "ika", "ira", "ita", "ant", "esh", "yan", "ak", "ini", "aja", "ansh", "ira",
-    "endra", "isha", "ayu", "anta", "ora",
+    "a",
+    "ara",
+    "ika",
+    "ira",
+    "ita",
+    "ant",
+    "esh",
+    "yan",
+    "ak",
+    "ini",
+    "aja",
+    "ansh",
+    "ira",
+    "endra",
+    "isha",
+    "ayu",
+    "anta",
+    "ora",
 )
 
 
 # Combinations that are ordinary words, famous brands or awkward to read.
-_NOT_ROOTS = frozenset({
-    "Orion", "Iris", "Haven", "Davis", "Talent", "Bryant", "Margate", "Orwell", "Keswick",
-    "Garfield", "Marion", "Samara", "Vedanta", "Veda", "Ethane", "Calyx", "Oryx", "Norwell",
-    "Alden", "Aldridge", "Aldgate", "Norwick", "Coren", "Maris", "Garant", "Halford",
-    "Dharant", "Devant", "Samant", "Kirant",
-})
+_NOT_ROOTS = frozenset(
+    {
+        "Orion",
+        "Iris",
+        "Haven",
+        "Davis",
+        "Talent",
+        "Bryant",
+        "Margate",
+        "Orwell",
+        "Keswick",
+        "Garfield",
+        "Marion",
+        "Samara",
+        "Vedanta",
+        "Veda",
+        "Ethane",
+        "Calyx",
+        "Oryx",
+        "Norwell",
+        "Alden",
+        "Aldridge",
+        "Aldgate",
+        "Norwick",
+        "Coren",
+        "Maris",
+        "Garant",
+        "Halford",
+        "Dharant",
+        "Devant",
+        "Samant",
+        "Kirant",
+    }
+)
 _DOUBLED_RE = re.compile(r"(..)\1")
 _VOWELS = frozenset("aeiouy")
 
@@ -1754,15 +2410,15 @@ _INDIC_ROOTS = _make_roots(_INDIC_HEADS, _INDIC_TAILS)
 # Sentence templates per kind. Placeholders are filled from a per-org context.
 _TEMPLATES: dict[str, tuple[str, ...]] = {
     "startup_desc": (
-        "{short} is a {city}-based start-up building {c1} for {p1}.",
-        "Founded in {year}, {short} develops {c12} for {p1}.",
+        "{short} is a {city}-based start-up working on {c1} for {p1}.",
+        "Founded in {year}, {short} specialises in {c12} for {p1}.",
         "{short} is a {backing} {city} company working on {c1}, with prototypes in trials "
         "with {user}.",
         "Deep-tech start-up from {city} focused on {c1} for {p12}.",
     ),
     "startup_a": (
         "Core expertise: {c123}.",
-        "The team designs and builds {c1} in-house and has developed {c2} for {p2}.",
+        "In-house know-how in {c1} has been applied to {p2}, alongside work on {c2}.",
         "Engineering work spans {c12}, with a dedicated software team for {c3}.",
     ),
     "startup_b": (
@@ -1774,8 +2430,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
     "adjacent": ("Adjacent work covers {x1}.",),
     "startup_c": (
         "Current R&D targets {c4}.",
-        "Next milestone: MIL-STD-810H environmental qualification of the first production "
-        "units.",
+        "Next milestone: MIL-STD-810H environmental qualification of the first production units.",
         "Work is under way on {c4} for {p2}.",
     ),
     "msme_desc": (
@@ -1797,17 +2452,17 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "Has delivered {part1} for {p1} since {since}.",
     ),
     "large_desc": (
-        "{short} is a diversified engineering group whose defence business supplies {c12}.",
-        "{city}-headquartered manufacturer with a defence division producing {c1} for {p1}.",
-        "{ownership} engineering company supplying {c1} and related sub-systems to {user}.",
+        "{short} is a diversified engineering group whose defence business covers {c12}.",
+        "{city}-headquartered manufacturer with a defence division active in {c1} for {p1}.",
+        "{ownership} engineering company with defence work in {c1} for {user}.",
     ),
     "large_a": (
-        "The defence division designs and produces {c12} across {plants} plants.",
-        "Makes {c12} in-house, with {kit1} and qualification test labs.",
+        "The defence division works in {c12} across {plants} plants.",
+        "Capabilities in {c12} are in-house, backed by {kit1} and qualification test labs.",
     ),
     "large_b": (
         "Licence-production and co-production experience on {p12}.",
-        "Tier-1 supplier of {c3} to {user}.",
+        "Tier-1 supplier to {user}, with a product line in {c3}.",
         "Exports defence sub-systems to {n_export} countries.",
     ),
     "large_c": (
@@ -1829,7 +2484,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
     "prime_b": (
         "Runs industrial-participation programmes that qualify {partner_adj} suppliers.",
         "Through-life support, obsolescence management and mid-life upgrades for fielded {p2}.",
-        "Final assembly lines deliver {p1} at rate to {user}.",
+        "Delivers {p1} to {user}, with production and integration under one roof.",
     ),
     "prime_c": (
         "Scouts start-ups working on {c4}.",
@@ -1856,7 +2511,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "gov_desc": (
         "{short} sponsors development of {c1} and runs user trials for {p1}.",
-        "Government office that defines requirements and funds {c12} for {p1}.",
+        "Government office that defines requirements and funds work on {c12} for {p1}.",
         "Technology office that connects {user} with industry working on {c1}.",
     ),
     "gov_a": (
@@ -1930,8 +2585,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
         "qualification.",
         "Raising a {next_stage} round of {raise_amt}; also needs a manufacturing partner for "
         "rugged hardware.",
-        "Needs an anchor customer for {c1} and test time on {t1}.",
-        "Looking for {partner_a} integrator to take {c1} into {p1}.",
+        "Needs an anchor customer for its work on {c1}, and test time on {t1}.",
+        "Looking for {partner_a} integrator to carry its {c1} work into {p1}.",
     ),
     "msme": (
         "Wants {partner_adj} primes to qualify it as a supplier of {part1}.",
@@ -1939,13 +2594,12 @@ _NEEDS: dict[str, tuple[str, ...]] = {
         "Looking for a technology partner to add {kit_new} to its line.",
     ),
     "large_company": (
-        "Seeks {partner_adj} technology partners for co-production of {c1}.",
+        "Seeks {partner_adj} technology partners for co-production in {c1}.",
         "Looking to acquire or partner with start-ups in {c4}.",
-        "Needs help with export licensing to supply {c2} to {partner_adj} customers.",
+        "Needs help with export licensing for its {c2} business with {partner_adj} customers.",
     ),
     "prime": (
-        "Looking for qualified {partner_adj} suppliers of {part1} and start-ups working on "
-        "{c4}.",
+        "Looking for qualified {partner_adj} suppliers of {part1} and start-ups working on {c4}.",
         "Needs second-source suppliers of {part1} to de-risk {p1} deliveries.",
         "Seeks co-production partners for {p2} under reciprocal procurement.",
     ),
@@ -1963,7 +2617,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
         "students.",
     ),
     "government": (
-        "Needs start-ups and {smbs} able to deliver {c1} prototypes within 18 months.",
+        "Needs start-ups and {smbs} able to deliver prototypes in {c1} within 18 months.",
         "Wants {partner_adj} partners for joint trials of {c2}.",
     ),
     "test_facility": (
@@ -1973,15 +2627,35 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 _US_SPELLING: tuple[tuple[str, str], ...] = (
-    ("Defence", "Defense"), ("defence", "defense"), ("Armour", "Armor"), ("armour", "armor"),
-    ("Centre", "Center"), ("centre", "center"), ("Programme", "Program"),
-    ("programme", "program"), ("optimis", "optimiz"), ("stabilis", "stabiliz"),
-    ("prioritis", "prioritiz"), ("ruggedis", "ruggediz"), ("virtualis", "virtualiz"),
-    ("modell", "model"), ("labelled", "labeled"), ("tyre", "tire"), ("Tyre", "Tire"),
-    ("aluminium", "aluminum"), ("metre", "meter"), ("behaviour", "behavior"),
-    ("calibre", "caliber"), ("cheque", "check"), ("moulds", "molds"),
-    ("Licence", "License"), ("licence", "license"),
-    ("harbour", "harbor"), ("Harbour", "Harbor"), ("fibre", "fiber"), ("colour", "color"),
+    ("Defence", "Defense"),
+    ("defence", "defense"),
+    ("Armour", "Armor"),
+    ("armour", "armor"),
+    ("Centre", "Center"),
+    ("centre", "center"),
+    ("Programme", "Program"),
+    ("programme", "program"),
+    ("optimis", "optimiz"),
+    ("stabilis", "stabiliz"),
+    ("prioritis", "prioritiz"),
+    ("ruggedis", "ruggediz"),
+    ("virtualis", "virtualiz"),
+    ("modell", "model"),
+    ("labelled", "labeled"),
+    ("tyre", "tire"),
+    ("Tyre", "Tire"),
+    ("aluminium", "aluminum"),
+    ("metre", "meter"),
+    ("behaviour", "behavior"),
+    ("calibre", "caliber"),
+    ("cheque", "check"),
+    ("moulds", "molds"),
+    ("Licence", "License"),
+    ("licence", "license"),
+    ("harbour", "harbor"),
+    ("Harbour", "Harbor"),
+    ("fibre", "fiber"),
+    ("colour", "color"),
 )
 
 
@@ -2053,49 +2727,97 @@ _KIND_SHARES: tuple[tuple[OrgKind, int], ...] = (
 
 # Relative weight of each focus area as the primary area, per kind.
 _AREA_WEIGHTS: dict[OrgKind, dict[str, float]] = {
-    OrgKind.STARTUP: {"ai-autonomy": 3.0, "space": 2.2, "cyber": 2.0, "isr": 2.0,
-                      "undersea": 1.6, "maritime-domain-awareness": 1.4},
-    OrgKind.MSME: {"ai-autonomy": 0.3, "cyber": 0.2, "maritime-domain-awareness": 0.5,
-                   "land-mobility": 1.6, "armoured-vehicles": 1.5, "jet-propulsion": 1.5,
-                   "artillery": 1.3, "munitions": 1.3},
-    OrgKind.INVESTOR: {"ai-autonomy": 3.0, "space": 2.5, "cyber": 2.0, "isr": 1.5,
-                       "artillery": 0.3, "armoured-vehicles": 0.3, "munitions": 0.6},
+    OrgKind.STARTUP: {
+        "ai-autonomy": 3.0,
+        "space": 2.2,
+        "cyber": 2.0,
+        "isr": 2.0,
+        "undersea": 1.6,
+        "maritime-domain-awareness": 1.4,
+    },
+    OrgKind.MSME: {
+        "ai-autonomy": 0.3,
+        "cyber": 0.2,
+        "maritime-domain-awareness": 0.5,
+        "land-mobility": 1.6,
+        "armoured-vehicles": 1.5,
+        "jet-propulsion": 1.5,
+        "artillery": 1.3,
+        "munitions": 1.3,
+    },
+    OrgKind.INVESTOR: {
+        "ai-autonomy": 3.0,
+        "space": 2.5,
+        "cyber": 2.0,
+        "isr": 1.5,
+        "artillery": 0.3,
+        "armoured-vehicles": 0.3,
+        "munitions": 0.6,
+    },
     OrgKind.ACCELERATOR: {"ai-autonomy": 3.0, "space": 2.0, "cyber": 2.0, "isr": 1.5},
 }
 
 _LEGAL_IN_PVT = "Pvt Ltd"
+_AIR_AREAS = frozenset({"air-combat", "jet-propulsion", "space", "isr"})
 _HEAVY_AREAS = frozenset({"land-mobility", "armoured-vehicles", "artillery", "undersea"})
-_ROMAN = ("II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
-          "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _ALNUM_RE = re.compile(r"[^a-z]")
 _UEI_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ123456789"
 _UEI_REST = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 _CAGE_MID = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
-_INV_PROFILES: tuple[tuple[str, tuple[FundingStage, ...], tuple[int, ...], tuple[int, ...],
-                           tuple[str, ...]], ...] = (
-    ("angel network", (FundingStage.PRE_SEED, FundingStage.SEED),
-     (25_000, 50_000, 100_000), (250_000, 500_000), ("Angels", "Angel Network")),
-    ("early-stage venture fund", (FundingStage.PRE_SEED, FundingStage.SEED,
-                                  FundingStage.SERIES_A),
-     (100_000, 250_000, 500_000), (1_000_000, 2_000_000, 3_000_000),
-     ("Ventures", "Capital", "Frontier Ventures")),
-    ("deep-tech venture fund", (FundingStage.SEED, FundingStage.SERIES_A),
-     (250_000, 500_000, 1_000_000), (3_000_000, 5_000_000), ("Deep Tech Fund", "Ventures",
-                                                              "Capital Partners")),
-    ("dual-use technology fund", (FundingStage.SERIES_A, FundingStage.SERIES_B),
-     (1_000_000, 2_000_000, 3_000_000), (10_000_000, 15_000_000, 20_000_000),
-     ("Defence Ventures", "Dual-Use Partners", "Strategic Capital")),
-    ("corporate venture arm", (FundingStage.SEED, FundingStage.SERIES_A,
-                               FundingStage.SERIES_B),
-     (500_000, 1_000_000), (5_000_000, 10_000_000), ("Corporate Ventures", "Ventures")),
-    ("growth-equity fund", (FundingStage.SERIES_B, FundingStage.SERIES_C_PLUS,
-                            FundingStage.GROWTH),
-     (5_000_000, 10_000_000, 15_000_000), (40_000_000, 75_000_000, 100_000_000),
-     ("Growth Partners", "Capital Partners", "Equity Partners")),
-    ("family office", (FundingStage.SERIES_A, FundingStage.SERIES_B, FundingStage.GROWTH),
-     (500_000, 1_000_000, 2_000_000), (5_000_000, 10_000_000), ("Family Office", "Holdings")),
+_INV_PROFILES: tuple[
+    tuple[str, tuple[FundingStage, ...], tuple[int, ...], tuple[int, ...], tuple[str, ...]], ...
+] = (
+    (
+        "angel network",
+        (FundingStage.PRE_SEED, FundingStage.SEED),
+        (25_000, 50_000, 100_000),
+        (250_000, 500_000),
+        ("Angels", "Angel Network"),
+    ),
+    (
+        "early-stage venture fund",
+        (FundingStage.PRE_SEED, FundingStage.SEED, FundingStage.SERIES_A),
+        (100_000, 250_000, 500_000),
+        (1_000_000, 2_000_000, 3_000_000),
+        ("Ventures", "Capital", "Frontier Ventures"),
+    ),
+    (
+        "deep-tech venture fund",
+        (FundingStage.SEED, FundingStage.SERIES_A),
+        (250_000, 500_000, 1_000_000),
+        (3_000_000, 5_000_000),
+        ("Deep Tech Fund", "Ventures", "Capital Partners"),
+    ),
+    (
+        "dual-use technology fund",
+        (FundingStage.SERIES_A, FundingStage.SERIES_B),
+        (1_000_000, 2_000_000, 3_000_000),
+        (10_000_000, 15_000_000, 20_000_000),
+        ("Defence Ventures", "Dual-Use Partners", "Strategic Capital"),
+    ),
+    (
+        "corporate venture arm",
+        (FundingStage.SEED, FundingStage.SERIES_A, FundingStage.SERIES_B),
+        (500_000, 1_000_000),
+        (5_000_000, 10_000_000),
+        ("Corporate Ventures", "Ventures"),
+    ),
+    (
+        "growth-equity fund",
+        (FundingStage.SERIES_B, FundingStage.SERIES_C_PLUS, FundingStage.GROWTH),
+        (5_000_000, 10_000_000, 15_000_000),
+        (40_000_000, 75_000_000, 100_000_000),
+        ("Growth Partners", "Capital Partners", "Equity Partners"),
+    ),
+    (
+        "family office",
+        (FundingStage.SERIES_A, FundingStage.SERIES_B, FundingStage.GROWTH),
+        (500_000, 1_000_000, 2_000_000),
+        (5_000_000, 10_000_000),
+        ("Family Office", "Holdings"),
+    ),
 )
 # stage -> (min age, max age, min headcount, max headcount)
 _STARTUP_PROFILE: dict[FundingStage, tuple[int, int, int, int]] = {
@@ -2116,70 +2838,114 @@ _STAGE_TEXT: dict[FundingStage, str] = {
     FundingStage.PUBLIC: "listed",
     FundingStage.BOOTSTRAPPED: "bootstrapped",
 }
-_NEXT_STAGE: dict[FundingStage, str] = {
-    FundingStage.PRE_SEED: "seed",
-    FundingStage.SEED: "Series A",
-    FundingStage.SERIES_A: "Series B",
-    FundingStage.SERIES_B: "Series C",
-    FundingStage.SERIES_C_PLUS: "growth",
-    FundingStage.BOOTSTRAPPED: "seed",
+_MAX_STARTUP_OFFERS: dict[FundingStage, int] = {FundingStage.PRE_SEED: 1, FundingStage.SEED: 2}
+# stage -> (next round, plausible round sizes in USD)
+_NEXT_ROUND: dict[FundingStage, tuple[str, tuple[int, ...]]] = {
+    FundingStage.PRE_SEED: ("seed", (500_000, 750_000, 1_000_000, 1_500_000, 2_000_000)),
+    FundingStage.SEED: ("Series A", (3_000_000, 5_000_000, 8_000_000, 10_000_000)),
+    FundingStage.SERIES_A: ("Series B", (12_000_000, 15_000_000, 20_000_000, 30_000_000)),
+    FundingStage.SERIES_B: ("Series C", (30_000_000, 40_000_000, 60_000_000)),
+    FundingStage.SERIES_C_PLUS: ("growth", (75_000_000, 100_000_000, 150_000_000)),
+    FundingStage.BOOTSTRAPPED: ("seed", (500_000, 1_000_000, 2_000_000)),
 }
 
-_SEEKING_POOLS: dict[OrgKind, tuple[tuple[Seeking, ...], tuple[float, ...], tuple[int, ...],
-                                    tuple[float, ...]]] = {
+_SEEKING_POOLS: dict[
+    OrgKind, tuple[tuple[Seeking, ...], tuple[float, ...], tuple[int, ...], tuple[float, ...]]
+] = {
     # (options, option weights, counts, count weights)
     OrgKind.STARTUP: (
-        (Seeking.INVESTMENT, Seeking.CO_DEVELOPMENT, Seeking.CUSTOMERS, Seeking.TEST_FACILITIES,
-         Seeking.MENTORING, Seeking.RESEARCH_PARTNER),
-        (3, 3, 3, 2, 1, 1), (0, 1, 2, 3), (1, 3, 4, 3),
+        (
+            Seeking.INVESTMENT,
+            Seeking.CO_DEVELOPMENT,
+            Seeking.CUSTOMERS,
+            Seeking.TEST_FACILITIES,
+            Seeking.MENTORING,
+            Seeking.RESEARCH_PARTNER,
+        ),
+        (3, 3, 3, 2, 1, 1),
+        (0, 1, 2, 3),
+        (1, 3, 4, 3),
     ),
     OrgKind.MSME: (
-        (Seeking.CO_PRODUCTION, Seeking.CUSTOMERS, Seeking.CO_DEVELOPMENT,
-         Seeking.TEST_FACILITIES),
-        (4, 4, 1, 1), (0, 1, 2, 3), (1, 4, 4, 1),
+        (Seeking.CO_PRODUCTION, Seeking.CUSTOMERS, Seeking.CO_DEVELOPMENT, Seeking.TEST_FACILITIES),
+        (4, 4, 1, 1),
+        (0, 1, 2, 3),
+        (1, 4, 4, 1),
     ),
     OrgKind.LARGE_COMPANY: (
-        (Seeking.CO_DEVELOPMENT, Seeking.CO_PRODUCTION, Seeking.RESEARCH_PARTNER,
-         Seeking.CUSTOMERS),
-        (3, 3, 2, 1), (1, 2, 3), (3, 4, 2),
+        (
+            Seeking.CO_DEVELOPMENT,
+            Seeking.CO_PRODUCTION,
+            Seeking.RESEARCH_PARTNER,
+            Seeking.CUSTOMERS,
+        ),
+        (3, 3, 2, 1),
+        (1, 2, 3),
+        (3, 4, 2),
     ),
     OrgKind.PRIME: (
         (Seeking.CO_PRODUCTION, Seeking.CO_DEVELOPMENT, Seeking.RESEARCH_PARTNER),
-        (4, 3, 2), (1, 2, 3), (2, 4, 2),
+        (4, 3, 2),
+        (1, 2, 3),
+        (2, 4, 2),
     ),
     OrgKind.INVESTOR: ((Seeking.CO_DEVELOPMENT,), (1,), (0,), (1,)),
     OrgKind.ACCELERATOR: (
         (Seeking.MENTORING, Seeking.INVESTMENT, Seeking.TEST_FACILITIES),
-        (3, 1, 1), (0, 1, 2), (3, 4, 1),
+        (3, 1, 1),
+        (0, 1, 2),
+        (3, 4, 1),
     ),
     OrgKind.ACADEMIC: (
-        (Seeking.RESEARCH_PARTNER, Seeking.CO_DEVELOPMENT, Seeking.TEST_FACILITIES,
-         Seeking.INVESTMENT),
-        (4, 3, 1, 0.5), (1, 2, 3), (4, 4, 1),
+        (
+            Seeking.RESEARCH_PARTNER,
+            Seeking.CO_DEVELOPMENT,
+            Seeking.TEST_FACILITIES,
+            Seeking.INVESTMENT,
+        ),
+        (4, 3, 1, 0.5),
+        (1, 2, 3),
+        (4, 4, 1),
     ),
     OrgKind.GOVERNMENT: (
         (Seeking.CO_DEVELOPMENT, Seeking.CO_PRODUCTION, Seeking.RESEARCH_PARTNER),
-        (3, 2, 2), (0, 1, 2), (2, 4, 3),
+        (3, 2, 2),
+        (0, 1, 2),
+        (2, 4, 3),
     ),
     OrgKind.TEST_FACILITY: (
         (Seeking.CUSTOMERS, Seeking.RESEARCH_PARTNER, Seeking.CO_DEVELOPMENT),
-        (4, 1, 1), (0, 1, 2), (2, 5, 2),
+        (4, 1, 1),
+        (0, 1, 2),
+        (2, 5, 2),
     ),
 }
 
 _TEST_OFFERS: tuple[_Offer, ...] = (
-    ("Range Telemetry Ground Station",
-     "Transportable S-band telemetry receiving and recording station for trials.",
-     "EAR99", None),
-    ("Mobile Instrumentation Radar",
-     "Trailer-mounted tracking radar for trajectory measurement on test ranges.",
-     "ECCN 6A008", "SCOMET 8A"),
-    ("Trials Data-Acquisition Suite",
-     "Synchronised high-speed data acquisition and video for live-fire and blast trials.",
-     "EAR99", None),
-    ("Portable Calibration Kit",
-     "Field kit for on-site calibration of sensors before acceptance tests.",
-     "EAR99", None),
+    (
+        "Range Telemetry Ground Station",
+        "Transportable S-band telemetry receiving and recording station for trials.",
+        "EAR99",
+        None,
+    ),
+    (
+        "Mobile Instrumentation Radar",
+        "Trailer-mounted tracking radar for trajectory measurement on test ranges.",
+        "ECCN 6A008",
+        "SCOMET 8A",
+    ),
+    (
+        "Trials Data-Acquisition Suite",
+        "Synchronised high-speed data acquisition and video for live-fire and blast trials.",
+        "EAR99",
+        None,
+    ),
+    (
+        "Portable Calibration Kit",
+        "Field kit for on-site calibration of sensors before acceptance tests.",
+        "EAR99",
+        None,
+    ),
 )
 
 
@@ -2215,8 +2981,29 @@ class _Rng(random.Random):
         return population[-1]
 
 
+_ROMAN_DIGITS = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
 def _roman(i: int) -> str:
-    return _ROMAN[(i - 2) % len(_ROMAN)] if i - 2 < len(_ROMAN) else f"{_ROMAN[-1]}-{i}"
+    out = []
+    for value, digits in _ROMAN_DIGITS:
+        count, i = divmod(i, value)
+        out.append(digits * count)
+    return "".join(out)
 
 
 def _slugify(text: str) -> str:
@@ -2241,10 +3028,19 @@ def _join(items: Sequence[str]) -> str:
 
 # Joined placeholders ("{c123}") computed on demand from their parts.
 _JOIN_KEYS: dict[str, tuple[str, ...]] = {
-    "c12": ("c1", "c2"), "c23": ("c2", "c3"), "c123": ("c1", "c2", "c3"), "c4x1": ("c4", "x1"),
-    "p12": ("p1", "p2"), "r12": ("r1", "r2"), "r23": ("r2", "r3"), "r123": ("r1", "r2", "r3"),
-    "t12": ("t1", "t2"), "t123": ("t1", "t2", "t3"), "part12": ("part1", "part2"),
-    "part123": ("part1", "part2", "part3"), "kit123": ("kit1", "kit2", "kit3"),
+    "c12": ("c1", "c2"),
+    "c23": ("c2", "c3"),
+    "c123": ("c1", "c2", "c3"),
+    "c4x1": ("c4", "x1"),
+    "p12": ("p1", "p2"),
+    "r12": ("r1", "r2"),
+    "r23": ("r2", "r3"),
+    "r123": ("r1", "r2", "r3"),
+    "t12": ("t1", "t2"),
+    "t123": ("t1", "t2", "t3"),
+    "part12": ("part1", "part2"),
+    "part123": ("part1", "part2", "part3"),
+    "kit123": ("kit1", "kit2", "kit3"),
 }
 
 
@@ -2341,8 +3137,7 @@ class _Builder:
     def _trl(self, lo: int, hi: int) -> int:
         return min(9, max(1, round(self.rng.triangular(lo, hi))))
 
-    def _city(self, country: Country, kind: OrgKind,
-              area: _Area) -> tuple[str, str, str, str, str]:
+    def _city(self, country: Country, kind: OrgKind, area: _Area) -> tuple[str, str, str, str, str]:
         """Return (city, state, cin code, udyam code, phone prefix)."""
         rng = self.rng
         p_hub, finance = _HUB_SHARE[kind]
@@ -2372,8 +3167,9 @@ class _Builder:
                 out.append(cand)
         return out
 
-    def _unique(self, build: Callable[[], tuple[str, str, str]],
-                qualifier: str) -> tuple[str, str]:
+    def _unique(
+        self, build: Callable[[], tuple[str, str, str]], qualifier: str | None
+    ) -> tuple[str, str]:
         """Draw (base, legal, slug-base) until unused; then add a place or numeral qualifier."""
         base, legal, slug_base = "", "", ""
         for _ in range(10):
@@ -2384,9 +3180,10 @@ class _Builder:
                 self.names.add(name)
                 self.slugs.add(slug)
                 return name, slug
-        i = 1
+        i = 1 if qualifier else 2
         while True:
-            tag = qualifier if i == 1 else f"{qualifier} {_roman(i)}"
+            numeral = _roman(i)
+            tag = (qualifier if i == 1 else f"{qualifier} {numeral}") if qualifier else numeral
             name = f"{base} ({tag}) {legal}".strip() if legal else f"{base} ({tag})"
             slug = _slugify(f"{slug_base} {tag}")
             if name not in self.names and slug not in self.slugs:
@@ -2410,23 +3207,22 @@ class _Builder:
 
     def _uei(self) -> str:
         rng = self.rng
-        return self._new_id(
-            lambda: rng.choice(_UEI_FIRST) + "".join(rng.choices(_UEI_REST, k=11))
-        )
+        return self._new_id(lambda: rng.choice(_UEI_FIRST) + "".join(rng.choices(_UEI_REST, k=11)))
 
     def _cage(self) -> str:
         rng = self.rng
         return self._new_id(
-            lambda: str(rng.randint(1, 9)) + "".join(rng.choices(_CAGE_MID, k=3))
-            + str(rng.randint(0, 9))
+            lambda: (
+                str(rng.randint(1, 9))
+                + "".join(rng.choices(_CAGE_MID, k=3))
+                + str(rng.randint(0, 9))
+            )
         )
 
     def _cin(self, listed: bool, nic: str, state: str, year: int, form: str) -> str:
         rng = self.rng
         lu = "L" if listed else "U"
-        return self._new_id(
-            lambda: f"{lu}{nic}{state}{year}{form}{rng.randint(1, 999_999):06d}"
-        )
+        return self._new_id(lambda: f"{lu}{nic}{state}{year}{form}{rng.randint(1, 999_999):06d}")
 
     def _udyam(self, state: str) -> str:
         rng = self.rng
@@ -2490,9 +3286,16 @@ class _Builder:
             letters = _MODEL_LETTERS[product] = (initials[:3] or "X").upper()
         return f"{letters}-{self.rng.choice(_MODEL_NUMBERS)}"
 
-    def _product_offers(self, country: Country, brand: str | None, areas: list[_Area],
-                        n: int, trl: tuple[int, int], prefix: str = "",
-                        unknown: float = 0.12) -> list[DemoOffering]:
+    def _product_offers(
+        self,
+        country: Country,
+        brand: str | None,
+        areas: list[_Area],
+        n: int,
+        trl: tuple[int, int],
+        prefix: str = "",
+        unknown: float = 0.12,
+    ) -> list[DemoOffering]:
         rng = self.rng
         out: list[DemoOffering] = []
         seen: set[str] = set()
@@ -2504,36 +3307,50 @@ class _Builder:
             seen.add(offer[0])
             product = offer[0]
             name = f"{brand} {self._model(product)} {product}" if brand else prefix + product
-            out.append(DemoOffering(name=name, description=offer[1], trl=self._trl(*trl),
-                                    export_control=self._control(country, offer, unknown)))
+            out.append(
+                DemoOffering(
+                    name=name,
+                    description=offer[1],
+                    trl=self._trl(*trl),
+                    export_control=self._control(country, offer, unknown),
+                )
+            )
         return out
 
     # ---- context shared by templates ----------------------------------------------------
 
-    def _context(self, country: Country, area: _Area, second: _Area | None,
-                 short: str, city: str) -> _Ctx:
+    def _context(
+        self, country: Country, area: _Area, second: _Area | None, short: str, city: str
+    ) -> _Ctx:
         rng = self.rng
         c1, c2, c3, c4 = rng.sample(area.caps, 4)
         p1, p2 = rng.sample(area.platforms, 2)
         other = Country.US if country is Country.IN else Country.IN
         partner_adj = "US" if other is Country.US else "Indian"
-        users = _USERS[country][rng.choice(area.users)]
         x1 = rng.choice(second.caps) if second else c3
-        return _Ctx({
-            "short": short,
-            "city": city,
-            "c1": c1, "c2": c2, "c3": c3, "c4": c4, "x1": x1,
-            "p1": p1, "p2": p2,
-            "user": users[0] if rng.random() < 0.7 else users[1],
-            "partner_adj": partner_adj,
-            "partner_a": "a US" if other is Country.US else "an Indian",
-            "label": area.label,
-            "smb": "MSME" if country is Country.IN else "small business",
-            "smbs": "MSMEs" if country is Country.IN else "small businesses",
-        })
+        return _Ctx(
+            {
+                "short": short,
+                "city": city,
+                "c1": c1,
+                "c2": c2,
+                "c3": c3,
+                "c4": c4,
+                "x1": x1,
+                "p1": p1,
+                "p2": p2,
+                "user": _USERS[country][rng.choice(area.users)],
+                "partner_adj": partner_adj,
+                "partner_a": "a US" if other is Country.US else "an Indian",
+                "label": area.label,
+                "smb": "MSME" if country is Country.IN else "small business",
+                "smbs": "MSMEs" if country is Country.IN else "small businesses",
+            }
+        )
 
-    def _compose(self, country: Country, prefix: str, ctx: dict[str, Any],
-                 extra: int) -> tuple[str, str]:
+    def _compose(
+        self, country: Country, prefix: str, ctx: dict[str, Any], extra: int
+    ) -> tuple[str, str]:
         """Description from `<prefix>_desc`; capabilities from _a, _b and up to `extra` of _c."""
         rng = self.rng
         tpl = _TPL[country]
@@ -2541,8 +3358,9 @@ class _Builder:
         parts = [rng.choice(tpl[prefix + "_a"]), rng.choice(tpl[prefix + "_b"])]
         if extra and rng.random() < 0.75:
             parts.append(rng.choice(tpl[prefix + "_c"]))
-        caps = " ".join(_title_first(p.format_map(ctx)) if p[0] == "{" else p.format_map(ctx)
-                        for p in parts)
+        caps = " ".join(
+            _title_first(p.format_map(ctx)) if p[0] == "{" else p.format_map(ctx) for p in parts
+        )
         return _title_first(desc), caps
 
     def _need(self, country: Country, kind: OrgKind, ctx: dict[str, Any]) -> str:
@@ -2562,25 +3380,63 @@ class _Builder:
         second = areas[focus[1]] if len(focus) > 1 else None
         city, state, cin_state, ud_state, phone_prefix = self._city(country, kind, primary)
         build = _KIND_BUILDERS[kind]
-        return build(self, kind, country, primary, second, focus, city, state, cin_state,
-                     ud_state, phone_prefix)
+        return build(
+            self,
+            kind,
+            country,
+            primary,
+            second,
+            focus,
+            city,
+            state,
+            cin_state,
+            ud_state,
+            phone_prefix,
+        )
 
-    def _finish(self, *, name: str, slug: str, country: Country, kind: OrgKind,
-                description: str, capabilities: str, focus: list[str],
-                stage: FundingStage | None, headcount: int | None, city: str, state: str,
-                identifiers: dict[str, str], phone_prefix: str, needs: str,
-                offerings: list[DemoOffering], thesis: DemoThesis | None = None) -> DemoOrg:
+    def _finish(
+        self,
+        *,
+        name: str,
+        slug: str,
+        country: Country,
+        kind: OrgKind,
+        description: str,
+        capabilities: str,
+        focus: list[str],
+        stage: FundingStage | None,
+        headcount: int | None,
+        city: str,
+        state: str,
+        identifiers: dict[str, str],
+        phone_prefix: str,
+        needs: str,
+        offerings: list[DemoOffering],
+        thesis: DemoThesis | None = None,
+    ) -> DemoOrg:
         contact_name, email = self._contact(country, slug)
         if self.rng.random() < 0.04:
             headcount = None
         return DemoOrg(
-            name=name, country=country, kind=kind, description=description[:500],
-            capabilities=capabilities[:2000], focus_areas=focus, seeking=self._seeking(kind),
-            funding_stage=stage if kind in STAGED_KINDS else None, headcount=headcount,
-            city=city, state=state, website=f"https://{slug}.example", identifiers=identifiers,
-            contact_name=contact_name, contact_email=email,
-            contact_phone=self._phone(country, phone_prefix), needs=needs,
-            offerings=offerings, thesis=thesis,
+            name=name,
+            country=country,
+            kind=kind,
+            description=description[:500],
+            capabilities=capabilities[:2000],
+            focus_areas=focus,
+            seeking=self._seeking(kind),
+            funding_stage=stage if kind in STAGED_KINDS else None,
+            headcount=headcount,
+            city=city,
+            state=state,
+            website=f"https://{slug}.example",
+            identifiers=identifiers,
+            contact_name=contact_name,
+            contact_email=email,
+            contact_phone=self._phone(country, phone_prefix),
+            needs=needs,
+            offerings=offerings,
+            thesis=thesis,
         )
 
     def _us_ids(self, p_uei: float, p_cage: float) -> dict[str, str]:
@@ -2594,16 +3450,29 @@ class _Builder:
 
     # ---- kinds ----------------------------------------------------------------------------
 
-    def startup(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-                focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-                phone_prefix: str) -> DemoOrg:
+    def startup(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         root_box: list[str] = []
 
         def build() -> tuple[str, str, str]:
             root = self._root(country)
-            word = rng.choice(area.words) if rng.random() < 0.75 else rng.choice(
-                ("Technologies", "Systems", "Labs", "Dynamics", "Innovations"))
+            word = (
+                rng.choice(area.words)
+                if rng.random() < 0.75
+                else rng.choice(("Technologies", "Systems", "Labs", "Dynamics", "Innovations"))
+            )
             if country is Country.IN:
                 legal = _LEGAL_IN_PVT if rng.random() < 0.92 else "LLP"
             else:
@@ -2614,35 +3483,53 @@ class _Builder:
         name, slug = self._unique(build, city)
         root, legal = root_box
         stage = rng.wpick(
-            (FundingStage.PRE_SEED, FundingStage.SEED, FundingStage.SERIES_A,
-             FundingStage.SERIES_B, FundingStage.SERIES_C_PLUS, FundingStage.BOOTSTRAPPED),
-            (2, 4, 3, 1.2, 0.4, 1.5))
+            (
+                FundingStage.PRE_SEED,
+                FundingStage.SEED,
+                FundingStage.SERIES_A,
+                FundingStage.SERIES_B,
+                FundingStage.SERIES_C_PLUS,
+                FundingStage.BOOTSTRAPPED,
+            ),
+            (2, 4, 3, 1.2, 0.4, 1.5),
+        )
         age_lo, age_hi, head_lo, head_hi = _STARTUP_PROFILE[stage]
         year = 2025 - rng.randint(age_lo, age_hi)
         headcount = self._loguni(head_lo, head_hi)
         ctx = self._context(country, area, second, name.removesuffix(" " + legal), city)
         demo_year = min(2025, year + rng.randint(1, 3))
         ctx.update(
-            year=year, demo_year=demo_year,
+            year=year,
+            demo_year=demo_year,
             pedigree=rng.choice(
-                ("government defence laboratories and aerospace majors",
-                 "the armed forces and the space programme",
-                 "defence electronics companies and leading universities")
-                if country is Country.IN else
-                ("national laboratories and defense primes",
-                 "the armed services and federally funded research centers",
-                 "defense primes and venture-backed robotics companies")),
-            eng=max(3, int(headcount * 0.7)), patents=rng.randint(1, 3 + headcount // 10),
+                (
+                    "government defence laboratories and aerospace majors",
+                    "the armed forces and the space programme",
+                    "defence electronics companies and leading universities",
+                )
+                if country is Country.IN
+                else (
+                    "national laboratories and defense primes",
+                    "the armed services and federally funded research centers",
+                    "defense primes and venture-backed robotics companies",
+                )
+            ),
+            eng=max(3, int(headcount * 0.7)),
+            patents=rng.randint(1, 3 + headcount // 10),
             backing="founder-funded" if stage is FundingStage.BOOTSTRAPPED else "venture-backed",
-            prize=rng.choice(("national defence innovation challenge",
-                              "service innovation prize", "joint India-US challenge award")),
+            prize=rng.choice(
+                (
+                    "national defence innovation challenge",
+                    "service innovation prize",
+                    "joint India-US challenge award",
+                )
+            ),
         )
         if country is Country.US:
             ctx["prize"] = _americanise(ctx["prize"])
         t1 = rng.choice(area.tests)
-        ctx.update(t1=t1, next_stage=_NEXT_STAGE.get(stage, "Series A"),
-                   raise_amt=_money(rng.choice((500_000, 1_000_000, 2_000_000, 3_000_000,
-                                                5_000_000, 8_000_000, 12_000_000))))
+        next_stage, amounts = _NEXT_ROUND[stage]
+        ctx.update(t1=t1, next_stage=next_stage, raise_amt=_money(rng.choice(amounts)))
         desc, caps = self._compose(country, "startup", ctx, 1)
         if second is not None and rng.random() < 0.5:
             caps += " " + _TPL[country]["adjacent"][0].format_map(ctx)
@@ -2656,18 +3543,39 @@ class _Builder:
                 ids["udyam"] = self._udyam(ud_state)
         else:
             ids = self._us_ids(0.9, 0.75)
-        n_off = rng.wpick((0, 1, 2, 3), (5, 45, 35, 15))
+        n_off = min(rng.wpick((0, 1, 2, 3), (5, 45, 35, 15)), _MAX_STARTUP_OFFERS.get(stage, 3))
         offerings = self._product_offers(country, root, [area], n_off, (3, 7))
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=stage, headcount=headcount,
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=stage,
+            headcount=headcount,
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def msme(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-             focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-             phone_prefix: str) -> DemoOrg:
+    def msme(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         part1, process = rng.choice(area.parts)
         proc = _PROC[country][process]
@@ -2680,9 +3588,13 @@ class _Builder:
 
         def build() -> tuple[str, str, str]:
             root = self._root(country)
-            word = rng.choice(proc["words"])
-            if word == "Engineering Works" and country is Country.US:
-                word = "Machine Works"
+            word = (
+                rng.choice(proc["words"])
+                if rng.random() < 0.8
+                else rng.choice(("Industries", "Engineering", "Manufacturing", "Enterprises"))
+            )
+            if word in ("Engineering Works", "Enterprises") and country is Country.US:
+                word = "Manufacturing"
             if country is Country.IN:
                 legal = _LEGAL_IN_PVT if rng.random() < 0.75 else "LLP"
             else:
@@ -2696,30 +3608,53 @@ class _Builder:
         ctx = self._context(country, area, second, name.removesuffix(" " + legal), city)
         kit = rng.sample(proc["kit"], 3)
         cert = rng.choice(
-            ("an NABL-accredited in-house test lab", "NADCAP-accredited heat treatment",
-             "approved-vendor status with defence shipyards and ordnance factories",
-             "first-article inspection to AS9102")
-            if country is Country.IN else
-            ("ITAR registration", "NADCAP-accredited special processes",
-             "a CMMC Level 2 certification", "first-article inspection to AS9102"))
+            (
+                "an NABL-accredited in-house test lab",
+                "NADCAP-accredited heat treatment",
+                "approved-vendor status with defence shipyards and ordnance factories",
+                "first-article inspection to AS9102",
+            )
+            if country is Country.IN
+            else (
+                "ITAR registration",
+                "NADCAP-accredited special processes",
+                "a CMMC Level 2 certification",
+                "first-article inspection to AS9102",
+            )
+        )
         ctx.update(
-            verb=rng.choice(proc["verb"]), part1=part1, part2=part2, part3=part3,
-            year=year, since=rng.randint(max(year, 1995), 2022),
-            kit1=kit[0], kit2=kit[1], kit3=kit[2],
-            qms=rng.choice(("AS9100D", "AS9100D", "ISO 9001:2015")), cert=cert,
+            verb=rng.choice(proc["verb"]),
+            part1=part1,
+            part2=part2,
+            part3=part3,
+            year=year,
+            since=rng.randint(max(year, 1995), 2022),
+            kit1=kit[0],
+            kit2=kit[1],
+            kit3=kit[2],
+            qms=rng.choice(("AS9100D", "AS9100D", "ISO 9001:2015")),
+            cert=cert,
             idle=rng.choice((15, 20, 25, 30, 35, 40)),
-            kit_new=rng.choice(("robotic welding", "additive manufacturing",
-                                "automated optical inspection", "5-axis machining",
-                                "vacuum heat treatment")),
+            kit_new=rng.choice(
+                (
+                    "robotic welding",
+                    "additive manufacturing",
+                    "automated optical inspection",
+                    "5-axis machining",
+                    "vacuum heat treatment",
+                )
+            ),
         )
         desc, caps = self._compose(country, "msme", ctx, 1)
-        stage = rng.wpick((FundingStage.BOOTSTRAPPED, FundingStage.GROWTH, FundingStage.SEED),
-                          (7, 2.5, 0.5))
+        stage = rng.wpick(
+            (FundingStage.BOOTSTRAPPED, FundingStage.GROWTH, FundingStage.SEED), (7, 2.5, 0.5)
+        )
         ids: dict[str, str] = {}
         if country is Country.IN:
             if legal != "LLP":
-                ids["cin"] = self._cin(False, rng.choice(_PROCESS_NIC[process]), cin_state,
-                                       year, "PTC")
+                ids["cin"] = self._cin(
+                    False, rng.choice(_PROCESS_NIC[process]), cin_state, year, "PTC"
+                )
             ids["udyam"] = self._udyam(ud_state)
         else:
             ids = self._us_ids(0.95, 0.92)
@@ -2729,22 +3664,45 @@ class _Builder:
         generic_code = "EAR99" if country is Country.US else _NOT_LISTED
         for part in (part1, part2, part3)[: rng.choice((1, 1, 2, 2, 3))]:
             code = area_code if part in same or part == part1 else generic_code
-            offerings.append(DemoOffering(
-                name=_title_first(part)[:120],
-                description=rng.choice(proc["desc"]).format(mat=rng.choice(proc["mats"])),
-                trl=self._trl(6, 9),
-                export_control=None if rng.random() < 0.15 else code,
-            ))
+            offerings.append(
+                DemoOffering(
+                    name=_title_first(part)[:120],
+                    description=rng.choice(proc["desc"]).format(mat=rng.choice(proc["mats"])),
+                    trl=self._trl(6, 9),
+                    export_control=None if rng.random() < 0.15 else code,
+                )
+            )
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=stage, headcount=self._loguni(15, 450),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=stage,
+            headcount=self._loguni(15, 450),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def large(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-              focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-              phone_prefix: str) -> DemoOrg:
+    def large(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         listed = rng.random() < 0.55
         root_box: list[str] = []
@@ -2753,8 +3711,11 @@ class _Builder:
         def build() -> tuple[str, str, str]:
             root = self._root(country)
             root_box[:] = [root]
-            word = (rng.choice(("Industries", "Engineering", "Technologies"))
-                    if rng.random() < 0.55 else rng.choice(area.words))
+            word = (
+                rng.choice(("Industries", "Engineering", "Technologies"))
+                if rng.random() < 0.55
+                else rng.choice(area.words)
+            )
             if area.slug in _HEAVY_AREAS and rng.random() < 0.25:
                 word = "Heavy Engineering"
             if country is Country.IN:
@@ -2768,13 +3729,19 @@ class _Builder:
         legal = legal_box[0]
         year = rng.randint(1948, 2008)
         ctx = self._context(country, area, second, name.removesuffix(" " + legal), city)
-        ctx.update(plants=rng.randint(3, 14), n_export=rng.randint(4, 30),
-                   rnd=rng.choice((2, 3, 4, 5, 6)),
-                   kit1=rng.choice(_PROC[country][rng.choice(area.parts)[1]]["kit"]))
+        ctx.update(
+            plants=rng.randint(3, 14),
+            n_export=rng.randint(4, 30),
+            rnd=rng.choice((2, 3, 4, 5, 6)),
+            kit1=rng.choice(_PROC[country][rng.choice(area.parts)[1]]["kit"]),
+        )
         ctx["ownership"] = "Listed" if listed else "Privately held"
         desc, caps = self._compose(country, "large", ctx, 1)
-        stage = FundingStage.PUBLIC if listed else rng.wpick(
-            (FundingStage.GROWTH, FundingStage.BOOTSTRAPPED), (3, 2))
+        stage = (
+            FundingStage.PUBLIC
+            if listed
+            else rng.wpick((FundingStage.GROWTH, FundingStage.BOOTSTRAPPED), (3, 2))
+        )
         ids: dict[str, str] = {}
         if country is Country.IN:
             form = "PLC" if legal == "Ltd" else "PTC"
@@ -2784,32 +3751,58 @@ class _Builder:
         areas = [area] + ([second] if second else [])
         offerings = self._product_offers(country, root_box[0], areas, rng.randint(2, 4), (6, 9))
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=stage, headcount=self._loguni(600, 25_000),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=stage,
+            headcount=self._loguni(600, 25_000),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def prime(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-              focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-              phone_prefix: str) -> DemoOrg:
+    def prime(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         state_owned = country is Country.IN and rng.random() < 0.35
         listed = rng.random() < 0.8
         root_box: list[str] = []
         legal_box: list[str] = []
         domain_word = {
-            "undersea": "Shipbuilders", "maritime-domain-awareness": "Naval Systems",
-            "land-mobility": "Land Systems", "armoured-vehicles": "Land Systems",
-            "artillery": "Land Systems", "space": "Space Systems",
-            "jet-propulsion": "Aero Engines", "munitions": "Missiles",
+            "undersea": "Shipbuilders",
+            "maritime-domain-awareness": "Naval Systems",
+            "land-mobility": "Land Systems",
+            "armoured-vehicles": "Land Systems",
+            "artillery": "Land Systems",
+            "space": "Space Systems",
+            "jet-propulsion": "Aero Engines",
+            "munitions": "Missiles",
         }.get(area.slug, "Mission Systems")
+        other_words = ("Defence Systems", "Aerospace & Defence", domain_word, domain_word)
+        air_words = (*other_words, "Aeronautics")
 
         def build() -> tuple[str, str, str]:
             root = self._root(country)
             root_box[:] = [root]
-            word = rng.choice(("Defence Systems", "Aerospace & Defence", "Aeronautics",
-                               domain_word, domain_word))
+            word = rng.choice(air_words if area.slug in _AIR_AREAS else other_words)
             if country is Country.IN:
                 legal = "Ltd"
             else:
@@ -2822,34 +3815,58 @@ class _Builder:
         legal = legal_box[0]
         year = rng.randint(1940, 2000)
         ctx = self._context(country, area, second, name.removesuffix(" " + legal), city)
-        pool = [c[0] for c in (_IN_CITIES if country is Country.IN else _US_CITIES)
-                if c[0] != city]
-        ctx.update(suppliers=rng.choice((300, 450, 600, 800, 1200, 1500, 2000)),
-                   city2=rng.choice(pool), part1=rng.choice(area.parts)[0])
+        pool = [c[0] for c in (_IN_CITIES if country is Country.IN else _US_CITIES) if c[0] != city]
+        ctx.update(
+            suppliers=rng.choice((300, 450, 600, 800, 1200, 1500, 2000)),
+            city2=rng.choice(pool),
+            part1=rng.choice(area.parts)[0],
+        )
         desc, caps = self._compose(country, "prime", ctx, 1)
         if state_owned:
             desc += " It is a government-owned defence undertaking."
         stage = FundingStage.PUBLIC if listed else FundingStage.GROWTH
         ids: dict[str, str] = {}
         if country is Country.IN:
-            ids["cin"] = self._cin(listed, area.nic[0], cin_state, year,
-                                   "GOI" if state_owned else "PLC")
+            ids["cin"] = self._cin(
+                listed, area.nic[0], cin_state, year, "GOI" if state_owned else "PLC"
+            )
         else:
             ids = self._us_ids(1.0, 1.0)
         areas = [area] + ([second] if second else [])
-        offerings = self._product_offers(country, root_box[0], areas, rng.randint(2, 4), (7, 9),
-                                         unknown=0.05)
+        offerings = self._product_offers(
+            country, root_box[0], areas, rng.randint(2, 4), (7, 9), unknown=0.05
+        )
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=stage,
-            headcount=self._loguni(4_000, 120_000), city=city, state=state,
-            identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=stage,
+            headcount=self._loguni(4_000, 120_000),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def investor(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-                 focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-                 phone_prefix: str) -> DemoOrg:
+    def investor(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         inv_type, stages, mins, maxs, words = rng.choice(_INV_PROFILES)
         legal_box: list[str] = []
@@ -2865,8 +3882,11 @@ class _Builder:
                     legal = rng.choice(("LLP", "Pvt Ltd"))
             else:
                 word = _americanise(word)
-                legal = "" if word in ("Angels", "Angel Network") else rng.choice(
-                    ("LLC", "Management LLC", "LLC"))
+                legal = (
+                    ""
+                    if word in ("Angels", "Angel Network")
+                    else rng.choice(("LLC", "Management LLC", "LLC"))
+                )
             legal_box[:] = [legal]
             return f"{root} {word}", legal, f"{root} {word}"
 
@@ -2877,39 +3897,58 @@ class _Builder:
         other = Country.US if country is Country.IN else Country.IN
         countries = [country, other] if rng.random() < 0.42 else [country]
         lo, hi = rng.choice(mins), rng.choice(maxs)
-        thesis = DemoThesis(focus_areas=thesis_areas, stages=list(stages), countries=countries,
-                            ticket_min_usd=lo, ticket_max_usd=hi)
+        thesis = DemoThesis(
+            focus_areas=thesis_areas,
+            stages=list(stages),
+            countries=countries,
+            ticket_min_usd=lo,
+            ticket_max_usd=hi,
+        )
         areas = _AREAS[country]
         labels = [areas[s].label for s in thesis_areas[:3]]
         names = [_STAGE_TEXT[s] for s in stages]
-        stage_phrase = (f"at {_join(names)}" if len(names) <= 2
-                        else f"from {names[0]} to {names[-1]}")
-        where = ("India and the United States" if len(countries) == 2
-                 else ("India" if country is Country.IN else "the United States"))
+        stage_phrase = (
+            f"at {_join(names)}" if len(names) <= 2 else f"from {names[0]} to {names[-1]}"
+        )
+        where = (
+            "India and the United States"
+            if len(countries) == 2
+            else ("India" if country is Country.IN else "the United States")
+        )
         ctx = self._context(country, area, second, name.removesuffix(" " + legal).strip(), city)
         pick = rng.randint(0, 3 if len(countries) == 2 else 2)
         if pick == 0:
-            line = (f"dual-use companies in {where} whose products sell to both defence and "
-                    "commercial buyers")
+            line = (
+                f"dual-use companies in {where} whose products sell to both defence and "
+                "commercial buyers"
+            )
         elif pick == 1:
             line = f"software-defined defence hardware from founders in {where}"
         elif pick == 2:
-            line = (f"{labels[0]} companies in {where} that can reach a production contract "
-                    "within three years")
+            line = (
+                f"{labels[0]} companies in {where} that can reach a production contract "
+                "within three years"
+            )
         else:
             line = f"cross-border India-US teams building {ctx['c1']}"
         ctx.update(
-            inv_type=inv_type, inv_type_cap=_title_first(inv_type), areas=_join(labels),
-            stage_phrase=stage_phrase, ticket=f"{_money(lo)} to {_money(hi)}",
-            year=rng.randint(2008, 2022), deals=rng.randint(6, 60), thesis_line=line,
-            support=rng.choice((
-                "introductions to programme offices and primes, export-control advice and "
-                "help with security clearances",
-                "a network of retired service officers, test-range access and follow-on "
-                "capital",
-                "go-to-market support with defence buyers and co-investment from partner "
-                "funds",
-            )),
+            inv_type=inv_type,
+            inv_type_cap=_title_first(inv_type),
+            areas=_join(labels),
+            stage_phrase=stage_phrase,
+            ticket=f"{_money(lo)} to {_money(hi)}",
+            year=rng.randint(2008, 2022),
+            deals=rng.randint(6, 60),
+            thesis_line=line,
+            support=rng.choice(
+                (
+                    "introductions to programme offices and primes, export-control advice and "
+                    "help with security clearances",
+                    "a network of retired service officers, test-range access and follow-on "
+                    "capital",
+                    "go-to-market support with defence buyers and co-investment from partner funds",
+                )
+            ),
         )
         desc, caps = self._compose(country, "inv", ctx, 1)
         if len(countries) == 2 and rng.random() < 0.6:
@@ -2919,32 +3958,62 @@ class _Builder:
         ids: dict[str, str] = {}
         if country is Country.IN:
             if legal.endswith("Pvt Ltd"):
-                ids["cin"] = self._cin(False, rng.choice(("65923", "67190")), cin_state,
-                                       ctx["year"], "PTC")
+                ids["cin"] = self._cin(
+                    False, rng.choice(("65923", "67190")), cin_state, ctx["year"], "PTC"
+                )
         else:
             ids = self._us_ids(0.1, 0.0)
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=None, headcount=self._loguni(3, 60),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=[], thesis=thesis,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=None,
+            headcount=self._loguni(3, 45),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=[],
+            thesis=thesis,
         )
 
-    def accelerator(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-                    focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-                    phone_prefix: str) -> DemoOrg:
+    def accelerator(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         legal_box: list[str] = []
 
         def build() -> tuple[str, str, str]:
             root = self._root(country)
             if country is Country.IN:
-                word = rng.choice(("Defence Innovation Foundation", "Incubation Centre",
-                                   "Deep-Tech Incubator", "Innovation Hub"))
+                word = rng.choice(
+                    (
+                        "Defence Innovation Foundation",
+                        "Incubation Centre",
+                        "Deep-Tech Incubator",
+                        "Innovation Hub",
+                    )
+                )
                 legal = ""
             else:
-                word = rng.choice(("Defense Accelerator", "Tech Bridge", "Venture Studio",
-                                   "Innovation Hub"))
+                word = rng.choice(
+                    ("Defense Accelerator", "Tech Bridge", "Venture Studio", "Innovation Hub")
+                )
                 legal = rng.choice(("Inc.", "", "LLC"))
             legal_box[:] = [legal]
             return f"{root} {word}", legal, f"{root} {word}"
@@ -2955,10 +4024,13 @@ class _Builder:
         labels = [areas[s].label for s in focus]
         ctx = self._context(country, area, second, name.removesuffix(" " + legal).strip(), city)
         ctx.update(
-            areas=_join(labels), weeks=rng.choice((10, 12, 16, 20, 24)),
-            cohorts=rng.choice(("two", "two", "three")), cohort_size=rng.choice(
-                ("8 to 10", "10 to 12", "12 to 15")), mentors=rng.randint(20, 90),
-            t1=rng.choice(area.tests), alumni=rng.randint(15, 140),
+            areas=_join(labels),
+            weeks=rng.choice((10, 12, 16, 20, 24)),
+            cohorts=rng.choice(("two", "two", "three")),
+            cohort_size=rng.choice(("8 to 10", "10 to 12", "12 to 15")),
+            mentors=rng.randint(20, 90),
+            t1=rng.choice(area.tests),
+            alumni=rng.randint(15, 140),
             grant=_money(rng.choice((25_000, 50_000, 100_000, 150_000))),
         )
         desc, caps = self._compose(country, "acc", ctx, 1)
@@ -2969,15 +4041,36 @@ class _Builder:
         else:
             ids = self._us_ids(0.5, 0.3)
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=None, headcount=self._loguni(4, 45),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=[],
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=None,
+            headcount=self._loguni(4, 45),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=[],
         )
 
-    def academic(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-                 focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-                 phone_prefix: str) -> DemoOrg:
+    def academic(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         box: list[str] = []
 
@@ -2985,57 +4078,115 @@ class _Builder:
             root = self._root(country)
             lab = rng.choice(area.labs)
             if country is Country.IN:
-                inst_type = rng.choice(("Institute of Technology", "University",
-                                        "Institute of Science and Technology",
-                                        "College of Engineering", "Technological University"))
+                inst_type = rng.choice(
+                    (
+                        "Institute of Technology",
+                        "University",
+                        "Institute of Science and Technology",
+                        "College of Engineering",
+                        "Technological University",
+                    )
+                )
             else:
-                inst_type = rng.choice(("University", "Institute of Technology",
-                                        "State University", "Polytechnic Institute",
-                                        "College of Engineering"))
+                inst_type = rng.choice(
+                    (
+                        "University",
+                        "Institute of Technology",
+                        "State University",
+                        "Polytechnic Institute",
+                        "College of Engineering",
+                    )
+                )
             inst = f"{root} {inst_type}"
             box[:] = [lab, inst]
             acronym = "".join(w[0] for w in lab.split() if w[0].isupper()).lower()
             return f"{lab}, {inst}, {city}", "", f"{root} {inst_type} {acronym}"
 
-        name, slug = self._unique(build, city)
+        name, slug = self._unique(build, None)
         lab, inst = box
         r1, r2, r3 = rng.sample(area.research, 3)
         tests = rng.sample(area.tests, 2)
         ctx = self._context(country, area, second, name, city)
-        ctx.update(lab=lab, inst=inst, inst_poss=f"{inst}'s", r1=r1, r2=r2, r3=r3,
-                   t1=tests[0], t2=tests[1], faculty=rng.randint(3, 14),
-                   students=rng.randint(8, 60))
+        ctx.update(
+            lab=lab,
+            inst=inst,
+            inst_poss=f"{inst}'s",
+            r1=r1,
+            r2=r2,
+            r3=r3,
+            t1=tests[0],
+            t2=tests[1],
+            faculty=rng.randint(3, 14),
+            students=rng.randint(8, 60),
+        )
         desc, caps = self._compose(country, "academic", ctx, 1)
         ids = self._us_ids(1.0, 0.6) if country is Country.US else {}
         n_off = rng.wpick((0, 1, 2), (5, 4, 1))
-        offerings = self._product_offers(country, None, [area], n_off, (2, 4),
-                                         prefix="Laboratory prototype: ", unknown=0.45)
-        offerings = [replace(o, description=o.description.rstrip(".")
-                             + "; research prototype available for licensing.")
-                     for o in offerings]
+        offerings = self._product_offers(
+            country, None, [area], n_off, (2, 4), prefix="Laboratory prototype: ", unknown=0.45
+        )
+        offerings = [
+            replace(
+                o,
+                description=o.description.rstrip(".")
+                + "; research prototype available for licensing.",
+            )
+            for o in offerings
+        ]
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=None, headcount=self._loguni(12, 260),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=None,
+            headcount=self._loguni(12, 260),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def government(self, kind: OrgKind, country: Country, area: _Area, second: _Area | None,
-                   focus: list[str], city: str, state: str, cin_state: str, ud_state: str,
-                   phone_prefix: str) -> DemoOrg:
+    def government(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         tries = [0]
 
         def build() -> tuple[str, str, str]:
             tries[0] += 1
             if country is Country.IN:
-                kinds = ("Technology Directorate", "Programme Office", "Innovation Cell",
-                         "Systems Evaluation Wing", "Regional Technology Office",
-                         "Development Directorate")
+                kinds = (
+                    "Technology Directorate",
+                    "Programme Office",
+                    "Innovation Cell",
+                    "Systems Evaluation Wing",
+                    "Regional Technology Office",
+                    "Development Directorate",
+                )
             else:
-                kinds = ("Program Office", "Rapid Capabilities Office",
-                         "Technology Transition Office", "Innovation Cell",
-                         "Prototyping Office", "Capability Development Directorate")
+                kinds = (
+                    "Program Office",
+                    "Rapid Capabilities Office",
+                    "Technology Transition Office",
+                    "Innovation Cell",
+                    "Prototyping Office",
+                    "Capability Development Directorate",
+                )
             office = rng.choice(kinds)
             acronym = "".join(w[0] for w in f"{area.title} {office}".replace("-", " ").split())
             if tries[0] <= 3 and rng.random() < 0.5:
@@ -3043,25 +4194,47 @@ class _Builder:
             root = self._root(country)
             return f"Project {root} {area.title} {office}", "", f"project {root} {acronym}"
 
-        name, slug = self._unique(build, city)
+        name, slug = self._unique(build, None)
         ctx = self._context(country, area, second, "The " + name.split(",")[0], city)
         ctx["t1"] = rng.choice(area.tests)
         desc, caps = self._compose(country, "gov", ctx, 1)
         ids = self._us_ids(0.7, 0.0) if country is Country.US else {}
         offerings: list[DemoOffering] = []
         if rng.random() < 0.3:
-            offerings = self._product_offers(country, None, [area], 1, (4, 7),
-                                             prefix="Transferable technology: ")
+            offerings = self._product_offers(
+                country, None, [area], 1, (4, 7), prefix="Transferable technology: "
+            )
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=None, headcount=self._loguni(30, 2_500),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=None,
+            headcount=self._loguni(30, 2_500),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
-    def test_facility(self, kind: OrgKind, country: Country, area: _Area,
-                      second: _Area | None, focus: list[str], city: str, state: str,
-                      cin_state: str, ud_state: str, phone_prefix: str) -> DemoOrg:
+    def test_facility(
+        self,
+        kind: OrgKind,
+        country: Country,
+        area: _Area,
+        second: _Area | None,
+        focus: list[str],
+        city: str,
+        state: str,
+        cin_state: str,
+        ud_state: str,
+        phone_prefix: str,
+    ) -> DemoOrg:
         rng = self.rng
         commercial = rng.random() < 0.6
         legal_box: list[str] = []
@@ -3082,24 +4255,32 @@ class _Builder:
         rng.shuffle(tests)
         ctx = self._context(country, area, second, name.removesuffix(" " + legal).strip(), city)
         ctx.update(
-            t1=tests[0], t2=tests[1], t3=tests[2 % len(tests)],
-            instr=rng.choice((
-                "high-speed cameras, telemetry receivers and tracking radars",
-                "calibrated reference sensors traceable to national standards",
-                "multi-channel data acquisition at up to 1 MS/s per channel",
-            )),
+            t1=tests[0],
+            t2=tests[1],
+            t3=tests[2 % len(tests)],
+            instr=rng.choice(
+                (
+                    "high-speed cameras, telemetry receivers and tracking radars",
+                    "calibrated reference sensors traceable to national standards",
+                    "multi-channel data acquisition at up to 1 MS/s per channel",
+                )
+            ),
             month=rng.choice(("January", "March", "April", "June", "September", "October")),
         )
         desc, caps = self._compose(country, "test", ctx, 1)
         if not commercial:
-            desc += (" It is run by a government establishment."
-                     if country is Country.IN else " It is a government-owned test site.")
+            desc += (
+                " It is run by a government establishment."
+                if country is Country.IN
+                else " It is a government-owned test site."
+            )
         ids: dict[str, str] = {}
         if country is Country.IN:
             if commercial:
                 year = rng.randint(1995, 2022)
-                ids["cin"] = self._cin(False, rng.choice(("74300", "73100")), cin_state, year,
-                                       "PTC")
+                ids["cin"] = self._cin(
+                    False, rng.choice(("74300", "73100")), cin_state, year, "PTC"
+                )
                 if rng.random() < 0.4:
                     ids["udyam"] = self._udyam(ud_state)
         else:
@@ -3107,14 +4288,30 @@ class _Builder:
         offerings: list[DemoOffering] = []
         if rng.random() < 0.3:
             offer = rng.choice(_TEST_OFFERS)
-            offerings.append(DemoOffering(
-                name=offer[0], description=offer[1], trl=self._trl(8, 9),
-                export_control=self._control(country, offer, 0.1)))
+            offerings.append(
+                DemoOffering(
+                    name=offer[0],
+                    description=offer[1],
+                    trl=self._trl(8, 9),
+                    export_control=self._control(country, offer, 0.1),
+                )
+            )
         return self._finish(
-            name=name, slug=slug, country=country, kind=kind, description=desc,
-            capabilities=caps, focus=focus, stage=None, headcount=self._loguni(15, 700),
-            city=city, state=state, identifiers=ids, phone_prefix=phone_prefix,
-            needs=self._need(country, kind, ctx), offerings=offerings,
+            name=name,
+            slug=slug,
+            country=country,
+            kind=kind,
+            description=desc,
+            capabilities=caps,
+            focus=focus,
+            stage=None,
+            headcount=self._loguni(15, 700),
+            city=city,
+            state=state,
+            identifiers=ids,
+            phone_prefix=phone_prefix,
+            needs=self._need(country, kind, ctx),
+            offerings=offerings,
         )
 
 
