@@ -46,6 +46,7 @@ WORDS = [
     "maritime", "electronic warfare", "machining", "simulation", "telemetry", "thermal",
 ]
 SORTS = ["relevance", "name", "trl", "updated"]
+PG_OPTIONS = ("-c shared_buffers=1GB", "-c effective_cache_size=4GB", "-c work_mem=16MB")
 
 
 def query_mix(n: int, seed: int = 42) -> list[dict[str, Any]]:
@@ -86,7 +87,8 @@ def database(dialect: str) -> Iterator[str]:
         return
     from tests.support.postgres import throwaway_postgres
 
-    with throwaway_postgres() as url:
+    # Sized like a modest production server on this 24 GiB machine, not the tiny defaults.
+    with throwaway_postgres(PG_OPTIONS) as url:
         yield url
 
 

@@ -125,7 +125,7 @@ def _make_base_dir(as_postgres: bool) -> Path:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
+def throwaway_postgres(extra_options: Sequence[str] = ()) -> Iterator[str]:
     """Start a private PostgreSQL server and yield the URL of its empty `indusx_test` database.
 
     The URL has the form `postgresql+psycopg://postgres@127.0.0.1:PORT/indusx_test`. On exit the
@@ -164,6 +164,7 @@ def throwaway_postgres() -> Iterator[str]:
                 f"-p {port}",
                 f"-k {shlex.quote(str(sock))}",
                 *SERVER_OPTIONS,
+                *extra_options,
             ]
         )
         try:

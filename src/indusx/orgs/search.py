@@ -39,6 +39,7 @@ STOPWORDS = frozenset(
     "a an and are as at be by for from in into is it of on or the to with".split()
 )
 TRL_BANDS = (("1-3", 1, 3), ("4-6", 4, 6), ("7-9", 7, 9))
+FACET_COLUMNS = ("country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask")
 
 
 class Sort(StrEnum):
@@ -133,10 +134,9 @@ def _has_bits(column: Any, bits: int) -> ColumnElement[bool]:
 
 
 def _facet_options(
-    areas: list[tuple[str, str, int]],
+    o: Any, areas: list[tuple[str, str, int]]
 ) -> dict[str, list[tuple[str, str, ColumnElement[bool]]]]:
-    """Return, per facet, its values as (value, label, condition)."""
-    o = Organisation
+    """Return, per facet, its values as (value, label, condition) over the columns o."""
     return {
         "country": [(c.value, COUNTRY_LABELS[c], o.country == c) for c in Country],
         "kind": [(k.value, KIND_LABELS[k], o.kind == k) for k in OrgKind],
@@ -150,10 +150,9 @@ def _facet_options(
 
 
 def _filters(
-    query: OrgQuery, area_bits: dict[str, int]
+    o: Any, query: OrgQuery, area_bits: dict[str, int]
 ) -> dict[str, ColumnElement[bool]]:
-    """Return the facet filters of a query: OR within a facet, AND across facets."""
-    o = Organisation
+    """Return the facet filters of a query over the columns o: OR within, AND across facets."""
     conds: dict[str, ColumnElement[bool]] = {}
     if query.country:
         conds["country"] = o.country.in_(query.country)
@@ -186,15 +185,28 @@ def search_orgs(
     areas = [(slug, name, bit) for slug, name, bit in session.execute(
         select(FocusArea.slug, FocusArea.name, FocusArea.bit).order_by(FocusArea.name))]
     match = _text_match(session, query.q)
-    filters = _filters(query, {slug: bit for slug, _, bit in areas})
+    area_bits = {slug: bit for slug, _, bit in areas}
     base = [match.condition] if match is not None else []
 
-    options = _facet_options(areas) if with_facets else {}
-    aggregates: list[Any] = [func.count().filter(and_(true(), *filters.values()))]
+    # Count over the text matches, materialised first: otherwise PostgreSQL may choose to
+    # evaluate the text match on every row (with its many aggregates) instead of the index.
+    source: Any = Organisation.__table__
+    if match is not None:
+        source = (
+            select(*(Organisation.__table__.c[name] for name in FACET_COLUMNS))
+            .where(match.condition)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+    cols = source.c
+    count_filters = _filters(cols, query, area_bits)
+    options = _facet_options(cols, areas) if with_facets else {}
+    aggregates: list[Any] = [func.count().filter(and_(true(), *count_filters.values()))]
     for name, values in options.items():
-        others = [c for k, c in filters.items() if k != name]
+        others = [c for k, c in count_filters.items() if k != name]
         aggregates += [func.count().filter(and_(cond, *others)) for _, _, cond in values]
-    row = session.execute(select(*aggregates).select_from(Organisation).where(*base)).one()
+    row = session.execute(select(*aggregates).select_from(source)).one()
+    filters = _filters(Organisation, query, area_bits)
     total = int(row[0])
     facets: dict[str, list[tuple[str, str, int]]] = {}
     position = 1
