@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from indusx.audit.service import Actor
 from indusx.config import Settings, get_settings
 
 app = typer.Typer(help="INDUS-X platform command line.", no_args_is_help=True)
@@ -59,8 +60,7 @@ def unit_of_work() -> Iterator[Session]:
         engine.dispose()
 
 
-def _cli_actor():  # type: ignore[no-untyped-def]
-    from indusx.audit.service import Actor
+def _cli_actor() -> Actor:
 
     return Actor.system("cli")
 
@@ -110,11 +110,10 @@ def demo_load(
     from indusx.demo import loader
 
     with unit_of_work() as session:
-        if not loader.is_empty(session=session):
-            if if_empty:
-                typer.echo("directory already has organisations; demo not loaded")
-                _print_sign_in()
-                return
+        if if_empty and not loader.is_empty(session=session):
+            typer.echo("directory already has organisations; demo not loaded")
+            _print_sign_in()
+            return
         with typer.progressbar(length=orgs, label="demo organisations", file=sys.stderr) as bar:
             created = loader.load_demo(session=session, orgs=orgs, seed=seed,
                                        actor=_cli_actor(), progress=bar.update)
@@ -237,10 +236,10 @@ def orgs_export(
     writer = transfer.write_csv if format is ExportFormat.CSV else transfer.write_json
     with unit_of_work() as session:
         if output is None:
-            count = writer(transfer.export_rows(session=session), sys.stdout)  # type: ignore[arg-type]
+            count = writer(transfer.export_rows(session=session), sys.stdout)
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
-                count = writer(transfer.export_rows(session=session), handle)  # type: ignore[arg-type]
+                count = writer(transfer.export_rows(session=session), handle)
     typer.echo(f"exported {count} organisations", err=True)
 
 

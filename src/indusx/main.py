@@ -129,5 +129,7 @@ def create_app(
 
 def app_factory() -> FastAPI:
     """Return the app for `uvicorn --factory indusx.main:app_factory`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return create_app()

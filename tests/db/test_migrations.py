@@ -3,9 +3,8 @@
 from sqlalchemy import inspect, text
 
 from indusx import migrate
-from indusx.db import make_engine
+from indusx.db import Base, make_engine
 from indusx.models import accounts_models  # noqa: F401  (registers the tables)
-from indusx.db import Base
 from tests.conftest import make_settings
 
 

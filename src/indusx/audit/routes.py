@@ -15,7 +15,9 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 def audit_filter(
     actor: Annotated[str | None, Query(max_length=254, description="e-mail contains")] = None,
-    action: Annotated[str | None, Query(max_length=64, description="exact, or prefix ending in '.'")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="exact, or prefix ending in '.'")
+    ] = None,
     object_type: Annotated[str | None, Query(max_length=64)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
     since: date | None = None,

@@ -87,7 +87,7 @@ class AuditFilter:
     until: date | None = None
 
 
-def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
+def _filtered(flt: AuditFilter) -> Select[AuditEvent]:
     query = select(AuditEvent)
     if flt.actor:
         query = query.where(AuditEvent.actor_email.ilike(f"%{flt.actor}%"))

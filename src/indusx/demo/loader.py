@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -129,9 +130,11 @@ def insert_orgs(
                     "countries": [c.value for c in t.countries],
                     "ticket_min_usd": t.ticket_min_usd, "ticket_max_usd": t.ticket_max_usd,
                 })
-        for table, values in ((org_focus_area, links), (OrgSeeking.__table__, seeking),
-                              (Offering.__table__, offerings),
-                              (InvestorThesis.__table__, theses)):
+        tables: tuple[tuple[Any, list[dict[str, Any]]], ...] = (
+            (org_focus_area, links), (OrgSeeking, seeking), (Offering, offerings),
+            (InvestorThesis, theses),
+        )
+        for table, values in tables:
             if values:
                 session.execute(insert(table), values)
         ids += batch_ids

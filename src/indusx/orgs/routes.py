@@ -3,9 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from sqlalchemy import select
 
 from indusx.accounts import service as account_service
-from indusx.accounts.models import OrgRole
+from indusx.accounts.models import Membership, OrgRole
 from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import NotFound
@@ -140,11 +141,7 @@ def add_member(
             "invited": user.password_hash is None}
 
 
-def _membership(session: SessionDep, org_id: int, user_id: int):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from indusx.accounts.models import Membership
-
+def _membership(session: SessionDep, org_id: int, user_id: int) -> Membership:
     membership = session.scalar(
         select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
     )

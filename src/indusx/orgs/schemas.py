@@ -23,6 +23,7 @@ from indusx.orgs.taxonomy import STAGED_KINDS, Country, FundingStage, OrgKind, S
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 MAX_HEADCOUNT = 2_000_000
@@ -99,9 +100,7 @@ class _OrgFields(BaseModel):
     ] = None
     country: Country | None = None
     kind: OrgKind | None = None
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = (
-        None
-    )
+    description: Description | None = None
     capabilities: Text | None = None
     focus_areas: list[Slug] | None = None
     seeking: list[Seeking] | None = None

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     false,
     func,
@@ -36,7 +37,10 @@ from indusx.orgs.taxonomy import (
 MAX_PAGE_SIZE = 100
 MAX_TERMS = 12
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or the to with".split()
+    [
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is",
+        "it", "of", "on", "or", "the", "to", "with",
+    ]
 )
 TRL_BANDS = (("1-3", 1, 3), ("4-6", 4, 6), ("7-9", 7, 9))
 FACET_COLUMNS = ("country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask")
@@ -110,12 +114,12 @@ def _text_match(session: Session, q: str) -> _TextMatch | None:
         return None
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery("english", " & ".join(words))
-        vector = literal_column("organisation.search_vector")
+        vector: ColumnElement[Any] = literal_column("organisation.search_vector")
         return _TextMatch(condition=vector.op("@@")(tsq), rank=func.ts_rank(vector, tsq))
     fts = text("organisation_fts MATCH :fts_query").bindparams(
         fts_query=" AND ".join(f'"{w}"' for w in words)
     )
-    ranked = (
+    ranked: Any = (
         select(
             literal_column("organisation_fts.rowid").label("id"),
             # bm25 is lower-is-better; the name column weighs ten times the rest.
@@ -124,7 +128,7 @@ def _text_match(session: Session, q: str) -> _TextMatch | None:
         .select_from(text("organisation_fts"))
         .where(fts)
     )
-    ids = select(literal_column("organisation_fts.rowid")).select_from(
+    ids: Select[Any] = select(literal_column("organisation_fts.rowid")).select_from(
         text("organisation_fts")).where(fts)
     return _TextMatch(condition=Organisation.id.in_(ids), rank=None, ranked=ranked.subquery())
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -64,7 +64,9 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, Any] | str]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ImportFileError(f"{path.name}: not valid JSON ({exc.msg}, line {exc.lineno})")
+            raise ImportFileError(
+                f"{path.name}: not valid JSON ({exc.msg}, line {exc.lineno})"
+            ) from exc
         if isinstance(data, dict) and isinstance(data.get("items"), list):
             data = data["items"]
         if not isinstance(data, list):
@@ -139,7 +141,7 @@ def export_rows(*, session: Session) -> Iterator[dict[str, Any]]:
         yield {k: getattr(data.get(k), "value", data.get(k)) for k in EXPORT_COLUMNS}
 
 
-def write_csv(records: Iterator[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_csv(records: Iterator[dict[str, Any]], out: TextIO) -> int:
     """Write records as CSV; list columns joined by ';', nested ones as JSON. Return count."""
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
@@ -155,7 +157,7 @@ def write_csv(records: Iterator[dict[str, Any]], out: io.TextIOBase) -> int:
     return count
 
 
-def write_json(records: Iterator[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_json(records: Iterator[dict[str, Any]], out: TextIO) -> int:
     """Write records as a JSON list, one object per line. Return count."""
     out.write("[")
     count = 0
