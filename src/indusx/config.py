@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
-        if self.env is Environment.PRODUCTION:
+        if self.env is not Environment.DEV:
             if self.secret_key == DEV_SECRET_KEY:
                 raise ValueError(
                     "INDUSX_SECRET_KEY must be set outside dev mode "
@@ -54,7 +54,8 @@ class Settings(BaseSettings):
 
     @property
     def is_dev(self) -> bool:
-        return self.env is not Environment.PRODUCTION
+        """Whether insecure conveniences (default secret, logged e-mail bodies) are allowed."""
+        return self.env is Environment.DEV
 
 
 @lru_cache
