@@ -144,6 +144,16 @@ def test_a_founder_searches_the_directory_and_edits_their_profile(
     page.locator("#sec-company").scroll_into_view_if_needed()
     _shoot(page, "edit-error.png")
 
+    # Fields for other kinds of organisation stay out of the way.
+    expect(page.locator("#sec-thesis")).to_be_hidden()
+    # The offerings group grows a row in the browser.
+    rows = page.locator("#offering-list [data-row]")
+    before = rows.count()
+    page.get_by_role("button", name="Add offering").click()
+    expect(rows).to_have_count(before + 1)
+    rows.last.get_by_label("Name").fill("Sea-trial data package")
+    rows.last.get_by_label("Readiness (TRL)").select_option("7")
+
     new_description = "Acoustic modems and undersea sensor networks, now with sea-trial data."
     website.fill("https://example.in")
     page.get_by_label("Headcount").fill("42")
@@ -152,6 +162,7 @@ def test_a_founder_searches_the_directory_and_edits_their_profile(
     expect(page.get_by_text("Changes saved.")).to_be_visible()
     expect(page.locator(".lead-text")).to_have_text(new_description)
     expect(page.get_by_text("42 people")).to_be_visible()
+    expect(page.locator(".offerings-table")).to_contain_text("Sea-trial data package")
 
     # Signing out lands on the sign-in page.
     page.locator(".navbar .dropdown-toggle").last.click()

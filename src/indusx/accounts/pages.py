@@ -55,15 +55,15 @@ def field_errors(exc: ValidationError | DomainError) -> dict[str, str]:
     """Return {field: message} for a form; nested fields are named like `offerings-0-trl`."""
     out: dict[str, str] = {}
     if isinstance(exc, DomainError):
-        for err in exc.errors:
-            out.setdefault(err["field"].replace(".", "-"), err["message"])
+        for problem in exc.errors:
+            out.setdefault(problem["field"].replace(".", "-"), problem["message"])
         if not out:
             out["__all__"] = exc.message
         return out
     for err in exc.errors():
         key = "-".join(str(p) for p in err["loc"]) or "__all__"
         kind = err["type"]
-        ctx = err.get("ctx") or {}
+        ctx: dict[str, Any] = err.get("ctx") or {}
         if kind in _MESSAGES:
             message = _MESSAGES[kind]
         elif kind == "string_too_short":

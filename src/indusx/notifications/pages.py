@@ -40,7 +40,8 @@ def notifications(
 @router.post("/notifications/read")
 def mark_all_read(request: Request, principal: SignedIn, session: SessionDep) -> Response:
     """Mark every notification of the user as read."""
-    count = outbox.mark_read(session=session, user_id=principal.user.id)
+    count = outbox.mark_read(session=session, user_id=principal.user.id,
+                             actor=principal.actor)
     flash = f"Marked {count} notification{'' if count == 1 else 's'} as read."
     return templating.redirect("/notifications", flash=flash if count else None,
                                request=request)
@@ -51,6 +52,6 @@ def mark_one_read(
     request: Request, notification_id: int, principal: SignedIn, session: SessionDep
 ) -> Response:
     """Mark one notification as read."""
-    outbox.mark_read(session=session, user_id=principal.user.id,
+    outbox.mark_read(session=session, user_id=principal.user.id, actor=principal.actor,
                      notification_id=notification_id)
     return templating.redirect("/notifications", request=request)

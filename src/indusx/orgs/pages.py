@@ -133,7 +133,7 @@ def _chips(
                           _directory_url(request, {(param, str(value))})))
     if query.trl_min is not None or query.trl_max is not None:
         lo, hi = query.trl_min or 1, query.trl_max or 9
-        chips.append((f"TRL {lo}–{hi}", _directory_url(
+        chips.append((f"TRL {lo}\u2013{hi}", _directory_url(
             request, {("trl_band", None), ("trl_min", None), ("trl_max", None)})))
     return chips
 
