@@ -37,6 +37,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
+        # Detach what was loaded (the signed-in user among it) before rolling back, so that
+        # the error page can still show it instead of failing on expired objects.
+        session.expunge_all()
         session.rollback()
         raise
     finally:

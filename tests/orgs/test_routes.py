@@ -280,3 +280,20 @@ def test_cookie_authenticated_api_writes_need_the_csrf_header(
     assert client.patch(url, json={"city": "Pune"}).status_code == 403
     response = client.patch(url, json={"city": "Pune"}, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 200 and response.json()["city"] == "Pune"
+
+
+def test_an_error_page_for_a_signed_in_user_shows_their_name(
+    client: TestClient, people: SimpleNamespace, sign_in: Callable[..., TestClient]
+) -> None:
+    sign_in(client, people.charlie)
+    response = client.get(f"/orgs/{people.org.slug}/edit")
+    assert response.status_code == 403
+    assert "Charlie Outsider" in response.text
+    missing = client.get("/orgs/no-such-organisation")
+    assert missing.status_code == 404 and "Charlie Outsider" in missing.text
+
+
+def test_an_organisation_called_new_does_not_shadow_the_create_page(
+    make_org: Callable[..., Organisation],
+) -> None:
+    assert make_org(name="New").slug == "new-2"

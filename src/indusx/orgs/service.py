@@ -51,6 +51,10 @@ SCALAR_FIELDS = (
 )
 
 
+# Path words of the web UI that an organisation's slug must not shadow (/orgs/new).
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def slugify(text: str) -> str:
     """Return a URL slug: ASCII, lower-case words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -68,6 +72,7 @@ def _unique_slug(session: Session, name: str, exclude_id: int | None = None) -> 
             )
         )
     )
+    taken |= RESERVED_SLUGS
     if base not in taken:
         return base
     n = 2
