@@ -78,7 +78,13 @@ def make_engine(settings: Settings) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, echo=settings.db_echo, pool_pre_ping=True, pool_size=10)
+    # Storage is assumed to be SSD: with the default random_page_cost of 4 the planner
+    # prefers to scan every row's (compressed) tsvector over the text index once a word
+    # matches a fifth of the directory, which is ten times slower.
+    return create_engine(
+        url, echo=settings.db_echo, pool_pre_ping=True, pool_size=10,
+        connect_args={"options": "-c random_page_cost=1.1"},
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

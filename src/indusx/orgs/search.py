@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     false,
     func,
@@ -100,37 +99,43 @@ def terms(q: str) -> list[str]:
     return kept[:MAX_TERMS]
 
 
-@dataclass(slots=True)
-class _TextMatch:
-    condition: ColumnElement[bool]
-    rank: ColumnElement[Any] | None  # PostgreSQL: a column expression, higher is better
-    ranked: Any = None  # SQLite: a subquery (id, rank) to join for ordering
+MATCH_COLUMNS = (
+    "id", "name", "created_at", "updated_at", "country", "kind", "funding_stage", "max_trl",
+    "focus_mask", "seeking_mask",
+)
 
 
-def _text_match(session: Session, q: str) -> _TextMatch | None:
-    """Return how to match (and rank) organisations for q: every word must occur (stemmed)."""
+def _matches(session: Session, q: str, *, ranked: bool) -> Any | None:
+    """Return the organisations matching q (every word, stemmed) as a materialised CTE.
+
+    It holds the columns that filters, facets and sorting need, plus a rank (higher is
+    better) when `ranked`. Materialising it makes the text index do the matching, once,
+    whatever the filters, facet counts and sort that are applied on top.
+    """
     words = terms(q)
     if not words:
         return None
+    table = Organisation.__table__
+    columns = [table.c[name] for name in MATCH_COLUMNS]
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery("english", " & ".join(words))
         vector: ColumnElement[Any] = literal_column("organisation.search_vector")
-        return _TextMatch(condition=vector.op("@@")(tsq), rank=func.ts_rank(vector, tsq))
-    fts = text("organisation_fts MATCH :fts_query").bindparams(
-        fts_query=" AND ".join(f'"{w}"' for w in words)
-    )
-    ranked: Any = (
-        select(
-            literal_column("organisation_fts.rowid").label("id"),
-            # bm25 is lower-is-better; the name column weighs ten times the rest.
-            (-literal_column("bm25(organisation_fts, 10.0, 1.0)")).label("rank"),
+        rank = func.ts_rank(vector, tsq) if ranked else literal_column("0")
+        stmt = select(*columns, rank.label("rank")).where(vector.op("@@")(tsq))
+    else:
+        fts = (
+            select(
+                literal_column("organisation_fts.rowid").label("id"),
+                # bm25 is lower-is-better; the name column weighs ten times the rest.
+                (-literal_column("bm25(organisation_fts, 10.0, 1.0)")).label("rank"),
+            )
+            .select_from(text("organisation_fts"))
+            .where(text("organisation_fts MATCH :fts_query").bindparams(
+                fts_query=" AND ".join(f'"{w}"' for w in words)))
+            .subquery()
         )
-        .select_from(text("organisation_fts"))
-        .where(fts)
-    )
-    ids: Select[Any] = select(literal_column("organisation_fts.rowid")).select_from(
-        text("organisation_fts")).where(fts)
-    return _TextMatch(condition=Organisation.id.in_(ids), rank=None, ranked=ranked.subquery())
+        stmt = select(*columns, fts.c.rank).join_from(table, fts, fts.c.id == table.c.id)
+    return stmt.cte("matches").prefix_with("MATERIALIZED")
 
 
 def _has_bits(column: Any, bits: int) -> ColumnElement[bool]:
@@ -178,39 +183,62 @@ def _filters(
     return conds
 
 
+def _order(cols: Any, sort: Sort) -> list[Any]:
+    if sort is Sort.RELEVANCE:
+        return [cols.rank.desc(), cols.name, cols.id]
+    if sort is Sort.NEWEST:
+        return [cols.created_at.desc(), cols.id.desc()]
+    if sort is Sort.UPDATED:
+        return [cols.updated_at.desc(), cols.id.desc()]
+    if sort is Sort.TRL:
+        return [cols.max_trl.desc().nulls_last(), cols.name, cols.id]
+    return [cols.name, cols.id]
+
+
 def search_orgs(
     *, session: Session, query: OrgQuery, with_facets: bool = True
 ) -> SearchResult:
     """Return one page of matching organisations, the total, and facet counts.
 
     Facets are disjunctive: each facet's counts apply every filter but its own. The total
-    and all counts come from one aggregate pass over the text matches.
+    and all counts come from one aggregate pass over the text matches (or the directory).
     """
     areas = [(slug, name, bit) for slug, name, bit in session.execute(
         select(FocusArea.slug, FocusArea.name, FocusArea.bit).order_by(FocusArea.name))]
-    match = _text_match(session, query.q)
-    area_bits = {slug: bit for slug, _, bit in areas}
-    base = [match.condition] if match is not None else []
-
-    # Count over the text matches, materialised first: otherwise PostgreSQL may choose to
-    # evaluate the text match on every row (with its many aggregates) instead of the index.
-    source: Any = Organisation.__table__
-    if match is not None:
-        source = (
-            select(*(Organisation.__table__.c[name] for name in FACET_COLUMNS))
-            .where(match.condition)
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
+    sort = query.effective_sort
+    matches = _matches(session, query.q, ranked=sort is Sort.RELEVANCE)
+    source: Any = matches if matches is not None else Organisation.__table__
     cols = source.c
-    count_filters = _filters(cols, query, area_bits)
+    filters = _filters(cols, query, {slug: bit for slug, _, bit in areas})
+
     options = _facet_options(cols, areas) if with_facets else {}
-    aggregates: list[Any] = [func.count().filter(and_(true(), *count_filters.values()))]
+    aggregates: list[Any] = [func.count().filter(and_(true(), *filters.values()))]
     for name, values in options.items():
-        others = [c for k, c in count_filters.items() if k != name]
+        others = [c for k, c in filters.items() if k != name]
         aggregates += [func.count().filter(and_(cond, *others)) for _, _, cond in values]
-    row = session.execute(select(*aggregates).select_from(source)).one()
-    filters = _filters(Organisation, query, area_bits)
+    counts = (
+        select(*(agg.label(f"c{i}") for i, agg in enumerate(aggregates)))
+        .select_from(source)
+        .cte("counts")
+    )
+    order = _order(cols, sort)
+    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    page = (
+        select(cols.id, func.row_number().over(order_by=order).label("position"))
+        .where(*filters.values())
+        .order_by(*order)
+        .offset((max(query.page, 1) - 1) * page_size)
+        .limit(page_size)
+        .cte("page")
+    )
+    # One statement, so the text is matched once for the counts and the page together.
+    rows = session.execute(
+        select(page.c.id, *counts.c)
+        .select_from(counts.outerjoin(page, true()))
+        .order_by(page.c.position)
+    ).all()
+    ids = [r[0] for r in rows if r[0] is not None]
+    row = rows[0][1:]
     total = int(row[0])
     facets: dict[str, list[tuple[str, str, int]]] = {}
     position = 1
@@ -220,31 +248,13 @@ def search_orgs(
         position += len(values)
     if "focus_area" in facets:
         facets["focus_area"].sort(key=lambda item: (-item[2], item[1]))
-
-    stmt = select(Organisation).where(*base, *filters.values())
-    sort = query.effective_sort
-    if sort is Sort.RELEVANCE and match is not None:
-        if match.rank is not None:
-            stmt = stmt.order_by(match.rank.desc(), Organisation.name, Organisation.id)
-        else:
-            stmt = stmt.join(match.ranked, match.ranked.c.id == Organisation.id).order_by(
-                match.ranked.c.rank.desc(), Organisation.name, Organisation.id
+    loaded = {
+        org.id: org
+        for org in session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids)).options(
+                selectinload(Organisation.focus_areas), selectinload(Organisation.seeking_links)
             )
-    elif sort is Sort.NEWEST:
-        stmt = stmt.order_by(Organisation.created_at.desc(), Organisation.id.desc())
-    elif sort is Sort.UPDATED:
-        stmt = stmt.order_by(Organisation.updated_at.desc(), Organisation.id.desc())
-    elif sort is Sort.TRL:
-        stmt = stmt.order_by(Organisation.max_trl.desc().nulls_last(), Organisation.name,
-                             Organisation.id)
-    else:
-        stmt = stmt.order_by(Organisation.name, Organisation.id)
-    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
-    stmt = (
-        stmt.options(selectinload(Organisation.focus_areas),
-                     selectinload(Organisation.seeking_links))
-        .offset((max(query.page, 1) - 1) * page_size)
-        .limit(page_size)
-    )
-    items = list(session.scalars(stmt).all())
-    return SearchResult(items=items, total=total, facets=facets)
+        )
+    }
+    return SearchResult(items=[loaded[i] for i in ids if i in loaded], total=total,
+                        facets=facets)
