@@ -14,6 +14,7 @@ from indusx.audit import service as audit
 from indusx.audit.service import Actor
 from indusx.db import utcnow
 from indusx.demo.generator import DemoOrg, generate
+from indusx.orgs import facets
 from indusx.orgs import service as org_service
 from indusx.orgs.identifiers import IDENTIFIERS
 from indusx.orgs.models import (
@@ -89,6 +90,7 @@ def insert_orgs(
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
             taken.add(slug)
+            max_trl = max((o.trl for o in org.offerings), default=None)
             idents = {}
             for name in IDENTIFIER_FIELDS:
                 value = org.identifiers.get(name)
@@ -104,9 +106,11 @@ def insert_orgs(
                 "contact_name": org.contact_name,
                 "contact_email": org.contact_email, "contact_phone": org.contact_phone,
                 "needs": org.needs, "private_notes": "", "is_demo": True,
-                "max_trl": max((o.trl for o in org.offerings), default=None),
-                **dict(zip(("focus_mask", "seeking_mask"), org_service.masks(
-                    (areas[a][2] for a in org.focus_areas), org.seeking), strict=True)),
+                "max_trl": max_trl,
+                "focus_mask": facets.focus_mask(areas[a][2] for a in org.focus_areas),
+                "facet_mask": facets.facet_mask(
+                    country=org.country, kind=org.kind, funding_stage=org.funding_stage,
+                    max_trl=max_trl, seeking=org.seeking),
                 "search_text": _search_text(org, area_names),
                 "created_at": now, "updated_at": now,
             })

@@ -33,8 +33,7 @@ org_focus_area = Table(
 )
 
 
-# Focus areas and seeking values are also kept as bit masks on each organisation, so that
-# one pass over the directory counts every facet (see orgs/search.py).
+# Each focus area owns one bit of organisation.focus_mask (see orgs/facets.py).
 MAX_FOCUS_AREAS = 63
 
 
@@ -53,11 +52,9 @@ class FocusArea(Base):
 class Organisation(Base):
     __tablename__ = "organisation"
     __table_args__ = (
-        # Covers every facet column: facet counts without text are an index-only scan.
-        Index(
-            "ix_organisation_facets",
-            "country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask",
-        ),
+        # Covers every column that facets and filters read: counting without a text query
+        # is an index-only scan.
+        Index("ix_organisation_facets", "facet_mask", "focus_mask", "max_trl"),
         Index("ix_organisation_name", "name"),
         CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount_non_negative"),
     )
@@ -91,7 +88,8 @@ class Organisation(Base):
     # Derived, kept by the service: the most mature offering, and the text the search indexes.
     max_trl: Mapped[int | None] = mapped_column(Integer)
     focus_mask: Mapped[int] = mapped_column(BigInteger, default=0)
-    seeking_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # Derived bit sets for counting facets in one pass (see orgs/facets.py).
+    facet_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -159,7 +157,3 @@ class InvestorThesis(Base):
     ticket_min_usd: Mapped[int | None] = mapped_column(Integer)
     ticket_max_usd: Mapped[int | None] = mapped_column(Integer)
 
-
-def seeking_bit(value: Seeking) -> int:
-    """Return the bit of a seeking value in Organisation.seeking_mask (enum order, fixed)."""
-    return list(Seeking).index(value)

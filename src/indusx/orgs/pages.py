@@ -18,11 +18,12 @@ from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, NotFound
 from indusx.orgs import service as org_service
+from indusx.orgs.facets import TRL_BANDS
 from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS
 from indusx.orgs.models import Organisation
 from indusx.orgs.routes import OrgQueryDep
 from indusx.orgs.schemas import PRIVATE_FIELDS, FocusAreaIn, OrgCreate, OrgUpdate
-from indusx.orgs.search import SORT_LABELS, TRL_BANDS, OrgQuery, SearchResult, search_orgs
+from indusx.orgs.search import SORT_LABELS, OrgQuery, SearchResult, search_orgs
 from indusx.orgs.taxonomy import (
     COUNTRY_LABELS,
     KIND_LABELS,

@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from indusx.orgs.models import FocusArea, Organisation, seeking_bit
+from indusx.orgs import facets
+from indusx.orgs.models import FocusArea, Organisation
 from indusx.orgs.taxonomy import (
     COUNTRY_LABELS,
     KIND_LABELS,
@@ -41,8 +42,6 @@ STOPWORDS = frozenset(
         "it", "of", "on", "or", "the", "to", "with",
     ]
 )
-TRL_BANDS = (("1-3", 1, 3), ("4-6", 4, 6), ("7-9", 7, 9))
-FACET_COLUMNS = ("country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask")
 
 
 class Sort(StrEnum):
@@ -99,10 +98,7 @@ def terms(q: str) -> list[str]:
     return kept[:MAX_TERMS]
 
 
-MATCH_COLUMNS = (
-    "id", "name", "created_at", "updated_at", "country", "kind", "funding_stage", "max_trl",
-    "focus_mask", "seeking_mask",
-)
+MATCH_COLUMNS = ("id", "name", "created_at", "updated_at", "max_trl", "focus_mask", "facet_mask")
 
 
 def _matches(session: Session, q: str, *, ranked: bool) -> Any | None:
@@ -146,15 +142,20 @@ def _facet_options(
     o: Any, areas: list[tuple[str, str, int]]
 ) -> dict[str, list[tuple[str, str, ColumnElement[bool]]]]:
     """Return, per facet, its values as (value, label, condition) over the columns o."""
+
+    def values(group: str, labels: dict[Any, str]) -> list[tuple[str, str, ColumnElement[bool]]]:
+        return [(str(v.value), label, _has_bits(o.facet_mask, facets.bit(group, v)))
+                for v, label in labels.items()]
+
     return {
-        "country": [(c.value, COUNTRY_LABELS[c], o.country == c) for c in Country],
-        "kind": [(k.value, KIND_LABELS[k], o.kind == k) for k in OrgKind],
-        "focus_area": [(slug, name, _has_bits(o.focus_mask, 1 << bit))
-                       for slug, name, bit in areas],
-        "seeking": [(s.value, SEEKING_LABELS[s], _has_bits(o.seeking_mask, 1 << seeking_bit(s)))
-                    for s in Seeking],
-        "stage": [(s.value, STAGE_LABELS[s], o.funding_stage == s) for s in FundingStage],
-        "trl": [(label, f"TRL {label}", o.max_trl.between(lo, hi)) for label, lo, hi in TRL_BANDS],
+        "country": values("country", COUNTRY_LABELS),
+        "kind": values("kind", KIND_LABELS),
+        "focus_area": [(slug, name, _has_bits(o.focus_mask, 1 << position))
+                       for slug, name, position in areas],
+        "seeking": values("seeking", SEEKING_LABELS),
+        "stage": values("stage", STAGE_LABELS),
+        "trl": [(label, f"TRL {label}", _has_bits(o.facet_mask, facets.bit("trl", label)))
+                for label, _, _ in facets.TRL_BANDS],
     }
 
 
@@ -163,21 +164,16 @@ def _filters(
 ) -> dict[str, ColumnElement[bool]]:
     """Return the facet filters of a query over the columns o: OR within, AND across facets."""
     conds: dict[str, ColumnElement[bool]] = {}
-    if query.country:
-        conds["country"] = o.country.in_(query.country)
-    if query.kind:
-        conds["kind"] = o.kind.in_(query.kind)
-    if query.stage:
-        conds["stage"] = o.funding_stage.in_(query.stage)
+    for name, group, chosen in (("country", "country", query.country),
+                                ("kind", "kind", query.kind),
+                                ("seeking", "seeking", query.seeking),
+                                ("stage", "stage", query.stage)):
+        if chosen:
+            conds[name] = _has_bits(o.facet_mask, facets.bits(group, chosen))
     if query.focus_area:
-        bits = 0
-        for slug in query.focus_area:
-            bits |= 1 << area_bits[slug] if slug in area_bits else 0
+        wanted = facets.focus_mask(area_bits[s] for s in query.focus_area if s in area_bits)
         # An unknown slug matches nothing rather than being silently ignored.
-        conds["focus_area"] = _has_bits(o.focus_mask, bits) if bits else false()
-    if query.seeking:
-        bits = sum(1 << seeking_bit(s) for s in set(query.seeking))
-        conds["seeking"] = _has_bits(o.seeking_mask, bits)
+        conds["focus_area"] = _has_bits(o.focus_mask, wanted) if wanted else false()
     if query.trl_min is not None or query.trl_max is not None:
         conds["trl"] = o.max_trl.between(query.trl_min or 1, query.trl_max or 9)
     return conds

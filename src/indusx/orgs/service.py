@@ -15,6 +15,7 @@ from indusx.audit import service as audit
 from indusx.audit.service import Actor
 from indusx.db import utcnow
 from indusx.errors import Conflict, Invalid, NotFound
+from indusx.orgs import facets
 from indusx.orgs.identifiers import IDENTIFIERS
 from indusx.orgs.models import (
     MAX_FOCUS_AREAS,
@@ -23,7 +24,6 @@ from indusx.orgs.models import (
     Offering,
     Organisation,
     OrgSeeking,
-    seeking_bit,
 )
 from indusx.orgs.schemas import (
     PRIVATE_FIELDS,
@@ -37,7 +37,7 @@ from indusx.orgs.schemas import (
     ThesisIn,
     consistency_errors,
 )
-from indusx.orgs.taxonomy import SEED_FOCUS_AREAS, STAGED_KINDS, Country, OrgKind, Seeking
+from indusx.orgs.taxonomy import SEED_FOCUS_AREAS, STAGED_KINDS, Country, OrgKind
 
 FULL_LOAD = (
     selectinload(Organisation.focus_areas),
@@ -246,22 +246,13 @@ def _check_identifiers_free(session: Session, values: dict[str, Any], exclude_id
         raise Conflict("; ".join(f"{e['field']} {e['message']}" for e in errors), errors=errors)
 
 
-def masks(area_bits: Iterable[int], seeking: Iterable[Seeking]) -> tuple[int, int]:
-    """Return the focus-area and seeking bit masks of an organisation."""
-    focus = 0
-    for bit in area_bits:
-        focus |= 1 << bit
-    wanted = 0
-    for value in seeking:
-        wanted |= 1 << seeking_bit(value)
-    return focus, wanted
-
-
 def _derive(org: Organisation) -> None:
     """Recompute the derived columns from the loaded organisation."""
     org.max_trl = max((o.trl for o in org.offerings), default=None)
-    org.focus_mask, org.seeking_mask = masks(
-        (a.bit for a in org.focus_areas), (link.seeking for link in org.seeking_links)
+    org.focus_mask = facets.focus_mask(a.bit for a in org.focus_areas)
+    org.facet_mask = facets.facet_mask(
+        country=org.country, kind=org.kind, funding_stage=org.funding_stage,
+        max_trl=org.max_trl, seeking=(link.seeking for link in org.seeking_links),
     )
     parts = [org.description, org.capabilities, " ".join(a.name for a in org.focus_areas)]
     parts += [f"{o.name}. {o.description}" for o in org.offerings]

@@ -41,7 +41,7 @@ KIND_LABELS: dict[OrgKind, str] = {
 
 
 class Seeking(StrEnum):
-    # The order is stored (as bit positions in organisation.seeking_mask): only append.
+    # The order is stored (as bit positions in organisation.facet_mask): only append.
     CO_DEVELOPMENT = "co_development"
     CO_PRODUCTION = "co_production"
     INVESTMENT = "investment"

@@ -126,7 +126,7 @@ def upgrade() -> None:
         sa.Column("is_demo", sa.Boolean(), nullable=False),
         sa.Column("max_trl", sa.Integer(), nullable=True),
         sa.Column("focus_mask", sa.BigInteger(), nullable=False),
-        sa.Column("seeking_mask", sa.Integer(), nullable=False),
+        sa.Column("facet_mask", sa.BigInteger(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -145,7 +145,7 @@ def upgrade() -> None:
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.create_index(
             "ix_organisation_facets",
-            ["country", "kind", "funding_stage", "max_trl", "focus_mask", "seeking_mask"],
+            ["facet_mask", "focus_mask", "max_trl"],
             unique=False,
         )
         batch_op.create_index("ix_organisation_name", ["name"], unique=False)
