@@ -179,6 +179,15 @@ def _filters(
     return conds
 
 
+SORT_KEYS = {
+    Sort.RELEVANCE: ("rank", "name", "id"),
+    Sort.NEWEST: ("created_at", "id"),
+    Sort.UPDATED: ("updated_at", "id"),
+    Sort.TRL: ("max_trl", "name", "id"),
+    Sort.NAME: ("name", "id"),
+}
+
+
 def _order(cols: Any, sort: Sort) -> list[Any]:
     if sort is Sort.RELEVANCE:
         return [cols.rank.desc(), cols.name, cols.id]
@@ -219,8 +228,9 @@ def search_orgs(
     )
     order = _order(cols, sort)
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    sort_columns = {c.name: c for c in cols if c.name in SORT_KEYS[sort]}
     page = (
-        select(cols.id, func.row_number().over(order_by=order).label("position"))
+        select(*sort_columns.values())
         .where(*filters.values())
         .order_by(*order)
         .offset((max(query.page, 1) - 1) * page_size)
@@ -231,7 +241,7 @@ def search_orgs(
     rows = session.execute(
         select(page.c.id, *counts.c)
         .select_from(counts.outerjoin(page, true()))
-        .order_by(page.c.position)
+        .order_by(*_order(page.c, sort))
     ).all()
     ids = [r[0] for r in rows if r[0] is not None]
     row = rows[0][1:]

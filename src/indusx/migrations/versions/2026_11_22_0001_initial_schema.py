@@ -145,7 +145,7 @@ def upgrade() -> None:
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.create_index(
             "ix_organisation_facets",
-            ["facet_mask", "focus_mask", "max_trl"],
+            ["facet_mask", "focus_mask", "max_trl", "name", "updated_at", "created_at"],
             unique=False,
         )
         batch_op.create_index("ix_organisation_name", ["name"], unique=False)
