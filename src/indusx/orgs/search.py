@@ -10,11 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     ColumnElement,
     and_,
-    false,
+    bindparam,
     func,
     literal_column,
+    or_,
     select,
     text,
     true,
@@ -162,20 +165,30 @@ def _facet_options(
 def _filters(
     o: Any, query: OrgQuery, area_bits: dict[str, int]
 ) -> dict[str, ColumnElement[bool]]:
-    """Return the facet filters of a query over the columns o: OR within, AND across facets."""
+    """Return the facet filters of a query over the columns o: OR within, AND across facets.
+
+    Every filter is always present and switched off by a parameter when unused, so that the
+    statement has the same shape for every query and SQLAlchemy compiles it only once.
+    """
+
+    def switch(name: str, active: bool, cond: ColumnElement[bool]) -> ColumnElement[bool]:
+        return or_(bindparam(f"{name}_off", not active, type_=Boolean), cond)
+
+    def mask(name: str, value: int) -> Any:
+        return bindparam(f"{name}_bits", value, type_=BigInteger)
+
     conds: dict[str, ColumnElement[bool]] = {}
-    for name, group, chosen in (("country", "country", query.country),
-                                ("kind", "kind", query.kind),
-                                ("seeking", "seeking", query.seeking),
-                                ("stage", "stage", query.stage)):
-        if chosen:
-            conds[name] = _has_bits(o.facet_mask, facets.bits(group, chosen))
-    if query.focus_area:
-        wanted = facets.focus_mask(area_bits[s] for s in query.focus_area if s in area_bits)
-        # An unknown slug matches nothing rather than being silently ignored.
-        conds["focus_area"] = _has_bits(o.focus_mask, wanted) if wanted else false()
-    if query.trl_min is not None or query.trl_max is not None:
-        conds["trl"] = o.max_trl.between(query.trl_min or 1, query.trl_max or 9)
+    for name, chosen in (("country", query.country), ("kind", query.kind),
+                         ("seeking", query.seeking), ("stage", query.stage)):
+        wanted = facets.bits(name, chosen)
+        conds[name] = switch(name, bool(chosen), _has_bits(o.facet_mask, mask(name, wanted)))
+    # An unknown focus-area slug contributes no bit, so it matches nothing.
+    wanted = facets.focus_mask(area_bits[s] for s in query.focus_area if s in area_bits)
+    conds["focus_area"] = switch("focus_area", bool(query.focus_area),
+                                 _has_bits(o.focus_mask, mask("focus_area", wanted)))
+    trl_active = query.trl_min is not None or query.trl_max is not None
+    conds["trl"] = switch("trl", trl_active, o.max_trl.between(
+        bindparam("trl_min", query.trl_min or 1), bindparam("trl_max", query.trl_max or 9)))
     return conds
 
 
