@@ -253,5 +253,15 @@ def outbox_deliver() -> None:
     typer.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+@outbox_app.command("retry-failed")
+def outbox_retry_failed() -> None:
+    """Queue again the notifications whose delivery gave up after every retry."""
+    from indusx.notifications import service as outbox
+
+    with unit_of_work() as session:
+        count = outbox.retry_failed(session=session)
+    typer.echo(f"{count} failed notifications queued again")
+
+
 if __name__ == "__main__":
     app()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from indusx import __version__
 from indusx.accounts import pages as account_pages
 from indusx.accounts import routes as account_routes
+from indusx.accounts import service as account_service
 from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
 from indusx.config import Settings, get_settings
@@ -49,6 +50,7 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
         try:
             with session_scope(app.state.sessionmaker) as session:
                 outbox.deliver_due(session=session, settings=settings)
+                account_service.purge_expired(session=session)
         except Exception:  # the worker must survive a database hiccup and try again
             log.exception("outbox delivery round failed")
 

@@ -87,6 +87,8 @@ def test_users_create_without_a_password_sends_an_invitation(cli_db: str) -> Non
     assert result.exit_code == 0 and "invitation is in the outbox" in result.output
     delivered = runner.invoke(app, ["outbox", "deliver"])
     assert delivered.exit_code == 0 and "1 delivered" in delivered.output
+    retried = runner.invoke(app, ["outbox", "retry-failed"])
+    assert retried.exit_code == 0 and "0 failed notifications queued again" in retried.output
 
 
 GOOD = {"name": "Kaveri Castings Pvt Ltd", "country": "IN", "kind": "msme",

@@ -31,6 +31,7 @@ from indusx.deps import (
     client_ip,
 )
 from indusx.errors import DomainError, NotFound
+from indusx.forms import field_errors
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,44 +43,6 @@ PLATFORM_ROLE_LABELS = {
 }
 
 # Friendlier words for pydantic's error types; the rest keep pydantic's own message.
-_MESSAGES = {
-    "missing": "This field is required",
-    "int_parsing": "Enter a whole number",
-    "int_from_float": "Enter a whole number",
-    "enum": "Choose one of the options",
-    "literal_error": "Choose one of the options",
-}
-
-
-def field_errors(exc: ValidationError | DomainError) -> dict[str, str]:
-    """Return {field: message} for a form; nested fields are named like `offerings-0-trl`."""
-    out: dict[str, str] = {}
-    if isinstance(exc, DomainError):
-        for problem in exc.errors:
-            out.setdefault(problem["field"].replace(".", "-"), problem["message"])
-        if not out:
-            out["__all__"] = exc.message
-        return out
-    for err in exc.errors():
-        key = "-".join(str(p) for p in err["loc"]) or "__all__"
-        kind = err["type"]
-        ctx: dict[str, Any] = err.get("ctx") or {}
-        if kind in _MESSAGES:
-            message = _MESSAGES[kind]
-        elif kind == "string_too_short":
-            message = f"Enter at least {ctx.get('min_length')} characters"
-        elif kind == "string_too_long":
-            message = f"Use at most {ctx.get('max_length')} characters"
-        elif kind == "greater_than_equal":
-            message = f"Must be {ctx.get('ge')} or more"
-        elif kind == "less_than_equal":
-            message = f"Must be {ctx.get('le')} or less"
-        else:
-            message = str(err["msg"]).removeprefix("Value error, ")
-        out.setdefault(key, message[:1].upper() + message[1:])
-    return out
-
-
 def safe_next(target: str | None, default: str = "/orgs") -> str:
     """Return a local path to go to after signing in; anything else becomes the default."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:

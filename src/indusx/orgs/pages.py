@@ -12,11 +12,11 @@ from starlette.datastructures import FormData
 from indusx import templating
 from indusx.accounts import service as account_service
 from indusx.accounts.models import Membership, OrgRole
-from indusx.accounts.pages import field_errors
 from indusx.accounts.permissions import EDIT_ROLES, Principal
 from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, NotFound
+from indusx.forms import field_errors
 from indusx.orgs import service as org_service
 from indusx.orgs.facets import TRL_BANDS
 from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS

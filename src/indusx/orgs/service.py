@@ -28,7 +28,6 @@ from indusx.orgs.models import (
 from indusx.orgs.schemas import (
     PRIVATE_FIELDS,
     FocusAreaIn,
-    OfferingIn,
     OrgCreate,
     OrgPublicRead,
     OrgRead,
@@ -390,11 +389,6 @@ def delete_org(*, session: Session, org: Organisation, actor: Actor) -> None:
     session.flush()
 
 
-def offering_inputs(rows: Iterable[dict[str, Any]]) -> list[OfferingIn]:
-    """Return validated offerings from plain dicts."""
-    return [OfferingIn.model_validate(r) for r in rows]
-
-
 def iter_all(*, session: Session, batch: int = 500) -> Iterator[Organisation]:
     """Yield every organisation, fully loaded, in id order, a batch at a time."""
     last = 0
@@ -409,7 +403,3 @@ def iter_all(*, session: Session, batch: int = 500) -> Iterator[Organisation]:
         last = rows[-1].id
         session.expunge_all()
 
-
-def count_orgs(*, session: Session) -> int:
-    """Return how many organisations the directory holds."""
-    return session.scalar(select(func.count()).select_from(Organisation)) or 0

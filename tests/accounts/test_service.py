@@ -1,0 +1,45 @@
+"""Account services that no route exercises directly."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indusx.accounts import service as account_service
+from indusx.accounts.models import ApiToken, TokenKind, User, WebSession
+from indusx.accounts.secrets import csrf_token_for, csrf_valid, hash_password, verify_password
+from indusx.config import Settings
+from indusx.db import utcnow
+from tests.conftest import ACTOR
+
+
+def test_expired_sessions_and_access_tokens_are_purged_but_personal_tokens_stay(
+    session: Session, settings: Settings, make_user: Callable[..., User]
+) -> None:
+    user = make_user(password=None)
+    account_service.start_web_session(session=session, user=user, settings=settings)
+    account_service.issue_access_token(session=session, user=user, settings=settings,
+                                       actor=ACTOR)
+    account_service.create_api_token(session=session, user=user, actor=ACTOR, expires_days=1)
+    later = utcnow() + timedelta(days=settings.session_days + 2)
+    assert account_service.purge_expired(session=session, now=later) == 2
+    assert session.scalars(select(WebSession)).all() == []
+    kinds = [t.kind for t in session.scalars(select(ApiToken))]
+    assert kinds == [TokenKind.PERSONAL]
+
+
+def test_passwords_are_argon2id_hashes_that_verify_only_the_right_password() -> None:
+    stored = hash_password("correct-horse-battery")
+    assert stored.startswith("$argon2id$")
+    assert verify_password(stored, "correct-horse-battery")
+    assert not verify_password(stored, "correct-horse-batterY")
+    assert not verify_password(None, "anything")
+
+
+def test_a_csrf_token_is_bound_to_its_cookie_and_secret() -> None:
+    token = csrf_token_for("k" * 40, "cookie-a")
+    assert csrf_valid("k" * 40, "cookie-a", token)
+    assert not csrf_valid("k" * 40, "cookie-b", token)
+    assert not csrf_valid("j" * 40, "cookie-a", token)
+    assert not csrf_valid("k" * 40, None, token)
