@@ -343,3 +343,30 @@ def test_the_error_page_renders_for_anonymous_visitors(client: TestClient) -> No
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Not found" in response.text and 'href="/login"' in response.text
+
+
+def test_an_existing_user_joins_an_organisation_only_by_accepting_the_invitation(
+    client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn, session: Session,
+    make_user: Callable[..., User],
+) -> None:
+    dana = make_user(name="Dana Partner")
+    sign_in(client, people.alice)
+    sent = client.post(f"/orgs/{people.org.slug}/members",
+                       data={"email": dana.email, "role": "editor", "csrf_token": csrf})
+    assert sent.status_code == 303
+    assert account_service.role_in_org(session=session, user_id=dana.id,
+                                       org_id=people.org.id) is None
+    link = session.scalars(select(Notification.link).where(
+        Notification.user_id == dana.id)).one()
+    token = link.split("token=")[1]
+    sign_in(client, people.bob)
+    assert client.get(link).status_code == 403
+    sign_in(client, dana)
+    page = client.get(link)
+    assert page.status_code == 200 and "Join Alice Undersea Systems?" in page.text
+    joined = client.post("/invite/join", data={"token": token, "csrf_token": csrf})
+    assert joined.status_code == 303
+    assert account_service.role_in_org(session=session, user_id=dana.id,
+                                       org_id=people.org.id) is OrgRole.EDITOR
+    again = client.post("/invite/join", data={"token": token, "csrf_token": csrf})
+    assert again.status_code == 422

@@ -5,8 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from indusx.accounts import service as account_service
 from indusx.accounts.models import User
+from indusx.audit.service import Actor
 from indusx.orgs.models import Organisation
 
 Headers = Callable[[User], dict[str, str]]
@@ -248,9 +251,9 @@ def test_focus_areas_are_listed_to_all_and_added_only_by_admins(
     assert again.status_code == 409
 
 
-def test_owners_manage_members_and_the_last_owner_stays(
+def test_owners_invite_members_who_must_accept_and_the_last_owner_stays(
     client: TestClient, people: SimpleNamespace, bearer: Headers,
-    make_user: Callable[..., User],
+    make_user: Callable[..., User], session: Session,
 ) -> None:
     people.charlie = make_user(name="Charlie With Password")
     base = f"/api/v1/orgs/{people.org.id}/members"
@@ -262,10 +265,19 @@ def test_owners_manage_members_and_the_last_owner_stays(
     assert add.status_code == 403
     add = client.post(base, headers=bearer(people.alice),
                       json={"email": people.charlie.email, "role": "editor"})
-    assert add.status_code == 201 and add.json()["invited"] is False
-    edit = client.patch(f"/api/v1/orgs/{people.org.id}", headers=bearer(people.charlie),
-                        json={"city": "Kochi"})
-    assert edit.status_code == 200
+    assert add.status_code == 201 and add.json()["status"] == "invited"
+    charlie = bearer(people.charlie)
+    url = f"/api/v1/orgs/{people.org.id}"
+    # Nobody joins an organisation (or sees its private fields) without accepting.
+    assert client.patch(url, headers=charlie, json={"city": "Kochi"}).status_code == 403
+    assert client.get(url, headers=charlie).json()["visibility"] == "public"
+    note = client.get("/api/v1/notifications", headers=charlie).json()["items"][0]
+    assert note["link"].startswith("/invite/join?token=")
+    account_service.join_organisation(
+        session=session, raw_token=note["link"].split("token=")[1], user=people.charlie,
+        actor=Actor.system("test"))
+    session.commit()
+    assert client.patch(url, headers=charlie, json={"city": "Kochi"}).status_code == 200
     last = client.delete(f"{base}/{people.alice.id}", headers=bearer(people.alice))
     assert last.status_code == 409
     removed = client.delete(f"{base}/{people.bob.id}", headers=bearer(people.alice))

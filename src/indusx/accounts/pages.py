@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from indusx import templating
 from indusx.accounts import service as account_service
-from indusx.accounts.models import ApiToken, PlatformRole, User
+from indusx.accounts.models import ApiToken, OneTimeKind, PlatformRole, User
 from indusx.accounts.schemas import (
     LoginIn,
     PasswordResetRequest,
@@ -246,6 +246,47 @@ def accept_invitation(
     return _signed_in_redirect(
         request, session, settings, user, "/my-org", flash=f"Welcome, {user.full_name}."
     )
+
+
+@router.get("/invite/join")
+def join_form(
+    request: Request, principal: SignedIn, session: SessionDep,
+    token: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """Ask a signed-in user to confirm joining the organisation that invited them."""
+    from indusx.orgs import service as org_service
+
+    row = account_service.peek_one_time(session=session, raw=token,
+                                        kind=OneTimeKind.INVITATION)
+    principal.require(row.user_id == principal.user.id and row.org_id is not None,
+                      "This invitation was sent to another account")
+    assert row.org_id is not None and row.org_role is not None
+    org = org_service.get_org(session=session, org_id=row.org_id)
+    return templating.render(
+        request, "confirm.html",
+        {
+            "heading": f"Join {org.name}?",
+            "body": f"You were invited as {row.org_role.value}. Members see the "
+                    "organisation's contact details, needs and notes; owners and editors "
+                    "can change its profile.",
+            "action": "/invite/join", "token": token, "icon": "people",
+            "confirm_label": "Accept and join", "confirm_class": "btn-primary",
+            "confirm_icon": "check-lg", "cancel_url": "/notifications",
+        },
+    )
+
+
+@router.post("/invite/join")
+def join(
+    request: Request, principal: SignedIn, session: SessionDep,
+    token: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept an invitation into an organisation."""
+    membership = account_service.join_organisation(
+        session=session, raw_token=token, user=principal.user, actor=principal.actor
+    )
+    return templating.redirect(f"/orgs/{membership.org_id}", flash="You joined the organisation.",
+                               request=request)
 
 
 # --- personal API tokens ------------------------------------------------------------------

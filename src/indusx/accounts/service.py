@@ -294,7 +294,8 @@ def _issue_one_time(
     return raw
 
 
-def _consume_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
+def peek_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
+    """Return a usable one-time token without using it, or raise Invalid."""
     row = session.scalar(
         select(OneTimeToken).where(
             OneTimeToken.token_hash == token_hash(raw), OneTimeToken.kind == kind
@@ -302,6 +303,11 @@ def _consume_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTi
     )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise Invalid.field("token", "this link is invalid, used or expired; ask for a new one")
+    return row
+
+
+def _consume_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
+    row = peek_one_time(session=session, raw=raw, kind=kind)
     row.used_at = utcnow()
     return row
 
@@ -369,13 +375,23 @@ def invite_user(
             platform_role=platform_role, actor=actor, action="user.invite",
         )
     elif user.password_hash is not None and org_id is not None and org_role is not None:
-        # An existing account is simply added; no invitation is needed.
-        add_member(session=session, org_id=org_id, user=user, role=org_role, actor=actor)
+        # An existing account joins only when its holder accepts: nobody is tied to an
+        # organisation (or shown its private details) without agreeing.
+        raw = _issue_one_time(
+            session=session, user=user, kind=OneTimeKind.INVITATION,
+            lifetime=timedelta(days=settings.invitation_days), org_id=org_id, org_role=org_role,
+        )
         outbox.enqueue(
-            session=session, to_email=user.email, user_id=user.id, kind="membership",
-            subject=f"You were added to {org_name or 'an organisation'} on INDUS-X",
-            body=f"{actor.email} added you as {org_role.value} of {org_name}.",
-            link=f"/orgs/{org_id}",
+            session=session, to_email=user.email, user_id=user.id, kind="membership_invitation",
+            subject=f"Invitation to join {org_name or 'an organisation'} on INDUS-X",
+            body=(f"{actor.email} invites you to join {org_name} as {org_role.value}. "
+                  "Open the link to accept; ignore this message to decline."),
+            link=f"/invite/join?token={raw}",
+        )
+        audit.record(
+            session=session, actor=actor, action="membership.invite", object_type="user",
+            object_id=user.id, summary=f"{user.email} invited as {org_role.value} of {org_name}",
+            after={"org_id": org_id, "role": org_role},
         )
         return user
     elif user.password_hash is not None:
@@ -421,6 +437,16 @@ def accept_invitation(
     if row.org_id is not None and row.org_role is not None:
         add_member(session=session, org_id=row.org_id, user=user, role=row.org_role, actor=actor)
     return user
+
+
+def join_organisation(*, session: Session, raw_token: str, user: User, actor: Actor) -> Membership:
+    """Accept an invitation into an organisation, as the signed-in account it was sent to."""
+    row = peek_one_time(session=session, raw=raw_token, kind=OneTimeKind.INVITATION)
+    if row.user_id != user.id or row.org_id is None or row.org_role is None:
+        raise Forbidden("This invitation was sent to another account")
+    row.used_at = utcnow()
+    return add_member(session=session, org_id=row.org_id, user=user, role=row.org_role,
+                      actor=actor)
 
 
 # --- user administration ----------------------------------------------------------------

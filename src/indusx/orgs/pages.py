@@ -472,10 +472,13 @@ def invite_member(
         session.rollback()
         return _render_profile(request, session, principal, org, invite_values=values,
                                invite_errors=field_errors(exc), status_code=422)
-    done = ("invited; the invitation link is on its way" if user.password_hash is None
-            else f"added as {ORG_ROLE_LABELS[member_in.role.value].lower()}")
-    return templating.redirect(f"/orgs/{org.slug}#members", flash=f"{user.email} {done}.",
-                               request=request)
+    role_label = ORG_ROLE_LABELS[member_in.role.value].lower()
+    return templating.redirect(
+        f"/orgs/{org.slug}#members",
+        flash=f"Invitation sent to {user.email} to join as {role_label}; they become a member "
+              "when they accept it.",
+        request=request,
+    )
 
 
 @router.post("/orgs/{slug}/members/{user_id}/role")

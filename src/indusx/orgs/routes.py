@@ -130,7 +130,7 @@ def add_member(
     org: OrgDep, member_in: MemberAdd, principal: SignedIn, session: SessionDep,
     settings: SettingsDep,
 ) -> dict[str, object]:
-    """Add or invite a member by e-mail (owners and admins)."""
+    """Invite someone by e-mail (owners and admins); they join when they accept."""
     principal.require(principal.can_manage_members(org.id), "Only owners may manage members")
     user = account_service.invite_user(
         session=session, email=member_in.email, settings=settings, actor=principal.actor,
@@ -138,7 +138,7 @@ def add_member(
         org_role=member_in.role,
     )
     return {"user_id": user.id, "email": user.email, "role": member_in.role.value,
-            "invited": user.password_hash is None}
+            "status": "invited"}
 
 
 def _membership(session: SessionDep, org_id: int, user_id: int) -> Membership:
