@@ -88,3 +88,8 @@ def test_the_api_documentation_is_served(client: TestClient, path: str) -> None:
     assert response.status_code == 200
     if path == "/openapi.json":
         assert "/api/v1/orgs" in response.json()["paths"]
+
+
+def test_the_openapi_document_declares_bearer_authentication(client: TestClient) -> None:
+    schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"

@@ -90,8 +90,14 @@ def serve(
     reload: bool = False,
 ) -> None:
     """Serve the web UI and REST API."""
+    import os
+
     import uvicorn
 
+    if "INDUSX_BASE_URL" not in os.environ:
+        # Links in e-mails (password resets, invitations) must point where we listen.
+        os.environ["INDUSX_BASE_URL"] = f"http://{host}:{port}"
+        get_settings.cache_clear()
     settings = _settings()
     typer.echo(f"INDUS-X serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     if settings.is_dev:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
@@ -76,11 +77,17 @@ async def _form_csrf(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Declares the bearer scheme in the OpenAPI document (so /docs offers "Authorize");
+# the header itself is read by get_principal_optional.
+bearer_scheme = HTTPBearer(auto_error=False, description="A personal or access token")
+
+
 def get_principal_optional(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     form_token: Annotated[str | None, Depends(_form_csrf)],
+    _bearer_doc: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal | None:
     """Return who is calling, from a bearer token or the session cookie, checking CSRF."""
     ip = client_ip(request)

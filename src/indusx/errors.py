@@ -30,6 +30,13 @@ TITLES = {
 }
 
 
+# What to say when the framework raised an error with nothing more specific than its title.
+DETAILS = {
+    404: "There is nothing at this address. It may have been moved or deleted.",
+    405: "This address does not accept that kind of request.",
+}
+
+
 class DomainError(Exception):
     """An error a user can act on; `status` is its HTTP status, `errors` name the fields."""
 
@@ -104,6 +111,9 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        if err.get("type") == "json_invalid":
+            # pydantic names the character offset of a JSON syntax error as its "field".
+            loc = ["body"]
         msg = str(err.get("msg", "invalid"))
         msg = msg.removeprefix("Value error, ")
         out.append({"field": ".".join(loc) or "body", "message": msg})
@@ -144,7 +154,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = str(exc.detail) if exc.detail else TITLES.get(exc.status_code, "Error")
+        detail = str(exc.detail) if exc.detail else ""
+        if not detail or detail.lower() == TITLES.get(exc.status_code, "").lower():
+            detail = DETAILS.get(exc.status_code, detail or "Something went wrong.")
         if wants_json(request):
             return problem(exc.status_code, detail)
         return _html_error(request, exc.status_code, detail)

@@ -20,7 +20,8 @@ def field_errors(exc: ValidationError | DomainError) -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(exc, DomainError):
         for problem in exc.errors:
-            out.setdefault(problem["field"].replace(".", "-"), problem["message"])
+            message = problem["message"]
+            out.setdefault(problem["field"].replace(".", "-"), message[:1].upper() + message[1:])
         if not out:
             out["__all__"] = exc.message
         return out
@@ -31,7 +32,8 @@ def field_errors(exc: ValidationError | DomainError) -> dict[str, str]:
         if kind in _MESSAGES:
             message = _MESSAGES[kind]
         elif kind == "string_too_short":
-            message = f"Enter at least {ctx.get('min_length')} characters"
+            n = ctx.get("min_length")
+            message = "This field is required" if n == 1 else f"Enter at least {n} characters"
         elif kind == "string_too_long":
             message = f"Use at most {ctx.get('max_length')} characters"
         elif kind == "greater_than_equal":

@@ -163,7 +163,7 @@ def test_signing_up_twice_with_one_address_is_explained(
     response = client.post("/signup", data={"email": "jo@example.org", "full_name": "Jo",
                                             "password": "long-enough-secret", "csrf_token": csrf})
     assert response.status_code == 422
-    assert "already registered" in response.text
+    assert "Already registered" in response.text
 
 
 def test_forgot_password_answers_the_same_whether_or_not_the_account_exists(
@@ -370,3 +370,9 @@ def test_an_existing_user_joins_an_organisation_only_by_accepting_the_invitation
                                        org_id=people.org.id) is OrgRole.EDITOR
     again = client.post("/invite/join", data={"token": token, "csrf_token": csrf})
     assert again.status_code == 422
+
+
+def test_a_spent_reset_link_says_so_before_asking_for_a_password(client: TestClient) -> None:
+    page = client.get("/password/reset?token=not-a-real-token")
+    assert page.status_code == 400
+    assert "Ask for a new reset link" in page.text and 'name="password"' not in page.text

@@ -44,3 +44,17 @@ def test_a_page_during_a_database_outage_is_a_503_page() -> None:
         response = down.get("/orgs", headers={"Accept": "text/html"})
     assert response.status_code == 503
     assert "text/html" in response.headers["content-type"]
+
+
+def test_an_unknown_address_is_a_404_that_says_so(client: TestClient) -> None:
+    page = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "There is nothing at this address" in page.text
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json()["detail"].startswith("There is nothing")
+
+
+def test_malformed_json_is_a_422_about_the_body(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/login", content=b'{"email": ',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"

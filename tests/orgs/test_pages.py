@@ -204,8 +204,8 @@ def test_a_bad_uei_for_a_us_org_is_shown_inline_and_what_was_typed_is_kept(
     page = response.text
     assert 'id="error-summary"' in page
     assert 'class="form-control is-invalid" id="f-uei"' in page
-    assert 'id="f-uei-error"' in page and "not a valid SAM Unique Entity ID" in page
-    assert 'id="f-cin-error"' in page and "applies only to organisations in IN" in page
+    assert 'id="f-uei-error"' in page and "Is not in the expected form" in page
+    assert 'id="f-cin-error"' in page and "Applies only to organisations in India" in page
     assert 'value="NOT-A-UEI"' in page
     assert "A description typed before the mistake" in page
     assert 'value="Star tracker"' in page
@@ -383,4 +383,4 @@ def test_focus_areas_are_managed_by_admins_only(
     assert added.status_code == 303
     assert "hypersonics" in client.get("/admin/focus-areas").text
     again = client.post("/admin/focus-areas", data={"name": "hypersonics", "csrf_token": csrf})
-    assert again.status_code == 422 and "already exists" in again.text
+    assert again.status_code == 422 and "Already exists" in again.text

@@ -94,8 +94,8 @@ def test_creating_an_org_makes_the_caller_its_owner(
 @pytest.mark.parametrize(
     ("payload", "field", "fragment"),
     [
-        ({"uei": "J7M9HPTGJ1S9"}, "uei", "applies only to organisations in US"),
-        ({"cin": "12345"}, "cin", "not a valid Corporate Identification Number"),
+        ({"uei": "J7M9HPTGJ1S9"}, "uei", "applies only to organisations in the United States"),
+        ({"cin": "12345"}, "cin", "not in the expected form (for example U72900KA2015PTC012345)"),
         ({"headcount": -3}, "headcount", "greater than or equal to 0"),
         ({"website": "not a url"}, "website", "web address"),
         ({"focus_areas": ["basket-weaving"]}, "focus_areas", "unknown focus area"),

@@ -184,9 +184,16 @@ def forgot(
 
 @router.get("/password/reset")
 def reset_form(
-    request: Request, _: Anyone, token: Annotated[str, Query(max_length=200)] = ""
+    request: Request, _: Anyone, session: SessionDep,
+    token: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    """Show the form for choosing a new password."""
+    """Show the form for choosing a new password, or say at once that the link is spent."""
+    try:
+        account_service.peek_one_time(session=session, raw=token,
+                                      kind=OneTimeKind.PASSWORD_RESET)
+    except DomainError as exc:
+        return templating.render(request, "accounts/reset.html",
+                                 {"token": "", "errors": field_errors(exc)}, status_code=400)
     return templating.render(
         request, "accounts/reset.html", {"token": token, "errors": {}}
     )

@@ -20,11 +20,12 @@ IDENTIFIERS: dict[str, tuple[str, Country, re.Pattern[str], str]] = {
 
 def identifier_problem(field: str, value: str, country: Country) -> str | None:
     """Return why an identifier is invalid for an organisation of this country, or None."""
-    label, id_country, pattern, example = IDENTIFIERS[field]
+    _label, id_country, pattern, example = IDENTIFIERS[field]
     if id_country is not country:
-        return f"a {label} applies only to organisations in {id_country.value}"
+        where = "India" if id_country is Country.IN else "the United States"
+        return f"applies only to organisations in {where}"
     if not pattern.fullmatch(value):
-        return f"is not a valid {label} (expected a form like {example})"
+        return f"is not in the expected form (for example {example})"
     return None
 
 
