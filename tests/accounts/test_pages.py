@@ -236,13 +236,17 @@ def test_a_new_token_is_shown_once_and_then_only_its_prefix(
     client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn, session: Session
 ) -> None:
     sign_in(client, people.bob)
-    response = client.post("/account/tokens", data={"name": "CRM sync", "expires_days": "30",
-                                                    "csrf_token": csrf})
-    assert response.status_code == 201
+    created = client.post("/account/tokens", data={"name": "CRM sync", "expires_days": "30",
+                                                   "csrf_token": csrf})
+    assert created.status_code == 303 and created.headers["location"] == "/account/tokens"
+    response = client.get("/account/tokens")
     token = session.scalars(select(ApiToken).where(ApiToken.user_id == people.bob.id)).one()
     assert "Copy your new token now" in response.text
     assert f'value="{token.prefix}' in response.text
+    # A reload shows the list without the secret and creates nothing.
     listing = client.get("/account/tokens").text
+    assert len(session.scalars(select(ApiToken).where(ApiToken.user_id == people.bob.id))
+               .all()) == 1
     assert "CRM sync" in listing and f"{token.prefix}…" in listing
     assert "Copy your new token now" not in listing
 

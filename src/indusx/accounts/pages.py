@@ -331,18 +331,28 @@ def _own_token(session: SessionDep, principal: SignedIn, token_id: int) -> ApiTo
     raise NotFound(f"No token with id {token_id}")
 
 
+# The new secret travels to the page that shows it once in a short-lived HttpOnly cookie,
+# so that the form post can redirect (a reload then cannot create a second token).
+NEW_TOKEN_COOKIE = "indusx_new_token"
+TOKENS_PATH = "/account/tokens"
+
+
 @router.get("/account/tokens")
 def tokens(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
-    """List the user's personal API tokens."""
-    return _tokens_page(request, session, principal)
+    """List the user's personal API tokens (and a just-created one's secret, once)."""
+    new_token = request.cookies.get(NEW_TOKEN_COOKIE)
+    response = _tokens_page(request, session, principal, new_token=new_token)
+    if new_token:
+        response.delete_cookie(NEW_TOKEN_COOKIE, path=TOKENS_PATH)
+    return response
 
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, principal: SignedIn, session: SessionDep,
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
     name: Annotated[str, Form()] = "", expires_days: Annotated[str, Form()] = "",
-) -> HTMLResponse:
-    """Create a personal token and show its secret, this once."""
+) -> Response:
+    """Create a personal token, then show its secret on the tokens page, this once."""
     values = {"name": name, "expires_days": expires_days}
     try:
         body = TokenCreate.model_validate({"name": name, "expires_days": expires_days})
@@ -353,7 +363,10 @@ def create_token(
         session=session, user=principal.user, actor=principal.actor, name=body.name,
         expires_days=body.expires_days,
     )
-    return _tokens_page(request, session, principal, new_token=raw, status_code=201)
+    response = templating.redirect(TOKENS_PATH, flash=f"Token '{body.name}' created.")
+    response.set_cookie(NEW_TOKEN_COOKIE, raw, max_age=120, path=TOKENS_PATH, httponly=True,
+                        samesite="strict", secure=settings.cookie_secure)
+    return response
 
 
 @router.get("/account/tokens/{token_id}/revoke")
