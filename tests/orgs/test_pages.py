@@ -384,3 +384,15 @@ def test_focus_areas_are_managed_by_admins_only(
     assert "hypersonics" in client.get("/admin/focus-areas").text
     again = client.post("/admin/focus-areas", data={"name": "hypersonics", "csrf_token": csrf})
     assert again.status_code == 422 and "Already exists" in again.text
+
+
+def test_field_errors_and_identifier_rules_are_reported_together(
+    client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, people.alice)
+    response = client.post(f"/orgs/{people.org.slug}/edit", data=_form(
+        people.org, csrf, headcount="-5", uei="J7M9HPTGJ1S9"))
+    assert response.status_code == 422
+    assert 'id="f-headcount-error"' in response.text
+    assert 'id="f-uei-error"' in response.text
+    assert "Applies only to organisations in the United States" in response.text

@@ -19,10 +19,16 @@ from indusx.errors import DomainError, NotFound
 from indusx.forms import field_errors
 from indusx.orgs import service as org_service
 from indusx.orgs.facets import TRL_BANDS
-from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS
+from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS, normalise_identifier
 from indusx.orgs.models import Organisation
 from indusx.orgs.routes import OrgQueryDep
-from indusx.orgs.schemas import PRIVATE_FIELDS, FocusAreaIn, OrgCreate, OrgUpdate
+from indusx.orgs.schemas import (
+    PRIVATE_FIELDS,
+    FocusAreaIn,
+    OrgCreate,
+    OrgUpdate,
+    consistency_errors,
+)
 from indusx.orgs.search import SORT_LABELS, OrgQuery, SearchResult, search_orgs
 from indusx.orgs.taxonomy import (
     COUNTRY_LABELS,
@@ -319,6 +325,30 @@ def _empty_values() -> dict[str, Any]:
     return values
 
 
+def _form_errors(
+    exc: ValidationError | DomainError, payload: dict[str, Any], org: Organisation | None = None
+) -> dict[str, str]:
+    """Return every problem of the form at once: field errors plus the country/kind rules.
+
+    The service checks identifiers against the country only once the fields themselves are
+    valid; running those rules here too spares the user a second round of corrections.
+    """
+    errors = field_errors(exc)
+    if isinstance(exc, ValidationError):
+        try:
+            country = Country(payload.get("country") or (org.country if org else ""))
+            kind = OrgKind(payload.get("kind") or (org.kind if org else ""))
+        except ValueError:
+            return errors
+        values = {name: normalise_identifier(payload.get(name)) for name in IDENTIFIERS}
+        values["funding_stage"] = payload.get("funding_stage") or None
+        values["thesis"] = payload.get("thesis")
+        for problem in consistency_errors(country, kind, values):
+            message = problem["message"]
+            errors.setdefault(problem["field"], message[:1].upper() + message[1:])
+    return errors
+
+
 @router.get("/orgs/new")
 def new_org_form(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
     """Show the form for adding an organisation."""
@@ -338,8 +368,8 @@ def create_org(
         )
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        return _render_form(request, session, values=values, errors=field_errors(exc),
-                            status_code=422)
+        return _render_form(request, session, values=values,
+                            errors=_form_errors(exc, _payload(values)), status_code=422)
     return templating.redirect(f"/orgs/{org.slug}", flash=f"{org.name} is in the directory.",
                                request=request)
 
@@ -369,8 +399,9 @@ def update_org(
     except (ValidationError, DomainError) as exc:
         # Nothing half-applied may be committed with the re-rendered form.
         session.rollback()
-        return _render_form(request, session, values=values, errors=field_errors(exc),
-                            org=org, status_code=422)
+        return _render_form(request, session, values=values,
+                            errors=_form_errors(exc, _payload(values), org), org=org,
+                            status_code=422)
     return templating.redirect(f"/orgs/{org.slug}", flash="Changes saved.", request=request)
 
 
