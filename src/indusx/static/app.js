@@ -93,7 +93,12 @@
     // After moving between pages, bring the top of the results into view.
     if (trigger && trigger.closest && trigger.closest(".pagination")) {
       const header = document.querySelector(".results-header");
-      if (header) header.scrollIntoView({ behavior: "smooth", block: "start" });
+      if (header) {
+        header.scrollIntoView({ behavior: "smooth", block: "start" });
+        // The link that was clicked is gone: give keyboard users a place to continue from.
+        header.setAttribute("tabindex", "-1");
+        header.focus({ preventScroll: true });
+      }
     }
   });
 
