@@ -396,3 +396,12 @@ def test_field_errors_and_identifier_rules_are_reported_together(
     assert 'id="f-headcount-error"' in response.text
     assert 'id="f-uei-error"' in response.text
     assert "Applies only to organisations in the United States" in response.text
+
+
+def test_member_forms_return_to_the_members_section(
+    client: TestClient, people: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, people.alice)
+    page = client.get(f"/orgs/{people.org.slug}").text
+    assert f'action="/orgs/{people.org.slug}/members#members"' in page
+    assert f'action="/orgs/{people.org.slug}/members/{people.bob.id}/role#members"' in page
