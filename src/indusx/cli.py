@@ -265,7 +265,7 @@ def outbox_retry_failed() -> None:
     from indusx.notifications import service as outbox
 
     with unit_of_work() as session:
-        count = outbox.retry_failed(session=session)
+        count = outbox.retry_failed(session=session, actor=_cli_actor())
     typer.echo(f"{count} failed notifications queued again")
 
 

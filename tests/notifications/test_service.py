@@ -5,9 +5,12 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
+from indusx.audit.models import AuditEvent
+from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.notifications import service as outbox
@@ -54,7 +57,10 @@ def test_a_failing_transport_is_retried_with_growing_backoff_then_marked_failed(
     assert waits == sorted(waits) and waits[0] == outbox.BASE_BACKOFF
     assert note.delivery_status is DeliveryStatus.FAILED
     assert "server down" in note.last_error
-    assert outbox.retry_failed(session=session) == 1
+    assert outbox.retry_failed(session=session, actor=Actor.system("test")) == 1
+    retry = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "notification.retry")).one()
+    assert retry.summary == "queued 1 failed again"
     sent: list[str] = []
     outbox.deliver_due(session=session, settings=smtp,
                        sender=lambda _s, m: sent.append(m.to_email))

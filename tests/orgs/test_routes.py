@@ -266,6 +266,8 @@ def test_owners_invite_members_who_must_accept_and_the_last_owner_stays(
     add = client.post(base, headers=bearer(people.alice),
                       json={"email": people.charlie.email, "role": "editor"})
     assert add.status_code == 201 and add.json()["status"] == "invited"
+    sent = client.get("/api/v1/audit?action=invitation.send", headers=bearer(people.admin))
+    assert sent.json()["items"][0]["after"] == {"org_id": people.org.id, "role": "editor"}
     charlie = bearer(people.charlie)
     url = f"/api/v1/orgs/{people.org.id}"
     # Nobody joins an organisation (or sees its private fields) without accepting.

@@ -294,6 +294,16 @@ def _issue_one_time(
     return raw
 
 
+def get_membership(*, session: Session, org_id: int, user_id: int) -> Membership:
+    """Return a user's membership of an organisation, or raise NotFound."""
+    membership = session.scalar(
+        select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        raise NotFound(f"User {user_id} is not a member of organisation {org_id}")
+    return membership
+
+
 def peek_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
     """Return a usable one-time token without using it, or raise Invalid."""
     row = session.scalar(
@@ -374,46 +384,43 @@ def invite_user(
             session=session, email=email, full_name=full_name or email.split("@")[0],
             platform_role=platform_role, actor=actor, action="user.invite",
         )
-    elif user.password_hash is not None and org_id is not None and org_role is not None:
-        # An existing account joins only when its holder accepts: nobody is tied to an
-        # organisation (or shown its private details) without agreeing.
-        raw = _issue_one_time(
-            session=session, user=user, kind=OneTimeKind.INVITATION,
-            lifetime=timedelta(days=settings.invitation_days), org_id=org_id, org_role=org_role,
-        )
-        outbox.enqueue(
-            session=session, to_email=user.email, user_id=user.id, kind="membership_invitation",
-            subject=f"Invitation to join {org_name or 'an organisation'} on INDUS-X",
-            body=(f"{actor.email} invites you to join {org_name} as {org_role.value}. "
-                  "Open the link to accept; ignore this message to decline."),
-            link=f"/invite/join?token={raw}",
-        )
-        audit.record(
-            session=session, actor=actor, action="membership.invite", object_type="user",
-            object_id=user.id, summary=f"{user.email} invited as {org_role.value} of {org_name}",
-            after={"org_id": org_id, "role": org_role},
-        )
-        return user
-    elif user.password_hash is not None:
+    joining = user.password_hash is not None
+    if joining and (org_id is None or org_role is None):
         raise Conflict(
             f"{email} already has an account",
             errors=[{"field": "email", "message": "already registered"}],
         )
+    # Either way the person must act on the link: a new account chooses its password, and an
+    # existing one accepts, so nobody is tied to an organisation (or shown its private
+    # details) without agreeing.
     raw = _issue_one_time(
         session=session, user=user, kind=OneTimeKind.INVITATION,
         lifetime=timedelta(days=settings.invitation_days), org_id=org_id, org_role=org_role,
     )
     where = f" to join {org_name}" if org_name else ""
+    if joining:
+        assert org_role is not None
+        subject = f"Invitation to join {org_name or 'an organisation'} on INDUS-X"
+        body = (f"{actor.email} invites you to join {org_name} as {org_role.value}. "
+                "Open the link to accept; ignore this message to decline.")
+        link = f"/invite/join?token={raw}"
+    else:
+        subject = f"You are invited to INDUS-X{where}"
+        body = (f"{actor.email} invited you to INDUS-X, the India-US defence innovation "
+                f"platform{where}. Choose your password with the link below; it works once, "
+                f"for {settings.invitation_days} days.")
+        link = f"/invite/accept?token={raw}"
     outbox.enqueue(
-        session=session, to_email=user.email, user_id=user.id, kind="invitation",
-        subject=f"You are invited to INDUS-X{where}",
-        body=(
-            f"{actor.email} invited you to INDUS-X, the India-US defence innovation "
-            f"platform{where}. Choose your password with the link below; it works once, for "
-            f"{settings.invitation_days} days."
-        ),
-        link=f"/invite/accept?token={raw}",
-        in_app=False,
+        session=session, to_email=user.email, user_id=user.id,
+        kind="membership_invitation" if joining else "invitation",
+        subject=subject, body=body, link=link,
+        # The password link is for the mailbox only; a join link is safe to show in-app.
+        in_app=joining,
+    )
+    audit.record(
+        session=session, actor=actor, action="invitation.send", object_type="user",
+        object_id=user.id, summary=f"{user.email}{where}",
+        after={"org_id": org_id, "role": org_role},
     )
     return user
 

@@ -131,14 +131,18 @@ def deliver_due(
     return counts
 
 
-def retry_failed(*, session: Session) -> int:
+def retry_failed(*, session: Session, actor: Actor) -> int:
     """Put failed messages back in the queue; return how many."""
     result = session.execute(
         update(Notification)
         .where(Notification.delivery_status == DeliveryStatus.FAILED)
         .values(delivery_status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow())
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        audit.record(session=session, actor=actor, action="notification.retry",
+                     object_type="notification", summary=f"queued {count} failed again")
+    return count
 
 
 def list_for_user(

@@ -11,11 +11,11 @@ from starlette.datastructures import FormData
 
 from indusx import templating
 from indusx.accounts import service as account_service
-from indusx.accounts.models import Membership, OrgRole
+from indusx.accounts.models import OrgRole
 from indusx.accounts.permissions import EDIT_ROLES, Principal
 from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
-from indusx.errors import DomainError, NotFound
+from indusx.errors import DomainError
 from indusx.forms import field_errors
 from indusx.orgs import service as org_service
 from indusx.orgs.facets import TRL_BANDS
@@ -477,13 +477,6 @@ def delete_org(
     return templating.redirect("/orgs", flash=f"{name} was deleted.", request=request)
 
 
-def _membership(session: SessionDep, org: Organisation, user_id: int) -> Membership:
-    for membership, user in account_service.members_of(session=session, org_id=org.id):
-        if user.id == user_id:
-            return membership
-    raise NotFound(f"User {user_id} is not a member of {org.name}")
-
-
 @router.post("/orgs/{slug}/members")
 def invite_member(
     request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
@@ -519,7 +512,7 @@ def change_member_role(
 ) -> Response:
     """Change a member's role (owners and admins)."""
     principal.require(principal.can_manage_members(org.id), "Only owners may manage members")
-    membership = _membership(session, org, user_id)
+    membership = account_service.get_membership(session=session, org_id=org.id, user_id=user_id)
     try:
         new_role = OrgRole(role)
         account_service.change_member_role(
@@ -541,7 +534,7 @@ def remove_member_confirm(
     """Ask for confirmation before removing a member."""
     principal.require(principal.can_manage_members(org.id) or principal.user.id == user_id,
                       "Only owners may manage members")
-    _membership(session, org, user_id)
+    account_service.get_membership(session=session, org_id=org.id, user_id=user_id)
     user = account_service.get_user(session=session, user_id=user_id)
     return templating.render(
         request, "confirm.html",
@@ -563,7 +556,7 @@ def remove_member(
     """Remove a member (owners and admins; members may leave)."""
     principal.require(principal.can_manage_members(org.id) or principal.user.id == user_id,
                       "Only owners may manage members")
-    membership = _membership(session, org, user_id)
+    membership = account_service.get_membership(session=session, org_id=org.id, user_id=user_id)
     try:
         account_service.remove_member(session=session, membership=membership,
                                       actor=principal.actor)

@@ -3,13 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from sqlalchemy import select
 
 from indusx.accounts import service as account_service
-from indusx.accounts.models import Membership, OrgRole
+from indusx.accounts.models import OrgRole
 from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
-from indusx.errors import NotFound
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.schemas import (
@@ -141,15 +139,6 @@ def add_member(
             "status": "invited"}
 
 
-def _membership(session: SessionDep, org_id: int, user_id: int) -> Membership:
-    membership = session.scalar(
-        select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
-    )
-    if membership is None:
-        raise NotFound(f"User {user_id} is not a member of organisation {org_id}")
-    return membership
-
-
 @router.patch("/orgs/{org_id}/members/{user_id}")
 def change_member(
     org: OrgDep, user_id: int, role: Annotated[OrgRole, Query()], principal: SignedIn,
@@ -157,7 +146,7 @@ def change_member(
 ) -> dict[str, object]:
     """Change a member's role (owners and admins)."""
     principal.require(principal.can_manage_members(org.id), "Only owners may manage members")
-    membership = _membership(session, org.id, user_id)
+    membership = account_service.get_membership(session=session, org_id=org.id, user_id=user_id)
     account_service.change_member_role(
         session=session, membership=membership, role=role, actor=principal.actor
     )
@@ -173,9 +162,9 @@ def remove_member(
         principal.can_manage_members(org.id) or principal.user.id == user_id,
         "Only owners may manage members",
     )
-    account_service.remove_member(
-        session=session, membership=_membership(session, org.id, user_id), actor=principal.actor
-    )
+    membership = account_service.get_membership(session=session, org_id=org.id,
+                                                 user_id=user_id)
+    account_service.remove_member(session=session, membership=membership, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
