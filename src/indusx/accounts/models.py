@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from indusx.db import Base, UTCDateTime, utcnow
@@ -51,6 +51,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A mentor offers their expertise to start-ups; matchmaking's mentoring mode suggests them.
+    is_mentor: Mapped[bool] = mapped_column(default=False, index=True)
+    expertise: Mapped[str] = mapped_column(Text, default="")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -59,6 +59,7 @@ class Organisation(Base):
             "facet_mask", "focus_mask", "max_trl", "name", "updated_at", "created_at",
         ),
         Index("ix_organisation_name", "name"),
+        Index("uq_organisation_external_ref", "external_ref", unique=True),
         CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount_non_negative"),
     )
 
@@ -88,6 +89,8 @@ class Organisation(Base):
     needs: Mapped[str] = mapped_column(Text, default="")
     private_notes: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Where an imported organisation came from, e.g. "sbir:acme" (re-imports update it).
+    external_ref: Mapped[str | None] = mapped_column(String(200))
     # Derived, kept by the service: the most mature offering, and the text the search indexes.
     max_trl: Mapped[int | None] = mapped_column(Integer)
     focus_mask: Mapped[int] = mapped_column(BigInteger, default=0)

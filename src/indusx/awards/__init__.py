@@ -1,0 +1,1 @@
+"""Public award records (DoD SBIR) kept as evidence of what an organisation can do."""

@@ -1,0 +1,1 @@
+"""Matchmaking: explainable partner suggestions, solver search, opportunity map, introductions."""
