@@ -24,6 +24,9 @@ from indusx.db import make_engine, make_sessionmaker, session_scope
 from indusx.deps import CSRF_COOKIE
 from indusx.errors import install_error_handlers
 from indusx.health import routes as health_routes
+from indusx.matching import intro_pages as introduction_pages
+from indusx.matching import pages as matching_pages
+from indusx.matching import routes as matching_routes
 from indusx.notifications import pages as notification_pages
 from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
@@ -82,7 +85,8 @@ def create_app(
         title="INDUS-X platform API",
         version=__version__,
         description=(
-            "The India-US defence innovation ecosystem: directory, accounts and audit. "
+            "The India-US defence innovation ecosystem: directory, matchmaking, accounts and "
+            "audit. "
             "Authenticate with `Authorization: Bearer <token>`: a personal token, or an "
             "access token from `POST /api/v1/auth/login`. Errors are RFC 9457 problem+json."
         ),
@@ -123,8 +127,9 @@ def create_app(
             swagger_favicon_url="/static/logo.svg",
         )
 
-    for module in (health_routes, account_routes, org_routes, audit_routes, notification_routes,
-                   account_pages, org_pages, audit_pages, notification_pages):
+    for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
+                   notification_routes, account_pages, org_pages, matching_pages,
+                   introduction_pages, audit_pages, notification_pages):
         app.include_router(module.router)
     return app
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -21,10 +21,7 @@ from indusx.accounts.models import Membership, User
 from indusx.accounts.permissions import Principal
 from indusx.matching import introductions as intro_service
 from indusx.matching import vectors
-from indusx.matching.engine.embedder import get_embedder
 from indusx.matching.engine.profile import Match, Mentor, Passage, Profile
-from indusx.matching.engine.solver import SolverEngine
-from indusx.matching.engine.suggest import Penalties, SuggestionEngine, penalties_from_feedback
 from indusx.matching.models import (
     FeedbackAction,
     Introduction,
@@ -43,6 +40,10 @@ from indusx.matching.schemas import (
 )
 from indusx.orgs.models import Organisation
 
+if TYPE_CHECKING:
+    from indusx.matching.engine.solver import SolverEngine
+    from indusx.matching.engine.suggest import Penalties, SuggestionEngine
+
 # Stale profiles embedded inline before answering; beyond this the background indexer
 # (or `indusx match reindex`) catches up and the answer says how many are pending.
 INLINE_SYNC_LIMIT = 32
@@ -53,8 +54,8 @@ class EngineState:
     """The engines of one process and the database state they reflect."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    suggest: SuggestionEngine | None = None
-    solver: SolverEngine | None = None
+    suggest: "SuggestionEngine | None" = None
+    solver: "SolverEngine | None" = None
     profiles: dict[int, Profile] = field(default_factory=dict)
     seen_count: int = -1
     seen_newest: datetime | None = None
@@ -123,6 +124,9 @@ def current(session: Session) -> EngineState:
         return state
     with state.lock:
         if state.suggest is None:
+            from indusx.matching.engine.solver import SolverEngine
+            from indusx.matching.engine.suggest import SuggestionEngine
+
             state.suggest = SuggestionEngine()
             state.solver = SolverEngine()
             _apply(state, session, None)
@@ -166,6 +170,8 @@ def _refresh_mentors(state: EngineState, session: Session) -> None:
         countries.setdefault(user_id, country.value)
     mentors = [Mentor(id=r.id, name=r.full_name, country=countries.get(r.id),
                       expertise=r.expertise) for r in rows]
+    from indusx.matching.engine.embedder import get_embedder
+
     matrix = (get_embedder().embed([m.expertise or m.name for m in mentors])
               if mentors else np.zeros((0, vectors.DIM), np.float32))
     with state.lock:
@@ -193,8 +199,10 @@ def _catch_up(session: Session) -> int:
 
 # --- suggestions ----------------------------------------------------------------------------
 
-def penalties_for(session: Session, org_id: int, state: EngineState) -> Penalties:
+def penalties_for(session: Session, org_id: int, state: EngineState) -> "Penalties":
     """Return the plain feedback the engine uses: never re-suggest, down-weight patterns."""
+    from indusx.matching.engine.suggest import penalties_from_feedback
+
     rows = session.execute(
         select(MatchFeedback.candidate_org_id, MatchFeedback.candidate_user_id,
                MatchFeedback.action)

@@ -10,6 +10,7 @@ their vectors were last written, so an edit costs one small batch, not a rebuild
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import and_, delete, func, or_, select
@@ -17,10 +18,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from indusx.awards.models import Award
 from indusx.db import utcnow
-from indusx.matching.engine.embedder import Embedder, get_embedder
 from indusx.matching.engine.profile import Passage, Profile, Thesis
 from indusx.matching.models import OrgVector
 from indusx.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from indusx.matching.engine.embedder import Embedder
 
 # An organisation with decades of awards is represented by its most recent ones.
 MAX_AWARD_PASSAGES = 40
@@ -131,7 +134,7 @@ def sync(
     session: Session,
     org_ids: Sequence[int] | None = None,
     *,
-    embedder: Embedder | None = None,
+    embedder: "Embedder | None" = None,
     batch_orgs: int = 64,
     progress: Progress | None = None,
 ) -> SyncResult:
@@ -141,6 +144,8 @@ def sync(
     to survive (the CLI and the background indexer do).
     """
     ids = list(org_ids) if org_ids is not None else stale_org_ids(session)
+    from indusx.matching.engine.embedder import get_embedder
+
     embedder = embedder or get_embedder()
     embedded = 0
     for start in range(0, len(ids), batch_orgs):
@@ -151,7 +156,7 @@ def sync(
     return SyncResult(orgs=len(ids), embedded=embedded)
 
 
-def _sync_chunk(session: Session, org_ids: list[int], embedder: Embedder) -> int:
+def _sync_chunk(session: Session, org_ids: list[int], embedder: "Embedder") -> int:
     profiles = load_profiles(session, org_ids)
     existing: dict[int, dict[str, bytes]] = {}
     for row in session.execute(
