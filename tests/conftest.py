@@ -39,12 +39,13 @@ ACTOR = Actor.system("test")
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    """Return settings for tests: no background outbox worker, a fixed secret."""
+    """Return settings for tests: no background workers, a fixed secret."""
     values: dict[str, Any] = {
         "env": Environment.TEST,
         "database_url": database_url,
         "secret_key": SECRET,
         "outbox_worker": False,
+        "match_indexer": False,
     }
     values.update(overrides)
     return Settings(**values)

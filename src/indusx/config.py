@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     mail_from: str = "INDUS-X <no-reply@indusx.invalid>"
     outbox_interval_seconds: float = 30.0
     outbox_worker: bool = True
+    # Embeds new and edited profiles for matchmaking in the background (see matching/vectors).
+    match_indexer: bool = True
+    match_indexer_interval_seconds: float = 5.0
     db_echo: bool = False
 
     @model_validator(mode="after")

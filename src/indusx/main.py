@@ -27,6 +27,7 @@ from indusx.health import routes as health_routes
 from indusx.matching import intro_pages as introduction_pages
 from indusx.matching import pages as matching_pages
 from indusx.matching import routes as matching_routes
+from indusx.matching import vectors as match_vectors
 from indusx.notifications import pages as notification_pages
 from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
@@ -58,17 +59,35 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
             log.exception("outbox delivery round failed")
 
 
+def _match_indexer(app: FastAPI, stop: threading.Event) -> None:
+    """Embed new and edited profiles a batch at a time, committing each batch."""
+    settings: Settings = app.state.settings
+    while not stop.wait(settings.match_indexer_interval_seconds):
+        try:
+            while not stop.is_set():
+                with session_scope(app.state.sessionmaker) as session:
+                    stale = match_vectors.stale_org_ids(session, limit=64)
+                    if not stale:
+                        break
+                    match_vectors.sync(session, stale)
+        except Exception:  # e.g. another worker process wrote the same rows first
+            log.exception("matchmaking index round failed")
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
-    worker = None
-    if app.state.settings.outbox_worker:
-        worker = threading.Thread(target=_outbox_worker, args=(app, stop), daemon=True,
-                                  name="indusx-outbox")
-        worker.start()
+    workers = []
+    settings: Settings = app.state.settings
+    for enabled, target, name in ((settings.outbox_worker, _outbox_worker, "indusx-outbox"),
+                                  (settings.match_indexer, _match_indexer, "indusx-indexer")):
+        if enabled:
+            worker = threading.Thread(target=target, args=(app, stop), daemon=True, name=name)
+            worker.start()
+            workers.append(worker)
     yield
     stop.set()
-    if worker is not None:
+    for worker in workers:
         worker.join(timeout=5)
 
 

@@ -39,6 +39,7 @@ class DemoUser:
     role: PlatformRole
     org_index: int | None  # owner of the n-th demo organisation of the wanted kind/country
     description: str
+    expertise: str = ""  # set for mentors (matchmaking's mentoring mode)
 
 
 DEMO_USERS = (
@@ -52,6 +53,16 @@ DEMO_USERS = (
              "owner of a US start-up"),
     DemoUser("member@indusx.example", "Maya Member", PlatformRole.MEMBER, None,
              "member without an organisation"),
+    DemoUser("mentor.in@indusx.example", "Kavita Rao", PlatformRole.MEMBER, None,
+             "mentor (India)",
+             expertise="Former naval scientist: underwater acoustics, sonar signal processing, "
+                       "autonomous underwater vehicles; taking defence start-ups through iDEX "
+                       "trials and DRDO qualification."),
+    DemoUser("mentor.us@indusx.example", "James Miller", PlatformRole.MEMBER, None,
+             "mentor (US)",
+             expertise="Retired Air Force programme manager: SBIR Phase II to Phase III "
+                       "transition, ISR payloads, space systems, export control (ITAR) and "
+                       "DoD contracting for small businesses."),
 )
 
 
@@ -181,6 +192,8 @@ def load_demo(
             session=session, email=demo.email, full_name=demo.full_name,
             platform_role=demo.role, password=DEMO_PASSWORD, actor=actor,
         )
+        if demo.expertise:
+            user.is_mentor, user.expertise = True, demo.expertise
         org_id = startups["IN" if demo.org_index == 0 else "US"] if demo.org_index is not None \
             else None
         if org_id is not None:

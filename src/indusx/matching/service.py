@@ -8,13 +8,14 @@ rebuild, in every worker process.
 """
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import Membership, User
@@ -63,13 +64,19 @@ class EngineState:
     mentors: dict[int, Mentor] = field(default_factory=dict)
 
 
-_STATE = EngineState()
+# One state per database engine (tests and tools may open several in one process).
+_STATES: "weakref.WeakKeyDictionary[Engine, EngineState]" = weakref.WeakKeyDictionary()
+_STATES_LOCK = threading.Lock()
 
 
-def reset_state() -> None:
-    """Forget the loaded engines (tests switch databases; the next call reloads)."""
-    global _STATE
-    _STATE = EngineState()
+def _state_for(session: Session) -> EngineState:
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with _STATES_LOCK:
+        state = _STATES.get(engine)
+        if state is None:
+            state = _STATES[engine] = EngineState()
+        return state
 
 
 def _marker(session: Session) -> tuple[int, datetime | None]:
@@ -118,7 +125,7 @@ def _apply(state: EngineState, session: Session, org_ids: Sequence[int] | None) 
 
 def current(session: Session) -> EngineState:
     """Return this process's engines, brought up to date with the stored vectors."""
-    state = _STATE
+    state = _state_for(session)
     count, newest = _marker(session)
     if state.suggest is not None and (count, newest) == (state.seen_count, state.seen_newest):
         return state
