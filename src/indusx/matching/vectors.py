@@ -144,9 +144,10 @@ def sync(
     to survive (the CLI and the background indexer do).
     """
     ids = list(org_ids) if org_ids is not None else stale_org_ids(session)
-    from indusx.matching.engine.embedder import get_embedder
+    if embedder is None:
+        from indusx.matching.engine.embedder import get_embedder
 
-    embedder = embedder or get_embedder()
+        embedder = get_embedder()
     embedded = 0
     for start in range(0, len(ids), batch_orgs):
         chunk = ids[start:start + batch_orgs]
