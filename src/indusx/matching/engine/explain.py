@@ -1,0 +1,285 @@
+"""One-sentence reasons for suggestions, built only from what the two profiles really hold.
+
+A reason names the candidate (country, kind, name), the facts of its profile that the mode
+cares about (TRL, stage, what it seeks, an investor's stages and tickets), then the evidence
+the two sides share: focus areas (or adjacent ones), the thesis parts that fit, and the
+capability terms both texts contain. When little overlaps, it says so.
+"""
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indusx.matching.engine.profile import Evidence, Passage, Profile
+from indusx.matching.engine.text import (
+    GENERIC_WORDS,
+    STOP_WORDS,
+    Phrase,
+    join_words,
+    snippet,
+    stem,
+)
+
+KIND_NOUNS = {
+    "startup": "start-up", "msme": "MSME", "large_company": "large company",
+    "prime": "prime contractor", "investor": "investor", "accelerator": "accelerator",
+    "academic": "research institution", "government": "government agency",
+    "test_facility": "test facility", "mentor": "mentor",
+}
+COUNTRY_ADJECTIVES = {"IN": "Indian", "US": "US"}
+SEEKING_PHRASES = {
+    "co_development": "co-development", "co_production": "co-production",
+    "investment": "investment", "customers": "customers", "test_facilities": "test facilities",
+    "mentoring": "mentoring", "research_partner": "research partners",
+}
+STAGE_NAMES = {
+    "pre_seed": "pre-seed", "seed": "seed", "series_a": "Series A", "series_b": "Series B",
+    "series_c_plus": "Series C+", "growth": "growth", "public": "listed",
+    "bootstrapped": "bootstrapped",
+}
+FOCUS_NAMES = {
+    "air-combat": "air combat", "land-mobility": "land mobility", "isr": "ISR",
+    "munitions": "munitions", "undersea": "the undersea domain",
+    "jet-propulsion": "jet propulsion", "artillery": "artillery",
+    "armoured-vehicles": "armoured vehicles",
+    "maritime-domain-awareness": "maritime domain awareness", "space": "space",
+    "cyber": "cyber", "ai-autonomy": "AI and autonomy",
+}
+THESIS_PART_NAMES = {
+    "focus": "areas", "stage": "stage", "country": "country", "ticket": "ticket size",
+}
+TRL_MODES = frozenset({"co-development", "co-production", "research"})
+REASON_TERMS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """A reason with the evidence behind it."""
+
+    reason: str
+    shared_focus: tuple[str, ...]
+    shared_terms: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+def body(profile: Profile) -> str:
+    """Return the text of a profile without its name (a name is no shared capability)."""
+    parts = [profile.description, profile.capabilities, *(p.text for p in profile.passages)]
+    return "\n".join(p for p in parts if p)
+
+
+def focus_name(slug: str, labels: Mapping[str, str]) -> str:
+    """Return how a focus area reads in a sentence."""
+    return labels.get(slug) or FOCUS_NAMES.get(slug) or slug.replace("-", " ")
+
+
+def _money(usd: int) -> str:
+    if usd >= 1_000_000:
+        return f"${usd / 1_000_000:g}M"
+    if usd >= 1_000:
+        return f"${usd / 1_000:g}k"
+    return f"${usd}"
+
+
+def _who(p: Profile) -> str:
+    adjective = COUNTRY_ADJECTIVES.get(str(p.country), "")
+    noun = KIND_NOUNS.get(str(p.kind), "organisation")
+    return " ".join(x for x in (adjective, noun, p.name) if x)
+
+
+def _facts(mode: str, p: Profile, seeks: Sequence[str]) -> list[str]:
+    facts: list[str] = []
+    if mode in TRL_MODES and p.max_trl:
+        facts.append(f"works up to TRL {p.max_trl}")
+    if mode == "investment":
+        th = p.thesis
+        if str(p.kind) == "investor" and th is not None:
+            if th.stages:
+                stages = [STAGE_NAMES.get(s, s) for s in sorted(th.stages, key=_stage_order)]
+                facts.append(f"invests at {join_words(stages)}")
+            if th.ticket_min_usd and th.ticket_max_usd:
+                facts.append(
+                    f"writes tickets of {_money(th.ticket_min_usd)} to "
+                    f"{_money(th.ticket_max_usd)}"
+                )
+        elif p.stage and str(p.kind) != "investor":
+            facts.append(f"is at the {STAGE_NAMES.get(str(p.stage), str(p.stage))} stage")
+    if seeks:
+        facts.append(f"seeks {join_words([SEEKING_PHRASES.get(s, s) for s in seeks])}")
+    return facts
+
+
+def _stage_order(stage: str) -> int:
+    return list(STAGE_NAMES).index(stage) if stage in STAGE_NAMES else len(STAGE_NAMES)
+
+
+def _thesis_clause(parts: Mapping[str, float], candidate_invests: bool) -> str:
+    fits = [THESIS_PART_NAMES[k] for k, v in parts.items() if v >= 0.99]
+    misses = [THESIS_PART_NAMES[k] for k, v in parts.items() if v <= 0.01]
+    if not fits and not misses:
+        return ""
+    if candidate_invests:
+        text = f"its thesis fits your {join_words(fits)}" if fits else "its thesis"
+        if misses:
+            text += f"{',' if fits else ''} not your {join_words(misses)}"
+        return text
+    text = f"it fits your thesis on {join_words(fits)}" if fits else "it fits your thesis"
+    if misses:
+        text += f"{',' if fits else ''} not on {join_words(misses)}"
+    return text
+
+
+# The phrases and shared terms of `text.phrases` / `text.shared_terms`, with the stemming and
+# each text's phrases memoised: a query explains ten candidates against one source, and the
+# same candidates recur across queries, so recomputing them made reasons most of its latency.
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/|]")
+
+Weight = Callable[[str], float]
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+@lru_cache(maxsize=1 << 13)
+def phrases(text: str) -> tuple[Phrase, ...]:
+    """Return the content words and adjacent content-word pairs of `text` (memoised)."""
+    out: list[Phrase] = []
+    for chunk in _BREAK.split(text.lower()):
+        prev: str | None = None
+        for w in _WORD.findall(chunk):
+            if w in STOP_WORDS or len(w) <= 2 or w.isdigit():
+                prev = None
+                continue
+            out.append(Phrase((_stem(w),), w))
+            if prev is not None:
+                out.append(Phrase((_stem(prev), _stem(w)), f"{prev} {w}"))
+            prev = w
+    return tuple(out)
+
+
+def shared(
+    query_keys: frozenset[tuple[str, ...]],
+    doc: str,
+    weight: Weight | None = None,
+    limit: int = 5,
+    min_weight: float = 0.0,
+) -> list[str]:
+    """Return up to `limit` terms of `doc` whose keys are in `query_keys`, best first.
+
+    As `text.shared_terms`: written as `doc` writes them, ordered by `weight`, a phrase hides
+    its words, generic words never appear; terms weighing less than `min_weight` are dropped.
+    """
+    weigh = weight or (lambda token: float(len(token)))
+    seen: dict[tuple[str, ...], str] = {}
+    for p in phrases(doc):
+        if p.key in query_keys and p.key not in seen:
+            seen[p.key] = p.surface
+    scores = {key: sum(weigh(t) for t in key) for key in seen}
+    candidates = [
+        key for key, surface in seen.items()
+        if scores[key] >= min_weight and not any(w in GENERIC_WORDS for w in surface.split())
+    ]
+    candidates.sort(key=lambda key: (-scores[key], seen[key]))
+    chosen: list[tuple[str, ...]] = []
+    covered: set[str] = set()
+    for key in candidates:
+        if all(t in covered for t in key):
+            continue
+        chosen.append(key)
+        covered.update(key)
+        if len(chosen) == limit:
+            break
+    phrase_words = {t for key in chosen if len(key) == 2 for t in key}
+    return [seen[key] for key in chosen if len(key) == 2 or key[0] not in phrase_words]
+
+
+def keys(text: str) -> frozenset[tuple[str, ...]]:
+    """Return the phrase keys of `text`, to compare many documents against it."""
+    return frozenset(p.key for p in phrases(text))
+
+
+def _evidence(
+    source_keys: frozenset[tuple[str, ...]],
+    candidate: Profile,
+    weight: Weight | None,
+    min_weight: float,
+) -> tuple[Evidence, ...]:
+    passages = list(candidate.passages) or [
+        Passage(label, text)
+        for label, text in (("Capabilities", candidate.capabilities),
+                            ("Description", candidate.description))
+        if text
+    ]
+    found: list[Evidence] = []
+    for p in passages:
+        terms = shared(source_keys, p.text, weight, min_weight=min_weight)
+        if terms:
+            found.append(Evidence(p.label, snippet(p.text, terms), min(1.0, len(terms) / 5)))
+    found.sort(key=lambda e: -e.score)
+    return tuple(found[:2])
+
+
+def describe(
+    mode: str,
+    source: Profile,
+    candidate: Profile,
+    *,
+    seeks: Sequence[str] = (),
+    adjacent: Sequence[tuple[str, str]] = (),
+    thesis: Mapping[str, float] | None = None,
+    semantic: float = 0.0,
+    focus_labels: Mapping[str, str] | None = None,
+    term_weight: Weight | None = None,
+    min_term_weight: float = 0.0,
+    source_keys: frozenset[tuple[str, ...]] | None = None,
+) -> Explanation:
+    """Return the one-sentence reason `candidate` suits `source`, and its evidence.
+
+    `seeks` are the candidate's seeking values that count in the mode, `adjacent` the
+    (candidate area, source area) pairs of adjacent focus areas, `thesis` the thesis parts of
+    an investment pair; every clause of the reason comes from these or from the profiles.
+    `source_keys` (from `keys(body(source))`) saves recomputing them per candidate.
+    """
+    labels = focus_labels or {}
+    shared_focus = tuple(sorted(source.focus & candidate.focus))
+    if source_keys is None:
+        source_keys = keys(body(source))
+    terms = tuple(shared(source_keys, body(candidate), term_weight, min_weight=min_term_weight))
+    facts = _facts(mode, candidate, seeks)
+    first = _who(candidate) + (" " + join_words(facts) if facts else "")
+    overlap: list[str] = []
+    if shared_focus:
+        overlap.append(f"you share {join_words([focus_name(a, labels) for a in shared_focus])}")
+    elif adjacent:
+        theirs, yours = adjacent[0]
+        overlap.append(
+            f"its work in {focus_name(theirs, labels)} is next to yours in "
+            f"{focus_name(yours, labels)}"
+        )
+    if terms:
+        subject = {"mentor": "their expertise overlaps", "investor": "its profile overlaps"}.get(
+            str(candidate.kind), "its capabilities overlap"
+        )
+        overlap.append(f"{subject} on {', '.join(terms[:REASON_TERMS])}")
+    elif semantic >= 0.5:
+        overlap.append("its profile reads close to yours, though no key term is shared")
+    elif overlap:
+        overlap[-1] += ", but capabilities overlap little"
+    else:
+        overlap.append("capabilities overlap little")
+    clauses = [first, " and ".join(overlap)]
+    if thesis:
+        clause = _thesis_clause(thesis, str(candidate.kind) == "investor")
+        if clause:
+            clauses.append(clause)
+    reason = "; ".join(clauses) + "."
+    return Explanation(
+        reason=reason[0].upper() + reason[1:],
+        shared_focus=shared_focus,
+        shared_terms=terms,
+        evidence=_evidence(source_keys, candidate, term_weight, min_term_weight),
+    )
