@@ -8,6 +8,7 @@ from urllib.parse import quote, unquote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import object_session
 
 from indusx import __version__
 from indusx.accounts.secrets import csrf_token_for
@@ -58,6 +59,25 @@ def csrf_token(request: Request) -> str:
     return csrf_token_for(request.app.state.settings.secret_key, cookie)
 
 
+def _pending_introductions(request: Request, principal: Any) -> int:
+    """Return how many introductions wait for the signed-in user's answer (for the nav)."""
+    cached = getattr(request.state, "pending_introductions", None)
+    if cached is not None:
+        return int(cached)
+    if principal is None or principal.via != "web":
+        return 0
+    # The request's session is the one the principal was loaded in; on error pages it has
+    # been rolled back and the user detached, and the badge is left out.
+    session = object_session(principal.user)
+    if session is None or not session.is_active:
+        return 0
+    from indusx.matching import introductions
+
+    count = introductions.pending_count(session=session, principal=principal)
+    request.state.pending_introductions = count
+    return count
+
+
 def render(
     request: Request,
     name: str,
@@ -77,6 +97,7 @@ def render(
     }
     unread = getattr(request.state, "unread_notifications", None)
     ctx["unread_notifications"] = unread or 0
+    ctx["pending_introductions"] = _pending_introductions(request, principal)
     ctx.update(context or {})
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if ctx["flash"]:
