@@ -380,3 +380,60 @@ def test_a_spent_reset_link_says_so_before_asking_for_a_password(client: TestCli
     page = client.get("/password/reset?token=not-a-real-token")
     assert page.status_code == 400
     assert "Ask for a new reset link" in page.text and 'name="password"' not in page.text
+
+
+def test_a_member_offers_mentoring_with_their_expertise_and_the_change_is_audited(
+    client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn, session: Session
+) -> None:
+    sign_in(client, people.charlie)
+    page = client.get("/account/mentor").text
+    assert 'href="/account/mentor"' in page  # the user menu links to it
+    assert '<label class="form-check-label fw-semibold" for="f-is_mentor">' in page
+    assert "checked" not in page.split('id="f-is_mentor"')[1].split(">")[0]
+    response = client.post("/account/mentor", data={
+        "csrf_token": csrf, "is_mentor": "yes", "expertise": "  Undersea acoustics; ITAR.  "})
+    assert response.status_code == 303 and response.headers["location"] == "/account/mentor"
+    session.refresh(people.charlie)
+    assert people.charlie.is_mentor and people.charlie.expertise == "Undersea acoustics; ITAR."
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.mentor_profile")).one()
+    assert event.object_id == str(people.charlie.id)
+    assert event.before == {"is_mentor": False, "expertise": ""}
+    assert event.after == {"is_mentor": True, "expertise": "Undersea acoustics; ITAR."}
+    page = client.get("/account/mentor").text
+    assert "Undersea acoustics; ITAR.</textarea>" in page
+    assert " checked" in page.split('id="f-is_mentor"')[1].split(">")[0]
+
+
+def test_mentoring_needs_a_description_of_the_expertise_within_the_limit(
+    client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn, session: Session
+) -> None:
+    sign_in(client, people.charlie)
+    empty = client.post("/account/mentor",
+                        data={"csrf_token": csrf, "is_mentor": "yes", "expertise": "   "})
+    assert empty.status_code == 422
+    assert 'id="f-expertise-error"' in empty.text and 'id="error-summary"' in empty.text
+    assert "Describe your expertise to offer mentoring" in empty.text
+    long = client.post("/account/mentor",
+                       data={"csrf_token": csrf, "is_mentor": "yes", "expertise": "x" * 2001})
+    assert long.status_code == 422 and "Use at most 2,000 characters" in long.text
+    assert " checked" in long.text.split('id="f-is_mentor"')[1].split(">")[0]  # kept as typed
+    session.refresh(people.charlie)
+    assert not people.charlie.is_mentor
+    assert session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.mentor_profile")).all() == []
+
+
+def test_stopping_mentoring_keeps_the_expertise_for_later(
+    client: TestClient, csrf: str, people: SimpleNamespace, sign_in: SignIn, session: Session
+) -> None:
+    account_service.update_mentor_profile(session=session, user=people.charlie, is_mentor=True,
+                                          expertise="Space ISR payloads", actor=ACTOR)
+    session.commit()
+    sign_in(client, people.charlie)
+    response = client.post("/account/mentor",
+                           data={"csrf_token": csrf, "expertise": "Space ISR payloads"})
+    assert response.status_code == 303
+    session.refresh(people.charlie)
+    assert not people.charlie.is_mentor and people.charlie.expertise == "Space ISR payloads"
+    assert client.post("/account/mentor", data={"is_mentor": "yes"}).status_code == 403  # CSRF

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from indusx.accounts import service as account_service
 from indusx.accounts.models import ApiToken, TokenKind, User, WebSession
 from indusx.accounts.secrets import csrf_token_for, csrf_valid, hash_password, verify_password
+from indusx.audit.models import AuditEvent
 from indusx.config import Settings
 from indusx.db import utcnow
 from tests.conftest import ACTOR
@@ -43,3 +44,16 @@ def test_a_csrf_token_is_bound_to_its_cookie_and_secret() -> None:
     assert not csrf_valid("k" * 40, "cookie-b", token)
     assert not csrf_valid("j" * 40, "cookie-a", token)
     assert not csrf_valid("k" * 40, None, token)
+
+
+def test_a_mentor_profile_change_is_audited_once_and_an_unchanged_save_not_at_all(
+    session: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user(password=None)
+    for _ in range(2):
+        account_service.update_mentor_profile(session=session, user=user, is_mentor=True,
+                                              expertise="Hypersonics test ranges", actor=ACTOR)
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.mentor_profile")).all()
+    assert len(events) == 1 and events[0].after == {
+        "is_mentor": True, "expertise": "Hypersonics test ranges"}

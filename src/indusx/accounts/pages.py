@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from indusx import templating
 from indusx.accounts import service as account_service
 from indusx.accounts.models import ApiToken, OneTimeKind, PlatformRole, User
+from indusx.accounts.permissions import Principal
 from indusx.accounts.schemas import (
     LoginIn,
     PasswordResetRequest,
@@ -400,6 +401,51 @@ def revoke_token(
     return templating.redirect(
         "/account/tokens", flash=f"Token '{token.name}' revoked.", request=request
     )
+
+
+# --- mentoring ----------------------------------------------------------------------------
+
+def _mentor_page(
+    request: Request, principal: Principal, *, values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None, status_code: int = 200,
+) -> HTMLResponse:
+    user = principal.user
+    return templating.render(
+        request, "accounts/mentor.html",
+        {
+            "values": values or {"is_mentor": user.is_mentor, "expertise": user.expertise},
+            "errors": errors or {},
+            "expertise_max": account_service.EXPERTISE_MAX,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/account/mentor")
+def mentor_profile(request: Request, principal: SignedIn) -> HTMLResponse:
+    """Show the user's mentoring offer: whether they mentor start-ups, and in what."""
+    return _mentor_page(request, principal)
+
+
+@router.post("/account/mentor")
+def save_mentor_profile(
+    request: Request, principal: SignedIn, session: SessionDep,
+    is_mentor: Annotated[str, Form()] = "", expertise: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the mentoring offer; ticking the box needs a description of the expertise."""
+    values = {"is_mentor": bool(is_mentor), "expertise": expertise}
+    try:
+        account_service.update_mentor_profile(
+            session=session, user=principal.user, is_mentor=bool(is_mentor),
+            expertise=expertise, actor=principal.actor,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _mentor_page(request, principal, values=values, errors=field_errors(exc),
+                            status_code=422)
+    flash = ("You are listed as a mentor. Start-ups can ask you for an introduction."
+             if is_mentor else "You are not listed as a mentor.")
+    return templating.redirect("/account/mentor", flash=flash, request=request)
 
 
 # --- user administration ------------------------------------------------------------------

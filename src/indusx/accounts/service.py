@@ -509,6 +509,33 @@ def update_user(
     return user
 
 
+# --- mentoring ----------------------------------------------------------------------------
+
+EXPERTISE_MAX = 2000
+
+
+def update_mentor_profile(
+    *, session: Session, user: User, is_mentor: bool, expertise: str, actor: Actor
+) -> User:
+    """Offer (or stop offering) mentoring to start-ups, with the expertise mentees see."""
+    expertise = expertise.strip()
+    if is_mentor and not expertise:
+        raise Invalid.field("expertise", "describe your expertise to offer mentoring")
+    if len(expertise) > EXPERTISE_MAX:
+        raise Invalid.field("expertise", f"use at most {EXPERTISE_MAX:,} characters")
+    before = {"is_mentor": user.is_mentor, "expertise": user.expertise}
+    user.is_mentor, user.expertise = is_mentor, expertise
+    after = {"is_mentor": user.is_mentor, "expertise": user.expertise}
+    if before != after:
+        audit.record(
+            session=session, actor=actor, action="user.mentor_profile", object_type="user",
+            object_id=user.id,
+            summary=f"{user.email} {'offers' if is_mentor else 'does not offer'} mentoring",
+            before=before, after=after,
+        )
+    return user
+
+
 # --- organisation memberships -----------------------------------------------------------
 
 def role_in_org(*, session: Session, user_id: int, org_id: int) -> OrgRole | None:
