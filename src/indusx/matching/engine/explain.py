@@ -6,20 +6,13 @@ the two sides share: focus areas (or adjacent ones), the thesis parts that fit, 
 capability terms both texts contain. When little overlaps, it says so.
 """
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indusx.matching.engine import text
 from indusx.matching.engine.profile import Evidence, Passage, Profile
-from indusx.matching.engine.text import (
-    GENERIC_WORDS,
-    STOP_WORDS,
-    Phrase,
-    join_words,
-    snippet,
-    stem,
-)
+from indusx.matching.engine.text import GENERIC_WORDS, join_words, snippet
 
 KIND_NOUNS = {
     "startup": "start-up", "msme": "MSME", "large_company": "large company",
@@ -130,35 +123,11 @@ def _thesis_clause(parts: Mapping[str, float], candidate_invests: bool) -> str:
     return text
 
 
-# The phrases and shared terms of `text.phrases` / `text.shared_terms`, with the stemming and
-# each text's phrases memoised: a query explains ten candidates against one source, and the
-# same candidates recur across queries, so recomputing them made reasons most of its latency.
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/|]")
-
 Weight = Callable[[str], float]
 
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return stem(word)
-
-
-@lru_cache(maxsize=1 << 13)
-def phrases(text: str) -> tuple[Phrase, ...]:
-    """Return the content words and adjacent content-word pairs of `text` (memoised)."""
-    out: list[Phrase] = []
-    for chunk in _BREAK.split(text.lower()):
-        prev: str | None = None
-        for w in _WORD.findall(chunk):
-            if w in STOP_WORDS or len(w) <= 2 or w.isdigit():
-                prev = None
-                continue
-            out.append(Phrase((_stem(w),), w))
-            if prev is not None:
-                out.append(Phrase((_stem(prev), _stem(w)), f"{prev} {w}"))
-            prev = w
-    return tuple(out)
+# A query explains ten candidates against one source, and candidates recur across queries:
+# phrasing each text once (rather than in every `text.shared_terms` call) keeps reasons cheap.
+_phrases = lru_cache(maxsize=1 << 13)(text.phrases)
 
 
 def shared(
@@ -170,12 +139,13 @@ def shared(
 ) -> list[str]:
     """Return up to `limit` terms of `doc` whose keys are in `query_keys`, best first.
 
-    As `text.shared_terms`: written as `doc` writes them, ordered by `weight`, a phrase hides
-    its words, generic words never appear; terms weighing less than `min_weight` are dropped.
+    The selection of `text.shared_terms` (written as `doc` writes them, ordered by `weight`,
+    a phrase hides its words, generic words never appear) against precomputed query keys;
+    terms weighing less than `min_weight` are dropped.
     """
     weigh = weight or (lambda token: float(len(token)))
     seen: dict[tuple[str, ...], str] = {}
-    for p in phrases(doc):
+    for p in _phrases(doc):
         if p.key in query_keys and p.key not in seen:
             seen[p.key] = p.surface
     scores = {key: sum(weigh(t) for t in key) for key in seen}
@@ -197,9 +167,9 @@ def shared(
     return [seen[key] for key in chosen if len(key) == 2 or key[0] not in phrase_words]
 
 
-def keys(text: str) -> frozenset[tuple[str, ...]]:
-    """Return the phrase keys of `text`, to compare many documents against it."""
-    return frozenset(p.key for p in phrases(text))
+def keys(doc: str) -> frozenset[tuple[str, ...]]:
+    """Return the phrase keys of `doc`, to compare many documents against it."""
+    return frozenset(p.key for p in _phrases(doc))
 
 
 def _evidence(

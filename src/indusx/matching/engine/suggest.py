@@ -242,9 +242,11 @@ def modes_for_kind(kind: str) -> tuple[str, ...]:
 class Penalties:
     """What an organisation's feedback does to its suggestions: plain data from the service.
 
-    Factors multiply the score of candidates with that kind, country or focus area (focus
-    factors only for areas the source does not work in itself); `liked_ids` are candidates of
-    accepted introductions: candidates close to them get up to LIKED_BOOST more.
+    Factors multiply the score of candidates with that kind, country or focus area. A
+    country factor applies to candidates of the source's own country only, and a focus factor
+    to areas the source does not work in itself: dismissing partners across the border, or in
+    one's own area, is what the default view offers and says nothing against them. `liked_ids`
+    are candidates of accepted introductions: candidates close to them get up to LIKED_BOOST.
     """
 
     never_ids: frozenset[int] = frozenset()
@@ -923,10 +925,10 @@ class SuggestionEngine:
             src_vecs, src_rows = src_store.segments[key].live()
             if len(src_rows) == 0:
                 continue
+            if not spec.complement[key[1]].any():
+                continue
             src_first = src_store.side(src_rows[:1, None])
             segments = self._eligible(spec, cand_store, src_first, cross_border, None, None)
-            if not segments:
-                continue
             if not any(len(s.live()[1]) for s in segments):
                 for r in src_rows:
                     yield int(src_store.ids[r]), []
@@ -1209,7 +1211,8 @@ def _penalty_factors(
             code = countries.get(country)
             if code is not None:
                 table[code] = f
-        out = out * table[cand.country]
+        home = cand.country == src.country
+        out = out * np.where(home, table[cand.country], 1.0)
     if pen.focus_factors:
         width = cand.focus.shape[-1]
         table = np.ones(width, dtype=np.float32)
