@@ -9,21 +9,21 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[a-z0-9]+")
 # Punctuation that ends a phrase: two words either side of it are not a phrase.
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"/|]")
 
 _STOP_WORDS = """
-    a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each either etc few for from further had hadn't has hasn't
-    have haven't having he her here hers herself him himself his how however i if in into is
-    isn't it it's its itself just let's may me might more most must mustn't my myself neither
+    a about above after again against all also am an and any are arent as at be because been
+    before being below between both but by can cant cannot could couldnt did didnt do does
+    doesnt doing dont down during each either etc few for from further had hadnt has hasnt
+    have havent having he her here hers herself him himself his how however i if in into is
+    isnt it its its itself just lets may me might more most must mustnt my myself neither
     no nor not now of off on once only or other ought our ours ourselves out over own per same
-    shall she should shouldn't so some such than that that's the their theirs them themselves
-    then there there's these they this those through thus to too under until up upon us very
-    via was wasn't we were weren't what when where which while who whom whose why will with
-    within without won't would wouldn't yet you your yours yourself yourselves
+    shall she should shouldnt so some such than that thats the their theirs them themselves
+    then there theres these they this those through thus to too under until up upon us very
+    via was wasnt we were werent what when where which while who whom whose why will with
+    within without wont would wouldnt yet you your yours yourself yourselves
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
@@ -45,6 +45,11 @@ _GENERIC_WORDS = """
 GENERIC_WORDS = frozenset(_GENERIC_WORDS.split())
 
 
+# Word -> retrieval token ("" for a stop word): tokenizing is a dictionary look-up per word.
+_TOKEN_OF: dict[str, str] = {}
+_TOKEN_CACHE_SIZE = 500_000
+
+
 def stem(word: str) -> str:
     """Return `word` with its plural ending folded ("modems" -> "modem", "parties" -> "party")."""
     if len(word) <= 3 or not word.isalpha():
@@ -62,12 +67,21 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Return the lower-cased words of `text`, stop words included."""
-    return _WORD.findall(text.lower())
+    return _WORD.findall(text.lower().replace("'", ""))
 
 
 def tokenize(text: str) -> list[str]:
     """Return the retrieval tokens of `text`: lower-cased, stop words dropped, plurals folded."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1]
+    out = []
+    for w in _WORD.findall(text.lower().replace("'", "")):
+        token = _TOKEN_OF.get(w)
+        if token is None:
+            token = "" if w in STOP_WORDS or len(w) < 2 else stem(w)
+            if len(_TOKEN_OF) < _TOKEN_CACHE_SIZE:
+                _TOKEN_OF[w] = token
+        if token:
+            out.append(token)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +99,7 @@ def _is_content(word: str) -> bool:
 def phrases(text: str) -> list[Phrase]:
     """Return the content words and adjacent content-word pairs of `text`, in order."""
     out: list[Phrase] = []
-    for chunk in _BREAK.split(text.lower()):
+    for chunk in _BREAK.split(text.lower().replace("'", "")):
         prev: str | None = None
         for w in _WORD.findall(chunk):
             if not _is_content(w):
