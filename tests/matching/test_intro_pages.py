@@ -262,7 +262,7 @@ def test_the_suggestions_score_and_reason_stay_with_the_introduction(
     sign_in(client, parties.dora)
     page = client.get(f"/introductions/{intro.id}").text
     assert ">82%<" in page and "Both work on undersea acoustics." in page
-    assert "Semantic fit of capabilities" in page and 'aria-valuenow="91"' in page
+    assert "Capability fit" in page and 'aria-valuenow="91"' in page
     intro.score, intro.reason, intro.components = 0.0, "", {}
     session.commit()
     page = client.get(f"/introductions/{intro.id}").text

@@ -13,39 +13,26 @@ from indusx.deps import SessionDep, SignedIn
 from indusx.errors import DomainError
 from indusx.forms import field_errors
 from indusx.matching import introductions as intro_service
-from indusx.matching.models import Introduction, IntroductionStatus, MatchMode
+from indusx.matching.models import Introduction, IntroductionStatus
+from indusx.matching.pages import COMPONENT_LABELS, MODES
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
 Tab = Literal["incoming", "outgoing", "all"]
 
-MODE_LABELS = {
-    MatchMode.CO_DEVELOPMENT.value: "Co-development",
-    MatchMode.CO_PRODUCTION.value: "Co-production",
-    MatchMode.INVESTMENT.value: "Investment",
-    MatchMode.RESEARCH.value: "Research",
-    MatchMode.MENTORING.value: "Mentoring",
-}
+# The matchmaking pages' words and icons for modes and score components, so both agree.
+MODE_LABELS = {mode.value: info.label for mode, info in MODES.items()}
+MODE_ICONS = {mode.value: info.icon for mode, info in MODES.items()}
 STATUS_LABELS = {
     IntroductionStatus.PENDING.value: "Pending",
     IntroductionStatus.ACCEPTED.value: "Accepted",
     IntroductionStatus.DECLINED.value: "Declined",
     IntroductionStatus.WITHDRAWN.value: "Withdrawn",
 }
-# The engine's component names, in words a programme officer reads; others are humanised.
-COMPONENT_LABELS = {
-    "semantic": "Semantic fit of capabilities",
-    "lexical": "Shared vocabulary",
-    "focus": "Shared focus areas",
-    "complementarity": "Complementary kind and role",
-    "kind": "Complementary kind and role",
-    "trl": "Technology readiness fit",
-    "seeking": "What each side is seeking",
-    "thesis": "Investment thesis fit",
-}
 CONTEXT = {
     "mode_labels": MODE_LABELS,
+    "mode_icons": MODE_ICONS,
     "status_labels": STATUS_LABELS,
     "component_labels": COMPONENT_LABELS,
     "note_max": intro_service.NOTE_MAX,
