@@ -96,6 +96,14 @@ class VectorIndex:
         q = normalize(query)[0]
         return self._vectors[self._rows_of(ids)] @ q
 
+    def scores(self, queries: npt.ArrayLike) -> FloatArray:
+        """Return the (queries, rows) cosine scores against every live row, in `ids` order."""
+        q = normalize(queries)
+        scores = q @ self._vectors[: self._rows].T
+        if self._dead:
+            scores = scores[:, self._alive[: self._rows]]
+        return scores
+
     def top_k(
         self,
         queries: npt.ArrayLike,

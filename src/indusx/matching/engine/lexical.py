@@ -68,8 +68,12 @@ class BM25Index:
 
     def replace(self, ids: Iterable[int], texts: Iterable[str]) -> None:
         """Index `texts` under `ids`, replacing what those ids held."""
-        for id_, text in zip(ids, texts, strict=True):
-            self._docs[int(id_)] = self._counts(tokenize(text), grow=True)
+        self.replace_counts(ids, (Counter(tokenize(text)) for text in texts))
+
+    def replace_counts(self, ids: Iterable[int], counts: Iterable[Mapping[str, int]]) -> None:
+        """Index documents given as token counts (from `text.tokenize`) under `ids`."""
+        for id_, doc in zip(ids, counts, strict=True):
+            self._docs[int(id_)] = self._counts(doc)
         self._matrix = None
 
     add = replace
@@ -86,13 +90,20 @@ class BM25Index:
         col = self._vocab.get(token)
         return float(self._idf[col]) if col is not None and col < len(self._idf) else 0.0
 
+    def query_weights(self, query: str) -> dict[str, float]:
+        """Return the weight of each token of a query: its count, saturated by `k3`."""
+        k3 = self.k3
+        return {t: c * (k3 + 1) / (c + k3) for t, c in Counter(tokenize(query)).items()}
+
+    def max_score(self, weights: Mapping[str, float]) -> float:
+        """Return the bound no document's score reaches for these query weights."""
+        self._ensure_built()
+        total = sum(w * self.idf(t) for t, w in weights.items())
+        return total * (self.k1 + 1)
+
     def query_vector(self, query: str | Mapping[str, float]) -> sparse.csr_array:
         """Return a query as a (1, terms) sparse row: saturated token counts, or given weights."""
-        if isinstance(query, str):
-            k3 = self.k3
-            weights = {t: c * (k3 + 1) / (c + k3) for t, c in Counter(tokenize(query)).items()}
-        else:
-            weights = dict(query)
+        weights = self.query_weights(query) if isinstance(query, str) else query
         cols, vals = [], []
         for token, w in weights.items():
             col = self._vocab.get(token)
@@ -142,19 +153,11 @@ class BM25Index:
         return words
 
     def _counts(
-        self, tokens: list[str], grow: bool
+        self, counts: Mapping[str, int]
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        counts = Counter(tokens)
-        cols, vals = [], []
-        for token, c in counts.items():
-            col = self._vocab.get(token)
-            if col is None:
-                if not grow:
-                    continue
-                col = self._vocab[token] = len(self._vocab)
-            cols.append(col)
-            vals.append(c)
-        return np.asarray(cols, np.int32), np.asarray(vals, np.float32)
+        vocab = self._vocab
+        cols = [vocab.setdefault(token, len(vocab)) for token in counts]
+        return np.asarray(cols, np.int32), np.fromiter(counts.values(), np.float32, len(cols))
 
     def _ensure_built(self) -> sparse.csr_array:
         if self._matrix is not None:

@@ -112,20 +112,26 @@ def phrases(text: str) -> list[Phrase]:
     return out
 
 
+def phrase_keys(text: str) -> frozenset[tuple[str, ...]]:
+    """Return the keys of the phrases of `text`, to compare many documents against it."""
+    return frozenset(p.key for p in phrases(text))
+
+
 def shared_terms(
-    query: str,
+    query: str | frozenset[tuple[str, ...]],
     doc: str,
     weight: Callable[[str], float] | None = None,
     limit: int = 5,
 ) -> list[str]:
     """Return up to `limit` terms (words or two-word phrases) that `query` and `doc` share.
 
-    Terms are written as `doc` writes them and ordered by `weight` (e.g. a token's IDF; by
-    default longer words weigh more); a phrase weighs the sum of its words and hides the words
-    it is made of. Generic words ("system", "develop") are never part of a returned term.
+    `query` is a text or its `phrase_keys`. Terms are written as `doc` writes them and ordered
+    by `weight` (e.g. a token's IDF; by default longer words weigh more); a phrase weighs the
+    sum of its words and hides the words it is made of. Generic words ("system", "develop")
+    are never part of a returned term.
     """
     weigh = weight or (lambda token: float(len(token)))
-    query_keys = {p.key for p in phrases(query)}
+    query_keys = phrase_keys(query) if isinstance(query, str) else query
     seen: dict[tuple[str, ...], str] = {}
     for p in phrases(doc):
         if p.key in query_keys and p.key not in seen:
