@@ -1,5 +1,6 @@
 """Web pages for the directory: search, profiles, the organisation form, members, focus areas."""
 
+import logging
 import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,6 +18,9 @@ from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
 from indusx.forms import field_errors
+from indusx.matching import service as match_service
+from indusx.matching.models import MatchMode
+from indusx.matching.schemas import MatchList
 from indusx.orgs import service as org_service
 from indusx.orgs.facets import TRL_BANDS
 from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS, normalise_identifier
@@ -84,6 +88,8 @@ TEXT_FIELDS = ("name", "country", "kind", "description", "capabilities", "fundin
                "headcount", "city", "state", "website", *IDENTIFIERS, *PRIVATE_FIELDS)
 _OFFERING_KEY = re.compile(r"offerings-(\d+)-(name|description|trl|export_control)")
 DIRECTORY_PAGE_SIZES = (10, 20, 50, 100)
+PROFILE_SUGGESTIONS = 3
+log = logging.getLogger(__name__)
 
 
 def load_org(slug: str, session: SessionDep) -> Organisation:
@@ -407,6 +413,25 @@ def update_org(
 
 # --- profile, deletion and members --------------------------------------------------------
 
+def _suggested_partners(
+    session: SessionDep, principal: Principal, org: Organisation
+) -> MatchList | None:
+    """Return the top co-development partners for the profile, or None if matchmaking fails.
+
+    Suggestions are a sidebar: a failing engine is logged and hides the card, never the page.
+    A savepoint keeps whatever it wrote before failing out of the request's transaction.
+    """
+    try:
+        with session.begin_nested():
+            return match_service.suggestions(
+                session=session, principal=principal, org_id=org.id,
+                mode=MatchMode.CO_DEVELOPMENT, k=PROFILE_SUGGESTIONS,
+            )
+    except Exception:
+        log.exception("suggestions for organisation %s failed; the card is hidden", org.id)
+        return None
+
+
 def _render_profile(
     request: Request, session: SessionDep, principal: Principal, org: Organisation, *,
     invite_values: dict[str, str] | None = None, invite_errors: dict[str, str] | None = None,
@@ -432,6 +457,7 @@ def _render_profile(
             "role_labels": ORG_ROLE_LABELS,
             "invite_values": invite_values or {"role": OrgRole.VIEWER.value},
             "invite_errors": invite_errors or {},
+            "suggestions": _suggested_partners(session, principal, org),
         },
         status_code=status_code,
     )
