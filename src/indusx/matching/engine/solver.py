@@ -192,6 +192,11 @@ class SolverEngine:
         return len(self._profiles)
 
     @property
+    def passage_count(self) -> int:
+        """Return how many passages the engine holds (what a query scans)."""
+        return len(self._passage)
+
+    @property
     def org_ids(self) -> IdArray:
         """Return the organisation ids, in the column order of `scores_many`."""
         return self._ensure_layout().org_ids
@@ -213,6 +218,9 @@ class SolverEngine:
             return
         self.remove(p.id for p in profiles if p.id in self._profiles)
         org_vectors, new_keys, pass_vectors, pass_counts = [], [], [], []
+        # Passages repeat across organisations (shared boilerplate, copied profiles): tokenize
+        # each distinct text once per call.
+        counted: dict[str, Counter[str]] = {}
         for profile, vector, pv in zip(profiles, vectors, passage_vectors, strict=True):
             passages = passages_of(profile)
             pv_arr = normalize(pv) if np.size(pv) else np.zeros((0, self._dim()), np.float32)
@@ -234,7 +242,9 @@ class SolverEngine:
             counts = Counter[str]()
             for key, passage in zip(keys.tolist(), passages, strict=True):
                 self._passage[key] = (profile.id, passage)
-                passage_counts = Counter(tokenize(passage.text))
+                passage_counts = counted.get(passage.text)
+                if passage_counts is None:
+                    passage_counts = counted[passage.text] = Counter(tokenize(passage.text))
                 counts.update(passage_counts)
                 pass_counts.append(passage_counts)
             extra = [t for t in (profile.description, profile.capabilities) if t]
