@@ -209,10 +209,290 @@ def test_the_opportunity_map_downloads_as_csv_with_its_header_row(
     response = client.get("/matchmaking/opportunities.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert 'attachment; filename="opportunity-map.csv"' == response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == 'attachment; filename="opportunity-map.csv"'
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0] == ["slug", "name", "capable_in", "capable_us", "seeking_in", "seeking_us",
                        "partnerships", "pending", "complementarity", "status", "note"]
     undersea = next(r for r in rows if r[0] == "undersea")
     assert undersea[2:6] == ["0", "1", "2", "1"]
     assert undersea[9] == "gap"
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+def test_a_member_sees_explained_cross_border_suggestions_for_their_organisation(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    page = client.get("/matchmaking").text
+    names = _cards(page)
+    assert names[0] == "Harbour Acoustics"
+    assert "Bay of Bengal Sonics" not in names  # same country: left out by default
+    assert f'href="/orgs/{ecosystem.partner.slug}"' in page
+    assert re.search(r'id="cross-border" name="cross_border" value="1"\s+'
+                     r'aria-describedby="cross-border-help" checked', page)
+    assert 'id="mode-co-development" form="match-form"' in page
+    card = page.split('id="match-org-')[1]
+    assert re.search(r'<span class="mm-score-value">\d+<span class="mm-score-unit">%', card)
+    assert re.search(r"<dt>Capability fit</dt>\s*<dd>.*?<span class=\"mm-bar-value\">\d+%</span>",
+                     card, re.S)
+    assert '<li class="tag tag-focus">Undersea domain</li>' in card
+    assert '<p class="mm-reason">' in card
+    assert "Request introduction" in card and "Dismiss suggestion" in card
+    assert re.search(r'<p id="mm-status" [^>]*><strong>\d+</strong> suggestions? for Alice '
+                     r"Undersea Systems: co-development, cross-border.</p>", page)
+
+
+def test_the_cross_border_switch_and_the_filters_change_the_suggestions(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+
+    def names(params: Any) -> list[str]:
+        return _cards(client.get("/matchmaking", params=params).text)
+
+    default = names({})
+    # The switch sends a hidden 0 before its own 1: ticked means cross-border only.
+    assert names([("cross_border", "0"), ("cross_border", "1")]) == default
+    both = names([("cross_border", "0")])
+    assert "Bay of Bengal Sonics" in both and "Harbour Acoustics" in both
+    assert names({"same_country": "1"}) == both  # the API's spelling works too
+    assert "Harbour Acoustics" not in names({"kind": "startup"})
+    assert names({"kind": "large_company"}) == ["Harbour Acoustics"]
+    assert "Harbour Acoustics" not in names({"focus_area": "space"})
+    assert names({"trl_min": "9"}) == []
+    assert "Harbour Acoustics" in names({"trl_min": "9", "trl_max": "7"})  # swapped to 7-9
+
+
+def test_htmx_asks_get_only_the_results_and_the_status_line(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    response = client.get("/matchmaking", params={"mode": "co-production"},
+                          headers={"HX-Request": "true"})
+    assert "<html" not in response.text and 'id="match-form"' not in response.text
+    assert '<span id="mm-status" hx-swap-oob="innerHTML">' in response.text
+    assert "co-production, cross-border." in response.text
+
+
+def test_no_suggestions_explains_how_to_widen_the_search(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    page = client.get("/matchmaking", params={"kind": "government"}).text
+    assert _cards(page) == []
+    assert "No co-development suggestions match these filters" in page
+    org = ecosystem.org.id
+    assert f'href="/matchmaking?org={org}&amp;mode=co-development&amp;cross_border=0&amp;' \
+           f'kind=government">Include same-country organisations' in page
+    assert f'href="/matchmaking?org={org}&amp;mode=co-development">Clear filters' in page
+
+
+def test_while_profiles_are_being_learned_the_page_says_so(
+    client: TestClient, ecosystem: SimpleNamespace, make_org: MakeOrg, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    assert "still learning" not in client.get("/matchmaking").text
+    # More new profiles than a request embeds inline: the background indexer has them.
+    for _ in range(match_service.INLINE_SYNC_LIMIT + 1):
+        make_org(country="US")
+    page = client.get("/matchmaking").text
+    assert f"Matchmaking is still learning {match_service.INLINE_SYNC_LIMIT + 1} profiles; " \
+           "results will improve." in page
+    assert "Harbour Acoustics" in _cards(page)
+
+
+def test_an_officer_can_view_any_organisations_suggestions_but_not_act_for_it(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.officer)
+    page = client.get("/matchmaking", params={"org": ecosystem.partner.id}).text
+    assert '<strong class="mm-org-name">Harbour Acoustics</strong>' in page
+    assert f'<input type="hidden" name="org" value="{ecosystem.partner.id}" form="match-form">' \
+        in page
+    assert "Alice Undersea Systems" in _cards(page)
+    assert "Request introduction" not in page
+    assert "Only owners and editors of Harbour Acoustics can request introductions" in page
+
+
+def test_a_member_of_several_organisations_picks_one(
+    client: TestClient, ecosystem: SimpleNamespace, make_org: MakeOrg, sign_in: SignIn
+) -> None:
+    second = make_org(owner=ecosystem.alice, name="Alice Space Works", focus_areas=["space"],
+                      description="Satellite software.", capabilities="Orbit determination.")
+    sign_in(client, ecosystem.alice)
+    page = client.get("/matchmaking").text  # the first by name
+    assert '<select id="org-select" name="org" form="match-form"' in page
+    assert f'<option value="{second.id}" selected>Alice Space Works</option>' in page
+    assert "Orbital Ledger" in _cards(page)
+    chosen = client.get("/matchmaking", params={"org": ecosystem.org.id}).text
+    assert f'<option value="{ecosystem.org.id}" selected>Alice Undersea Systems</option>' \
+        in chosen
+    assert _cards(chosen)[0] == "Harbour Acoustics"
+
+
+# --- acting on suggestions --------------------------------------------------------------------
+
+def _dismissal(ns: SimpleNamespace, csrf: str, **extra: Any) -> dict[str, Any]:
+    return {"csrf_token": csrf, "org": ns.org.id, "mode": "co-development",
+            "candidate_org": ns.partner.id, "reason": "already-partners",
+            "note": "We met at the summit", "next": f"/matchmaking?org={ns.org.id}", **extra}
+
+
+def test_dismissing_a_suggestion_swaps_its_card_for_a_note_and_it_never_returns(
+    client: TestClient, ecosystem: SimpleNamespace, session: Session, csrf: str,
+    sign_in: SignIn,
+) -> None:
+    sign_in(client, ecosystem.alice)
+    assert "Harbour Acoustics" in _cards(client.get("/matchmaking").text)
+    response = client.post("/matchmaking/dismiss", data=_dismissal(ecosystem, csrf),
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<strong>Harbour Acoustics</strong> dismissed - it won't be suggested again." \
+        in response.text
+    feedback = session.scalars(select(MatchFeedback)).one()
+    assert (feedback.action, feedback.reason.value if feedback.reason else None,
+            feedback.note) == (FeedbackAction.DISMISSED, "already-partners",
+                               "We met at the summit")
+    assert "Harbour Acoustics" not in _cards(client.get("/matchmaking").text)
+    assert "Harbour Acoustics" not in _cards(
+        client.get("/matchmaking", params={"cross_border": "0"}).text)
+
+
+def test_without_javascript_a_dismissal_returns_to_the_list_with_a_message(
+    client: TestClient, ecosystem: SimpleNamespace, csrf: str, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    response = client.post("/matchmaking/dismiss", data=_dismissal(
+        ecosystem, csrf, next=f"/matchmaking?org={ecosystem.org.id}&mode=research&k=20"))
+    assert response.status_code == 303
+    assert response.headers["location"] == \
+        f"/matchmaking?org={ecosystem.org.id}&mode=research&k=20"
+    assert _flash(response) == "Dismissed Harbour Acoustics: it won't be suggested again."
+    # Only this page's own addresses are followed back.
+    away = client.post("/matchmaking/dismiss", data=_dismissal(
+        ecosystem, csrf, candidate_org=ecosystem.misfit.id, next="https://evil.example/x"))
+    assert away.headers["location"] == "/matchmaking?mode=co-development"
+
+
+def _request(ns: SimpleNamespace, csrf: str, **extra: Any) -> dict[str, Any]:
+    return {"csrf_token": csrf, "org": ns.org.id, "mode": "co-development",
+            "to_org": ns.partner.id, "note": "Sea trials together?",
+            "next": f"/matchmaking?org={ns.org.id}&mode=co-development&kind=large_company",
+            **extra}
+
+
+def test_requesting_an_introduction_creates_it_and_returns_with_a_flash(
+    client: TestClient, ecosystem: SimpleNamespace, session: Session, csrf: str,
+    sign_in: SignIn,
+) -> None:
+    sign_in(client, ecosystem.alice)
+    assert "Harbour Acoustics" in _cards(client.get("/matchmaking").text)
+    response = client.post("/matchmaking/introductions", data=_request(ecosystem, csrf))
+    assert response.status_code == 303
+    back = f"/matchmaking?org={ecosystem.org.id}&mode=co-development&kind=large_company"
+    assert response.headers["location"] == back
+    assert _flash(response).startswith(
+        "Introduction requested: Harbour Acoustics will be asked to accept.")
+    intro = session.scalars(select(Introduction)).one()
+    assert (intro.from_org_id, intro.to_org_id, intro.mode, intro.note) == (
+        ecosystem.org.id, ecosystem.partner.id, MatchMode.CO_DEVELOPMENT, "Sea trials together?")
+    assert intro.score > 0 and intro.reason  # the suggestion's explanation travels with it
+    assert "Harbour Acoustics" not in _cards(client.get(back).text)
+
+
+def test_a_note_too_long_is_shown_inline_with_what_was_typed(
+    client: TestClient, ecosystem: SimpleNamespace, session: Session, csrf: str,
+    sign_in: SignIn,
+) -> None:
+    sign_in(client, ecosystem.alice)
+    note = "We would like to meet. " * 100
+    response = client.post("/matchmaking/introductions",
+                           data=_request(ecosystem, csrf, note=note))
+    assert response.status_code == 422
+    key = f"org-{ecosystem.partner.id}"
+    card = response.text.split(f'id="match-{key}"')[1].split("</article>")[0]
+    assert '<details class="mm-action" open>' in card
+    assert f'<div id="note-{key}-error" class="invalid-feedback d-block">' in card
+    assert "Use at most 2000 characters" in card
+    assert 'aria-invalid="true"' in card and note.strip() in card
+    assert session.scalars(select(Introduction)).first() is None
+
+
+def test_an_introduction_already_requested_is_reported_above_the_list(
+    client: TestClient, ecosystem: SimpleNamespace, csrf: str, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.alice)
+    client.get("/matchmaking")
+    assert client.post("/matchmaking/introductions",
+                       data=_request(ecosystem, csrf)).status_code == 303
+    again = client.post("/matchmaking/introductions", data=_request(ecosystem, csrf))
+    assert again.status_code == 409
+    assert re.search(r'<div class="alert alert-danger[^>]*role="alert">.*?An introduction to '
+                     r"Harbour Acoustics is already pending", again.text, re.S)
+
+
+def test_a_viewer_gets_no_actions_and_forged_posts_are_refused(
+    client: TestClient, ecosystem: SimpleNamespace, session: Session, csrf: str,
+    sign_in: SignIn,
+) -> None:
+    sign_in(client, ecosystem.bob)
+    page = client.get("/matchmaking").text
+    assert "Harbour Acoustics" in _cards(page)
+    assert "Request introduction" not in page and "Dismiss suggestion" not in page
+    assert "Only owners and editors of Alice Undersea Systems can request introductions" in page
+    assert client.post("/matchmaking/introductions",
+                       data=_request(ecosystem, csrf)).status_code == 403
+    assert client.post("/matchmaking/dismiss", data=_dismissal(ecosystem, csrf),
+                       headers={"HX-Request": "true"}).status_code == 403
+    assert session.scalars(select(Introduction)).first() is None
+    assert session.scalars(select(MatchFeedback)).first() is None
+
+
+def test_an_editor_may_act_for_the_organisation(
+    client: TestClient, ecosystem: SimpleNamespace, session: Session, csrf: str,
+    sign_in: SignIn,
+) -> None:
+    account_service.change_member_role(
+        session=session, actor=ACTOR, role=OrgRole.EDITOR,
+        membership=account_service.get_membership(session=session, org_id=ecosystem.org.id,
+                                                  user_id=ecosystem.bob.id))
+    session.commit()
+    sign_in(client, ecosystem.bob)
+    assert "Request introduction" in client.get("/matchmaking").text
+    assert client.post("/matchmaking/introductions",
+                       data=_request(ecosystem, csrf)).status_code == 303
+
+
+# --- solver search ----------------------------------------------------------------------------
+
+def test_the_solver_shows_evidence_with_matched_terms_marked_and_profile_html_escaped(
+    client: TestClient, ecosystem: SimpleNamespace, make_org: MakeOrg, sign_in: SignIn
+) -> None:
+    make_org(name="Tag Soup Labs", country="US", kind="startup",
+             description="Sonar buoys <script>alert(1)</script> for harbour defence.",
+             capabilities="Sonar buoys, passive acoustic arrays.", focus_areas=["undersea"])
+    sign_in(client, ecosystem.charlie)
+    response = client.get("/matchmaking/solvers",
+                          params={"q": "Expendable sonar buoys for harbour defence", "k": "5"})
+    assert response.status_code == 200
+    page = response.text
+    assert _cards(page)[0] == "Tag Soup Labs"
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    evidence = re.findall(r'<p class="mm-evidence-text mb-0">(.*?)</p>', page, re.S)
+    assert any("<mark>Sonar buoys</mark>" in e or "<mark>sonar buoys</mark>" in e.lower()
+               for e in evidence)
+    assert '<span class="mm-evidence-label">' in page
+    assert 'name="q"' in page and "Expendable sonar buoys for harbour defence</textarea>" in page
+
+
+def test_the_solver_filters_by_country(
+    client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
+) -> None:
+    sign_in(client, ecosystem.charlie)
+    q = "acoustic modems for underwater networking"
+    everyone = _cards(client.get("/matchmaking/solvers", params={"q": q}).text)
+    assert {"Harbour Acoustics", "Bay of Bengal Sonics"} <= set(everyone)
+    us = _cards(client.get("/matchmaking/solvers", params={"q": q, "country": "US"}).text)
+    assert "Harbour Acoustics" in us and "Bay of Bengal Sonics" not in us
