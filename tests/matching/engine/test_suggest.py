@@ -358,7 +358,7 @@ def test_a_profile_the_engine_does_not_hold_can_ask_with_its_own_vector():
 
 
 def test_the_real_embedder_puts_the_semantically_closest_partner_first():
-    get_embedder = pytest.importorskip("indusx.matching.engine.embedder").get_embedder
+    from indusx.matching.engine.embedder import get_embedder
 
     source = org(70, "IN", "startup", "We build passive sonar buoys that listen for submarines.")
     close = org(71, "US", "prime", "Anti-submarine warfare: acoustic detection of submerged "
@@ -371,7 +371,7 @@ def test_the_real_embedder_puts_the_semantically_closest_partner_first():
 
     assert ids(result) == [close.id, far.id]
     assert result[0].components["semantic"] > result[1].components["semantic"]
-    assert not ({"sonar", "submarine"} & set(t.lower() for t in result[0].shared_terms))
+    assert result[0].components["semantic"] > 0.3
 
 
 def test_modes_are_the_five_of_the_product():

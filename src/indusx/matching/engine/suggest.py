@@ -1,10 +1,10 @@
 """Partner suggestions by mode: dense retrieval, structured re-ranking, explained matches.
 
 The engine holds each organisation's profile vector (computed and stored by the service; the
-engine never embeds) and the fields the modes compare, as numpy columns. Vectors are kept in
-one block per (country, kind), so a query scans only the blocks its mode and filters allow:
-one matrix-vector product per block, the `top_n` nearest kept, then re-ranked by a weighted
-sum of named components, each in [0, 1] (MODE_WEIGHTS is the one table of weights):
+engine never embeds) in one matrix, and the fields the modes compare as numpy columns (sets
+as bit masks). A query masks the rows its mode and filters allow, takes the `top_n` nearest
+by one matrix-vector product, and re-ranks them by a weighted sum of named components, each
+in [0, 1] (MODE_WEIGHTS is the one table of weights):
 
 - semantic: cosine of the profile vectors, rescaled from [SEMANTIC_LOW, SEMANTIC_HIGH];
 - focus: Dice overlap of focus areas, plus ADJACENT_BONUS of the rest for an adjacent area;
@@ -58,8 +58,8 @@ STAGE_CHEQUE_USD: dict[str, tuple[float, float]] = {
     "public": (1e7, 5e8), "bootstrapped": (1e5, 2e6),
 }
 
-SEMANTIC_LOW = 0.15  # cosine at which semantic fit is 0 (unrelated MiniLM profiles sit below)
-SEMANTIC_HIGH = 0.75  # cosine at which it is 1
+SEMANTIC_LOW = 0.20  # cosine at which semantic fit is 0: median of unrelated MiniLM profiles
+SEMANTIC_HIGH = 0.75  # cosine at which it is 1: about the 95th percentile of top-10 neighbours
 ADJACENT_BONUS = 0.3
 LIKED_BOOST = 0.1  # at most +10% for candidates like those whose introductions were accepted
 
@@ -160,7 +160,7 @@ ADJACENT_AREAS: tuple[tuple[str, str], ...] = (
 )
 
 # Dense candidates re-ranked per query: investors are few and their thesis weighs most.
-TOP_N = {"co-development": 300, "co-production": 300, "investment": 1000, "research": 300,
+TOP_N = {"co-development": 200, "co-production": 200, "investment": 1000, "research": 200,
          "mentoring": 1000}
 
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -184,6 +184,7 @@ class ModeSpec:
     weights: dict[str, float]
     complement: FloatArray  # (kinds, kinds)
     wants: FloatArray  # (kinds, kinds, seeking): own kind x partner kind
+    seeks: FloatArray  # (kinds, kinds, 2**seeking): the same for a side's seeking bit mask
     has_seeking: BoolArray  # (kinds,)
     trl_fit: FloatArray | None
     trl_pair: str
@@ -210,12 +211,16 @@ def _mode_spec(mode: str) -> ModeSpec:
                         wants[_KIND_CODE[own], _KIND_CODE[partner], _SEEKING_CODE[seek]] = w
                     break
     has_seeking = np.array([k not in NO_SEEKING_SIDE.get(mode, ()) for k in KINDS])
+    masks = np.arange(1 << len(SEEKING))
+    held = ((masks[:, None] >> np.arange(len(SEEKING))) & 1).astype(np.float32)  # (2**S, S)
+    seeks = (wants[:, :, None, :] * held).max(axis=-1)
     trl = TRL_FIT.get(mode)
     return ModeSpec(
         name=mode,
         weights=MODE_WEIGHTS[mode],
         complement=complement,
         wants=wants,
+        seeks=seeks,
         has_seeking=has_seeking,
         trl_fit=np.array(trl[0], dtype=np.float32) if trl else None,
         trl_pair=trl[1] if trl else "",
@@ -313,14 +318,15 @@ def penalties_from_feedback(
 
 # --- storage ---------------------------------------------------------------------------------
 
+U64 = npt.NDArray[np.uint64]
+_ONE = np.uint64(1)
+
 
 class _Vocab:
     """Codes for values learnt from the data (countries, focus areas), shared by both stores."""
 
-    def __init__(self, values: Iterable[str] = ()) -> None:
+    def __init__(self) -> None:
         self.codes: dict[str, int] = {}
-        for value in values:
-            self.code(value)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -331,186 +337,146 @@ class _Vocab:
     def get(self, value: str) -> int | None:
         return self.codes.get(str(value))
 
+    @property
+    def words(self) -> int:
+        """Return how many 64-bit words a set of these values takes."""
+        return max(1, -(-len(self.codes) // 64))
+
+
+def _bits(codes: Iterable[int], words: int) -> U64:
+    out = np.zeros(words, dtype=np.uint64)
+    for c in codes:
+        out[c // 64] |= _ONE << np.uint64(c % 64)
+    return out
+
+
+def _has(bits: U64, code: int) -> BoolArray:
+    """Return whether each (..., words) bit set holds `code`."""
+    if code // 64 >= bits.shape[-1]:
+        return np.zeros(bits.shape[:-1], dtype=bool)
+    return ((bits[..., code // 64] >> np.uint64(code % 64)) & _ONE) != 0
+
 
 @dataclass(slots=True)
 class _Side:
-    """The compared fields of one or many organisations; arrays broadcast against each other."""
+    """The compared fields of one or many profiles; arrays broadcast against each other."""
 
     kind: npt.NDArray[np.int16]
     country: npt.NDArray[np.int16]
-    stage: npt.NDArray[np.int16]
-    trl: npt.NDArray[np.int8]
-    focus: BoolArray  # (..., focus areas)
-    seeking: BoolArray  # (..., SEEKING)
-    th_focus: BoolArray  # (..., focus areas)
-    th_stage: BoolArray  # (..., STAGES)
-    th_country: BoolArray  # (..., countries)
-    th_focus_any: BoolArray
-    th_stage_any: BoolArray
-    th_country_any: BoolArray
-    t_lo: npt.NDArray[np.float64]
+    stage: npt.NDArray[np.int16]  # STAGES code, -1 unknown
+    trl: npt.NDArray[np.int8]  # 0 unknown
+    seeking: npt.NDArray[np.uint8]  # bit per SEEKING value
+    th_stage: npt.NDArray[np.uint16]  # bit per STAGES value; 0: any
+    th_country: U64  # bit per country code; 0: any
+    t_lo: npt.NDArray[np.float64]  # NaN unknown
     t_hi: npt.NDArray[np.float64]
+    focus: U64  # (..., words): bit per focus area
+    th_focus: U64  # (..., words); all 0: any
 
 
 _SIDE_FIELDS = tuple(f.name for f in fields(_Side))
-_FOCUS_WIDE = ("focus", "th_focus")
+_WIDE = ("focus", "th_focus")
 _DTYPES: dict[str, Any] = {
     "kind": np.int16, "country": np.int16, "stage": np.int16, "trl": np.int8,
-    "th_focus_any": bool, "th_stage_any": bool, "th_country_any": bool,
-    "t_lo": np.float64, "t_hi": np.float64,
+    "seeking": np.uint8, "th_stage": np.uint16, "th_country": np.uint64,
+    "t_lo": np.float64, "t_hi": np.float64, "focus": np.uint64, "th_focus": np.uint64,
 }
 
 
-class _Segment:
-    """The vectors of one (country, kind): a slot is reused in place, so no other slot moves."""
-
-    __slots__ = ("free", "rows", "used", "vectors")
-
-    def __init__(self, dim: int, capacity: int = 16) -> None:
-        self.vectors: FloatArray = np.zeros((capacity, dim), dtype=np.float32)
-        self.rows: IntArray = np.full(capacity, -1, dtype=np.int64)  # store row; -1 free
-        self.used = 0
-        self.free: list[int] = []
-
-    def put(self, row: int, vector: FloatArray) -> int:
-        if self.free:
-            slot = self.free.pop()
-        else:
-            if self.used == len(self.rows):
-                grow = max(16, len(self.rows) // 2)
-                self.vectors = np.concatenate(
-                    [self.vectors, np.zeros((grow, self.vectors.shape[1]), np.float32)]
-                )
-                self.rows = np.concatenate([self.rows, np.full(grow, -1, np.int64)])
-            slot = self.used
-            self.used += 1
-        self.vectors[slot] = vector
-        self.rows[slot] = row
-        return slot
-
-    def clear(self, slot: int) -> None:
-        self.vectors[slot] = 0.0
-        self.rows[slot] = -1
-        self.free.append(slot)
-
-    def live(self) -> tuple[FloatArray, IntArray]:
-        """Return the vectors and store rows of the occupied slots."""
-        rows = self.rows[: self.used]
-        if len(self.free) == 0:
-            return self.vectors[: self.used], rows
-        keep = rows >= 0
-        return self.vectors[: self.used][keep], rows[keep]
-
-
 class _Store:
-    """Profiles (organisations or mentors) as columns over rows, vectors by segment."""
+    """Profiles (organisations or mentors) as rows: one vector matrix and field columns.
+
+    A removed row is reused by the next new profile, so updates never move other rows and
+    a query is one matrix-vector product over the rows in use.
+    """
 
     def __init__(self, focus: _Vocab, countries: _Vocab, dim: int) -> None:
         self.focus_vocab = focus
         self.country_vocab = countries
-        self.dim = dim
         self.row_of: dict[int, int] = {}
         self.profiles: list[Profile | None] = []
         self.free: list[int] = []
-        self.segments: dict[tuple[int, int], _Segment] = {}
-        self.seg_key: list[tuple[int, int]] = []
-        self.slot: list[int] = []
+        self.vectors: FloatArray = np.zeros((0, dim), dtype=np.float32)
         self.ids: IntArray = np.zeros(0, dtype=np.int64)
-        self.cols: dict[str, np.ndarray] = {}
-        self._alloc(0)
+        self.alive: BoolArray = np.zeros(0, dtype=bool)
+        self.cols: dict[str, np.ndarray] = {
+            name: np.zeros((0, focus.words) if name in _WIDE else 0, dtype=_DTYPES[name])
+            for name in _SIDE_FIELDS
+        }
 
     def __len__(self) -> int:
         return len(self.row_of)
 
-    def _alloc(self, rows: int) -> None:
-        width = {"focus": len(self.focus_vocab), "th_focus": len(self.focus_vocab),
-                 "seeking": len(SEEKING), "th_stage": len(STAGES),
-                 "th_country": len(self.country_vocab)}
-        self.cols = {}
-        for name in _SIDE_FIELDS:
-            if name in width:
-                self.cols[name] = np.zeros((rows, width[name]), dtype=bool)
-            else:
-                self.cols[name] = np.zeros(rows, dtype=_DTYPES[name])
-        self.ids = np.zeros(rows, dtype=np.int64)
+    @property
+    def rows(self) -> int:
+        """Return the number of rows in use, live or free."""
+        return len(self.profiles)
 
-    def _grow(self, rows: int) -> None:
-        n = len(self.ids)
-        for name, arr in self.cols.items():
-            grown = np.zeros((rows, *arr.shape[1:]), dtype=arr.dtype)
-            grown[:n] = arr
-            self.cols[name] = grown
-        ids = np.zeros(rows, dtype=np.int64)
-        ids[:n] = self.ids
-        self.ids = ids
+    def reserve(self, rows: int) -> None:
+        """Make room for `rows` rows."""
+        have = len(self.ids)
+        if rows <= have:
+            return
 
-    def sync_widths(self) -> None:
-        """Widen the focus and country columns after the shared vocabularies grew."""
-        for name, size in (("focus", len(self.focus_vocab)), ("th_focus", len(self.focus_vocab)),
-                           ("th_country", len(self.country_vocab))):
+        def grown(arr: np.ndarray) -> np.ndarray:
+            out = np.zeros((rows, *arr.shape[1:]), dtype=arr.dtype)
+            out[:have] = arr
+            return out
+
+        self.vectors, self.ids, self.alive = (
+            grown(self.vectors), grown(self.ids), grown(self.alive)
+        )
+        self.cols = {name: grown(arr) for name, arr in self.cols.items()}
+
+    def _sync_words(self) -> None:
+        """Widen the focus columns after the shared focus vocabulary grew past a word."""
+        words = self.focus_vocab.words
+        for name in _WIDE:
             arr = self.cols[name]
-            if arr.shape[1] < size:
-                wide = np.zeros((arr.shape[0], size + 4), dtype=bool)
+            if arr.shape[1] < words:
+                wide = np.zeros((arr.shape[0], words), dtype=np.uint64)
                 wide[:, : arr.shape[1]] = arr
                 self.cols[name] = wide
 
     def encode(self, p: Profile) -> dict[str, Any]:
         """Return a profile's column values (learning new countries and focus areas)."""
-        focus = [self.focus_vocab.code(a) for a in p.focus]
-        country = self.country_vocab.code(p.country or "")
         th = p.thesis
+        countries = [self.country_vocab.code(c) for c in th.countries] if th else []
+        if len(self.country_vocab) > 64:
+            raise ValueError("the engine holds at most 64 countries")
+        focus = [self.focus_vocab.code(a) for a in p.focus]
         th_focus = [self.focus_vocab.code(a) for a in th.focus] if th else []
-        th_country = [self.country_vocab.code(c) for c in th.countries] if th else []
-        self.sync_widths()
-        values: dict[str, Any] = {
+        self._sync_words()
+        words = self.focus_vocab.words
+        return {
             "kind": kind_code(p.kind),
-            "country": country,
+            "country": self.country_vocab.code(p.country or ""),
             "stage": _STAGE_CODE.get(str(p.stage), -1),
             "trl": p.max_trl if p.max_trl is not None and 1 <= p.max_trl <= 9 else 0,
-            "focus": focus,
-            "seeking": [_SEEKING_CODE[s] for s in p.seeking if s in _SEEKING_CODE],
-            "th_focus": th_focus,
-            "th_stage": [_STAGE_CODE[s] for s in th.stages if s in _STAGE_CODE] if th else [],
-            "th_country": th_country,
-            "th_focus_any": not th_focus,
-            "th_stage_any": th is None or not th.stages,
-            "th_country_any": not th_country,
+            "seeking": sum(1 << _SEEKING_CODE[s] for s in set(p.seeking) if s in _SEEKING_CODE),
+            "th_stage": sum(1 << _STAGE_CODE[s] for s in set(th.stages) if s in _STAGE_CODE)
+            if th else 0,
+            "th_country": int(_bits(countries, 1)[0]),
             "t_lo": th.ticket_min_usd if th and th.ticket_min_usd else np.nan,
             "t_hi": th.ticket_max_usd if th and th.ticket_max_usd else np.nan,
+            "focus": _bits(focus, words),
+            "th_focus": _bits(th_focus, words),
         }
-        return values
-
-    def _width(self, name: str) -> int:
-        return len(self.country_vocab) if name == "th_country" else (
-            len(self.focus_vocab) if name in _FOCUS_WIDE else self.cols[name].shape[1]
-        )
 
     def side_of(self, p: Profile) -> _Side:
         """Return one profile's fields as a side of shape (1, 1)."""
         values = self.encode(p)
-        out: dict[str, np.ndarray] = {}
-        for name in _SIDE_FIELDS:
-            template = self.cols[name]
-            if template.ndim == 2:
-                arr = np.zeros((1, 1, self._width(name)), dtype=bool)
-                arr[0, 0, values[name]] = True
-            else:
-                arr = np.full((1, 1), values[name], dtype=template.dtype)
-            out[name] = arr
-        return _Side(**out)
+        return _Side(**{
+            name: np.asarray(values[name], dtype=_DTYPES[name]).reshape(
+                (1, 1, -1) if name in _WIDE else (1, 1)
+            )
+            for name in _SIDE_FIELDS
+        })
 
     def side(self, rows: npt.NDArray[np.int64]) -> _Side:
-        """Return the fields of the given store rows, in the shape of `rows`.
-
-        Focus and country columns are cut to the shared vocabularies' size, so that the sides
-        of both stores line up.
-        """
-        self.sync_widths()
-        out: dict[str, np.ndarray] = {}
-        for name in _SIDE_FIELDS:
-            col = self.cols[name]
-            out[name] = col[:, : self._width(name)][rows] if col.ndim == 2 else col[rows]
-        return _Side(**out)
+        """Return the fields of the given rows, in the shape of `rows`."""
+        self._sync_words()
+        return _Side(**{name: self.cols[name][rows] for name in _SIDE_FIELDS})
 
     def upsert(self, profile: Profile, vector: FloatArray) -> None:
         values = self.encode(profile)
@@ -521,54 +487,67 @@ class _Store:
             else:
                 row = len(self.profiles)
                 self.profiles.append(None)
-                self.seg_key.append((-1, -1))
-                self.slot.append(-1)
                 if row >= len(self.ids):
-                    self._grow(max(64, row + row // 2))
+                    self.reserve(max(64, row + row // 2))
             self.row_of[profile.id] = row
-        key = (values["country"], values["kind"])
-        if self.seg_key[row] == key:
-            self.segments[key].vectors[self.slot[row]] = vector
-        else:
-            if self.seg_key[row][0] >= 0:
-                self.segments[self.seg_key[row]].clear(self.slot[row])
-            segment = self.segments.get(key)
-            if segment is None:
-                segment = self.segments[key] = _Segment(self.dim)
-            self.seg_key[row], self.slot[row] = key, segment.put(row, vector)
         self.profiles[row] = profile
+        self.vectors[row] = vector
         self.ids[row] = profile.id
+        self.alive[row] = True
         for name in _SIDE_FIELDS:
-            col = self.cols[name]
-            if col.ndim == 2:
-                col[row] = False
-                col[row, values[name]] = True
-            else:
-                col[row] = values[name]
+            self.cols[name][row] = values[name]
 
     def remove(self, id_: int) -> bool:
         row = self.row_of.pop(id_, None)
         if row is None:
             return False
-        self.segments[self.seg_key[row]].clear(self.slot[row])
-        self.seg_key[row], self.slot[row] = (-1, -1), -1
         self.profiles[row] = None
+        self.alive[row] = False
+        self.vectors[row] = 0.0
         self.free.append(row)
         return True
 
-    def vector(self, row: int) -> FloatArray:
-        return self.segments[self.seg_key[row]].vectors[self.slot[row]]
+    def allowed(self, table: BoolArray) -> BoolArray:
+        """Return which rows in use are live and of a (kind, country) the table allows."""
+        n = self.rows
+        return table[self.cols["kind"][:n], self.cols["country"][:n]] & self.alive[:n]
 
 
 # --- scoring ---------------------------------------------------------------------------------
 
+_BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
-def _focus_fit(a: BoolArray, b: BoolArray, adjacency: FloatArray) -> FloatArray:
-    inter = np.count_nonzero(a & b, axis=-1)
-    total = np.count_nonzero(a, axis=-1) + np.count_nonzero(b, axis=-1)
+
+def _popcount(x: U64) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):  # numpy >= 2
+        return np.bitwise_count(x)
+    return _BYTE_BITS[x.view(np.uint8)].reshape(*x.shape, 8).sum(axis=-1)
+
+
+def _adjacency(vocab: _Vocab) -> U64:
+    """Return, per focus area code, the bit set of the areas adjacent to it."""
+    out = np.zeros((len(vocab), vocab.words), dtype=np.uint64)
+    for a, b in ADJACENT_AREAS:
+        i, j = vocab.get(a), vocab.get(b)
+        if i is not None and j is not None:
+            out[i] |= _bits([j], vocab.words)
+            out[j] |= _bits([i], vocab.words)
+    return out
+
+
+def _near(bits: U64, adjacency: U64) -> U64:
+    """Return the bit sets of the areas adjacent to any area in `bits`."""
+    out = np.zeros_like(bits)
+    for code in np.flatnonzero(adjacency.any(axis=1)):
+        out |= np.where(_has(bits, int(code))[..., None], adjacency[code], np.uint64(0))
+    return out
+
+
+def _focus_fit(a: U64, b: U64, near_a: U64) -> FloatArray:
+    inter = _popcount(a & b).sum(axis=-1)
+    total = _popcount(a).sum(axis=-1) + _popcount(b).sum(axis=-1)
     dice = np.where(total > 0, 2.0 * inter / np.maximum(total, 1), 0.0)
-    near_a = (a.astype(np.float32) @ adjacency) > 0
-    near = np.any(near_a & b & ~a, axis=-1)
+    near = np.any(b & near_a & ~a, axis=-1)
     return (dice + (1.0 - dice) * ADJACENT_BONUS * near).astype(np.float32)
 
 
@@ -582,39 +561,37 @@ def _trl_fit(spec: ModeSpec, s: np.ndarray, c: np.ndarray) -> FloatArray:
 
 
 def _seeking_fit(spec: ModeSpec, src: _Side, cand: _Side) -> FloatArray:
-    s_side = np.max(spec.wants[src.kind, cand.kind] * src.seeking, axis=-1)
-    c_side = np.max(spec.wants[cand.kind, src.kind] * cand.seeking, axis=-1)
-    s_role = spec.has_seeking[src.kind]
-    c_role = spec.has_seeking[cand.kind]
-    roles = s_role.astype(np.float32) + c_role
-    total = np.where(s_role, s_side, 0.0) + np.where(c_role, c_side, 0.0)
-    return (total / np.maximum(roles, 1.0)).astype(np.float32)
+    s_role, c_role = spec.has_seeking[src.kind], spec.has_seeking[cand.kind]
+    total = (np.where(s_role, spec.seeks[src.kind, cand.kind, src.seeking], 0.0)
+             + np.where(c_role, spec.seeks[cand.kind, src.kind, cand.seeking], 0.0))
+    return (total / np.maximum(s_role.astype(np.float32) + c_role, 1.0)).astype(np.float32)
 
 
-def thesis_parts(inv: _Side, st: _Side, adjacency: FloatArray) -> dict[str, FloatArray]:
+def thesis_parts(inv: _Side, st: _Side, adjacency: U64) -> dict[str, FloatArray]:
     """Return how an investor's thesis fits a start-up: focus, stage, country, ticket."""
+    any_focus = ~np.any(inv.th_focus, axis=-1)
     overlap = np.any(inv.th_focus & st.focus, axis=-1)
-    near = np.any(((inv.th_focus.astype(np.float32) @ adjacency) > 0) & st.focus, axis=-1)
-    has_focus = np.any(st.focus, axis=-1)
+    near = np.any(_near(inv.th_focus, adjacency) & st.focus, axis=-1)
     focus = np.where(
-        inv.th_focus_any, 1.0,
-        np.where(~has_focus, 0.5, np.where(overlap, 1.0, np.where(near, 0.4, 0.0))),
+        any_focus, 1.0,
+        np.where(~np.any(st.focus, axis=-1), 0.5,
+                 np.where(overlap, 1.0, np.where(near, 0.4, 0.0))),
     )
-    stage_code = np.maximum(st.stage, 0)
-    exact = np.any(inv.th_stage & (np.arange(len(STAGES)) == st.stage[..., None]), axis=-1)
-    pos = _STAGE_POSITION[stage_code]
-    dist = np.where(inv.th_stage, np.abs(_STAGE_POSITION - pos[..., None]), 99).min(axis=-1)
+    code = np.maximum(st.stage, 0).astype(np.int64)
+    stages = inv.th_stage.astype(np.int64)
+    exact = ((stages >> code) & 1) != 0
+    dist = np.full(np.broadcast_shapes(stages.shape, code.shape), 99, dtype=np.int64)
+    for s, pos in enumerate(_STAGE_POSITION.tolist()):
+        gap = np.abs(pos - _STAGE_POSITION[code])
+        dist = np.where((stages >> s) & 1, np.minimum(dist, gap), dist)
     stage = np.where(
-        inv.th_stage_any, 1.0,
+        stages == 0, 1.0,
         np.where(st.stage < 0, 0.5, np.where(exact, 1.0, np.where(dist <= 1, 0.5, 0.0))),
     )
-    width = inv.th_country.shape[-1]
-    in_country = np.any(
-        inv.th_country & (np.arange(width) == st.country[..., None]), axis=-1
-    )
-    country = np.where(inv.th_country_any, 1.0, np.where(in_country, 1.0, 0.0))
-    lo = _CHEQUE_LO[np.where(st.stage < 0, len(STAGES), st.stage)]
-    hi = _CHEQUE_HI[np.where(st.stage < 0, len(STAGES), st.stage)]
+    home = (inv.th_country >> st.country.astype(np.uint64)) & _ONE
+    country = np.where((inv.th_country == 0) | (home != 0), 1.0, 0.0)
+    known = np.where(st.stage < 0, len(STAGES), st.stage)
+    lo, hi = _CHEQUE_LO[known], _CHEQUE_HI[known]
     with np.errstate(invalid="ignore", divide="ignore"):
         gap = np.maximum(np.log10(lo / inv.t_hi), np.log10(inv.t_lo / hi))
         ticket = np.where(np.isnan(gap), 0.5, np.clip(1.0 - np.maximum(gap, 0.0), 0.0, 1.0))
@@ -627,12 +604,15 @@ def thesis_parts(inv: _Side, st: _Side, adjacency: FloatArray) -> dict[str, Floa
 
 
 def _components(
-    spec: ModeSpec, src: _Side, cand: _Side, cos: FloatArray, adjacency: FloatArray
+    spec: ModeSpec, src: _Side, cand: _Side, cos: FloatArray, adjacency: U64
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-    """Return the named components (and the thesis parts) of every (source, candidate) pair."""
-    out: dict[str, FloatArray] = {
+    """Return the named components (and the thesis parts) of every (source, candidate) pair.
+
+    A block of sources is of one kind, so in investment mode the investor is on one side.
+    """
+    out: dict[str, np.ndarray] = {
         "semantic": np.clip((cos - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW), 0.0, 1.0),
-        "focus": _focus_fit(src.focus, cand.focus, adjacency),
+        "focus": _focus_fit(src.focus, cand.focus, _near(src.focus, adjacency)),
         "complementarity": spec.complement[src.kind, cand.kind],
         "seeking": _seeking_fit(spec, src, cand),
     }
@@ -640,18 +620,46 @@ def _components(
         out["trl"] = _trl_fit(spec, src.trl, cand.trl)
     parts: dict[str, FloatArray] = {}
     if "thesis" in spec.weights:
-        # A block of sources is one kind, so the investor is on one side for all of it.
         if int(src.kind.flat[0]) == _KIND_CODE["investor"]:
             parts = thesis_parts(src, cand, adjacency)
         else:
             parts = thesis_parts(cand, src, adjacency)
-        out["thesis"] = sum(THESIS_WEIGHTS[k] * v for k, v in parts.items())  # type: ignore[assignment]
+        out["thesis"] = np.zeros(np.shape(parts["focus"]), dtype=np.float32)
+        for name, part in parts.items():
+            out["thesis"] += np.float32(THESIS_WEIGHTS[name]) * part
     shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
-    return {k: np.broadcast_to(out[k], shape) for k in spec.weights}, parts
+    return {k: np.broadcast_to(out[k], shape).astype(np.float32) for k in spec.weights}, parts
 
 
 def _weighted(spec: ModeSpec, comps: Mapping[str, FloatArray]) -> FloatArray:
-    return sum(spec.weights[k] * comps[k] for k in spec.weights)  # type: ignore[return-value]
+    total = np.zeros(next(iter(comps.values())).shape, dtype=np.float32)
+    for name, weight in spec.weights.items():
+        total += np.float32(weight) * comps[name]
+    return total
+
+
+def _penalty_factors(
+    pen: Penalties, src: _Side, cand: _Side, countries: _Vocab, focus: _Vocab
+) -> FloatArray | None:
+    """Return the multiplicative feedback factor of each candidate, or None for none."""
+    if not (pen.kind_factors or pen.country_factors or pen.focus_factors):
+        return None
+    kinds = np.ones(len(KINDS), dtype=np.float32)
+    for kind, f in pen.kind_factors.items():
+        kinds[kind_code(kind)] = f
+    out = kinds[cand.kind]
+    home = cand.country == src.country
+    for country, f in pen.country_factors.items():
+        code = countries.get(country)
+        if code is not None:
+            out = out * np.where(home & (cand.country == code), np.float32(f), np.float32(1))
+    others = cand.focus & ~src.focus
+    lowest = np.ones(out.shape, dtype=np.float32)
+    for area, f in pen.focus_factors.items():
+        code = focus.get(area)
+        if code is not None:
+            lowest = np.minimum(lowest, np.where(_has(others, code), np.float32(f), 1))
+    return (out * lowest).astype(np.float32)
 
 
 def top_n_columns(scores: FloatArray, n: int, fold: int = 16) -> npt.NDArray[np.intp]:
@@ -664,30 +672,22 @@ def top_n_columns(scores: FloatArray, n: int, fold: int = 16) -> npt.NDArray[np.
     rows, m = scores.shape
     if m <= n:
         return np.broadcast_to(np.arange(m), (rows, m))
-    fold = min(fold, m // n)
+    fold = min(fold, m // (4 * n))
     if fold < 2:
         return np.argpartition(scores, m - n, axis=1)[:, m - n :]
     width = m // fold
     groups = scores[:, :width].copy()
     for j in range(1, fold):
         np.maximum(groups, scores[:, j * width : (j + 1) * width], out=groups)
-    best = np.argpartition(groups, width - n, axis=1)[:, width - n :]
-    cols = (best[:, :, None] + width * np.arange(fold)).reshape(rows, -1)
+    best = np.sort(np.argpartition(groups, width - n, axis=1)[:, width - n :], axis=1)
+    cols = (best[:, None, :] + width * np.arange(fold)[None, :, None]).reshape(rows, -1)
     rest = np.arange(width * fold, m)
     if len(rest):
         cols = np.concatenate([cols, np.broadcast_to(rest, (rows, len(rest)))], axis=1)
-    values = np.take_along_axis(scores, cols, axis=1)
+    # A flat take with linear indices gathers about twice as fast as take_along_axis here.
+    values = np.take(scores.reshape(-1), cols + (np.arange(rows) * m)[:, None])
     keep = np.argpartition(values, values.shape[1] - n, axis=1)[:, values.shape[1] - n :]
     return np.take_along_axis(cols, keep, axis=1)
-
-
-def _adjacency(vocab: _Vocab, width: int) -> FloatArray:
-    adjacency = np.zeros((width, width), dtype=np.float32)
-    for a, b in ADJACENT_AREAS:
-        i, j = vocab.get(a), vocab.get(b)
-        if i is not None and j is not None and i < width and j < width:
-            adjacency[i, j] = adjacency[j, i] = 1.0
-    return adjacency
 
 
 def _top_rows(score: FloatArray, k: int, tiebreak: FloatArray) -> npt.NDArray[np.intp]:
@@ -739,7 +739,7 @@ class SuggestionEngine:
         self._countries = _Vocab()
         self._orgs = _Store(self._focus, self._countries, dim)
         self._mentors = _Store(self._focus, self._countries, dim)
-        self._adjacency = np.zeros((0, 0), dtype=np.float32)
+        self._adjacency: U64 = np.zeros((0, 1), dtype=np.uint64)
         if profiles:
             self.upsert_many(profiles, vectors)
         if mentors:
@@ -773,6 +773,7 @@ class SuggestionEngine:
     def upsert_many(self, profiles: Sequence[Profile], vectors: npt.ArrayLike | None) -> None:
         """Add or replace many organisations; `vectors` is (len(profiles), dim)."""
         matrix = self._vectors(vectors, len(profiles))
+        self._orgs.reserve(self._orgs.rows + len(profiles))
         for profile, vector in zip(profiles, matrix, strict=True):
             self._orgs.upsert(profile, vector)
 
@@ -784,6 +785,7 @@ class SuggestionEngine:
         """Replace all mentors with `mentors` and their expertise vectors."""
         matrix = self._vectors(vectors, len(mentors)) if mentors else None
         self._mentors = _Store(self._focus, self._countries, self.dim)
+        self._mentors.reserve(len(mentors))
         for i, mentor in enumerate(mentors):
             assert matrix is not None
             self._mentors.upsert(mentor_profile(mentor), matrix[i])
@@ -833,17 +835,16 @@ class SuggestionEngine:
         queries = query[None, :]
         liked = [cand_store.row_of[i] for i in pen.liked_ids if i in cand_store.row_of]
         if liked:
-            centroid = normalize(np.mean([cand_store.vector(r) for r in liked], axis=0))
+            centroid = normalize(cand_store.vectors[liked].mean(axis=0))
             queries = np.vstack([queries, centroid])
-        segments = self._eligible(
-            spec, cand_store, src, cross_border, countries,
-            None if cand_store is self._mentors else kinds,
-        )
-        scores, rows = _scan(
-            segments, queries,
-            self._filter(cand_store, focus, trl_min, trl_max),
-            [cand_store.row_of[i] for i in blocked if i in cand_store.row_of],
-        )
+        mask = cand_store.allowed(self._table(
+            spec, src, cross_border, countries, None if cand_store is self._mentors else kinds
+        ))
+        extra = self._filter(cand_store, focus, trl_min, trl_max)
+        if extra is not None:
+            mask &= extra
+        mask[[cand_store.row_of[i] for i in blocked if i in cand_store.row_of]] = False
+        scores, rows = _scan(cand_store.vectors, mask, queries)
         if len(rows) == 0 or k <= 0:
             return []
         n = min(spec.top_n, len(rows))
@@ -889,7 +890,7 @@ class SuggestionEngine:
             return None
         src = src_store.side_of(src_profile)
         cand = cand_store.side(np.array([[row]]))
-        cos = np.array([[float(cand_store.vector(row) @ query)]], dtype=np.float32)
+        cos = np.array([[float(cand_store.vectors[row] @ query)]], dtype=np.float32)
         comps, parts = _components(spec, src, cand, cos, self._adjacent())
         return self._match(
             spec, src_profile, cand_store, row, float(_weighted(spec, comps)[0, 0]),
@@ -921,26 +922,28 @@ class SuggestionEngine:
         cand_store = self._candidate_store(mode, src_store)
         pen_of = penalties or {}
         adjacency = self._adjacent()
-        for key in sorted(src_store.segments):
-            src_vecs, src_rows = src_store.segments[key].live()
-            if len(src_rows) == 0:
-                continue
-            if not spec.complement[key[1]].any():
-                continue
-            src_first = src_store.side(src_rows[:1, None])
-            segments = self._eligible(spec, cand_store, src_first, cross_border, None, None)
-            if not any(len(s.live()[1]) for s in segments):
-                for r in src_rows:
+        n_src = src_store.rows
+        kinds, countries = src_store.cols["kind"][:n_src], src_store.cols["country"][:n_src]
+        applies = spec.complement[kinds].any(axis=1) & src_store.alive[:n_src]
+        groups = np.unique(np.stack([kinds[applies], countries[applies]], axis=1), axis=0)
+        cached: tuple[bytes, FloatArray, IntArray] | None = None
+        for kind, country in groups.tolist():
+            src_rows = np.flatnonzero(applies & (kinds == kind) & (countries == country))
+            table = self._table(spec, src_store.side(src_rows[:1, None]), cross_border)
+            if cached is None or cached[0] != table.tobytes():
+                cand_rows = np.flatnonzero(cand_store.allowed(table))
+                cached = (table.tobytes(), cand_store.vectors[cand_rows], cand_rows)
+            _, matrix, cand_rows = cached
+            if len(cand_rows) == 0:
+                for r in src_rows.tolist():
                     yield int(src_store.ids[r]), []
                 continue
-            matrix = np.concatenate([s.live()[0] for s in segments])
-            cand_rows = np.concatenate([s.live()[1] for s in segments])
-            col_of = np.full(len(cand_store.ids), -1, dtype=np.int64)
+            col_of = np.full(cand_store.rows, -1, dtype=np.int64)
             col_of[cand_rows] = np.arange(len(cand_rows))
             n = min(spec.top_n, len(cand_rows))
             for start in range(0, len(src_rows), batch_size):
                 rows = src_rows[start : start + batch_size]
-                scores = src_vecs[start : start + batch_size] @ matrix.T
+                scores = src_store.vectors[rows] @ matrix.T
                 self._block_out(scores, rows, src_store, cand_store, col_of, pen_of)
                 cols = top_n_columns(scores, n)
                 cos = np.take_along_axis(scores, cols, axis=1)
@@ -991,35 +994,33 @@ class SuggestionEngine:
         row = store.row_of.get(profile.id)
         if row is None:
             raise KeyError(f"no stored vector for {profile.id}; pass vector=")
-        return profile, store, store.vector(row).copy()
+        return profile, store, store.vectors[row].copy()
 
     def _candidate_store(self, mode: str, src_store: _Store) -> _Store:
         if mode != "mentoring":
             return self._orgs
         return self._orgs if src_store is self._mentors else self._mentors
 
-    def _eligible(
+    def _table(
         self,
         spec: ModeSpec,
-        store: _Store,
         src: _Side,
         cross_border: bool,
-        countries: Iterable[str] | None,
-        kinds: Iterable[str] | None,
-    ) -> list[_Segment]:
+        countries: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> BoolArray:
+        """Return which (candidate kind, candidate country) pairs the source may be shown."""
         src_kind, src_country = int(src.kind.flat[0]), int(src.country.flat[0])
-        country_ok = None if countries is None else {
-            c for c in (self._countries.get(x) for x in countries) if c is not None
-        }
-        kind_ok = None if kinds is None else {kind_code(x) for x in kinds}
-        return [
-            segment
-            for (country, kind), segment in sorted(store.segments.items())
-            if spec.complement[src_kind, kind] > 0
-            and not (cross_border and country == src_country)
-            and (country_ok is None or country in country_ok)
-            and (kind_ok is None or kind in kind_ok)
-        ]
+        table = np.zeros((len(KINDS), len(self._countries)), dtype=bool)
+        table[spec.complement[src_kind] > 0] = True
+        if cross_border:
+            table[:, src_country] = False
+        if countries is not None:
+            keep = [c for c in (self._countries.get(x) for x in countries) if c is not None]
+            table[:, np.setdiff1d(np.arange(table.shape[1]), keep)] = False
+        if kinds is not None:
+            table[np.setdiff1d(np.arange(len(KINDS)), [kind_code(x) for x in kinds])] = False
+        return table
 
     def _filter(
         self,
@@ -1030,15 +1031,13 @@ class SuggestionEngine:
     ) -> BoolArray | None:
         mask: BoolArray | None = None
         if focus is not None:
-            codes = [c for c in (self._focus.get(a) for a in focus) if c is not None]
-            cols = store.cols["focus"]
-            codes = [c for c in codes if c < cols.shape[1]]
-            mask = (
-                np.asarray(cols[:, codes].any(axis=1)) if codes
-                else np.zeros(len(cols), dtype=bool)
-            )
+            areas = store.cols["focus"][: store.rows]
+            mask = np.zeros(len(areas), dtype=bool)
+            for code in (self._focus.get(a) for a in focus):
+                if code is not None:
+                    mask |= _has(areas, code)
         if store is self._orgs and (trl_min is not None or trl_max is not None):
-            trl = store.cols["trl"]
+            trl = store.cols["trl"][: store.rows]
             ok = trl > 0
             if trl_min is not None:
                 ok &= trl >= trl_min
@@ -1047,9 +1046,9 @@ class SuggestionEngine:
             mask = ok if mask is None else mask & ok
         return mask
 
-    def _adjacent(self) -> FloatArray:
-        if self._adjacency.shape[0] != len(self._focus):
-            self._adjacency = _adjacency(self._focus, len(self._focus))
+    def _adjacent(self) -> U64:
+        if self._adjacency.shape != (len(self._focus), self._focus.words):
+            self._adjacency = _adjacency(self._focus)
         return self._adjacency
 
     def _block_out(
@@ -1090,38 +1089,45 @@ class SuggestionEngine:
         k: int,
         explain: bool,
     ) -> Iterator[tuple[int, list[Match]]]:
+        """Yield each source of a block with its k best candidates, as matches."""
         kk = min(k, total.shape[1])
         best = np.argpartition(-total, kk - 1, axis=1)[:, :kk]
-        best_scores = np.take_along_axis(total, best, axis=1)
-        order = np.argsort(-best_scores, axis=1, kind="stable")
-        best = np.take_along_axis(best, order, axis=1)
-        scores_l = np.take_along_axis(best_scores, order, axis=1).tolist()
-        cand_l = np.take_along_axis(crows, best, axis=1).tolist()
-        comp_l = {n: np.take_along_axis(v, best, axis=1).tolist() for n, v in comps.items()}
+        best = np.take_along_axis(
+            best, np.argsort(-np.take_along_axis(total, best, axis=1), axis=1), axis=1
+        )
+        names = list(comps)
+        picked = np.take_along_axis(
+            np.stack([comps[n] for n in names], axis=-1), best[..., None], axis=1
+        ).tolist()
+        scores = np.take_along_axis(total, best, axis=1).tolist()
+        cand_rows = np.take_along_axis(crows, best, axis=1).tolist()
         part_l = {n: np.take_along_axis(v, best, axis=1).tolist() for n, v in parts.items()}
-        names = list(comp_l)
+        profiles = cand_store.profiles
         for i, r in enumerate(rows.tolist()):
-            src_profile = src_store.profiles[r]
-            assert src_profile is not None
-            source_keys = keys(body(src_profile)) if explain else None
-            matches = []
-            for j, score in enumerate(scores_l[i]):
+            source = src_store.profiles[r]
+            assert source is not None
+            source_keys = keys(body(source)) if explain else None
+            matches: list[Match] = []
+            for j, (score, row, values) in enumerate(
+                zip(scores[i], cand_rows[i], picked[i], strict=True)
+            ):
                 if score == -np.inf:
                     break
-                components = {n: comp_l[n][i][j] for n in names}
+                components = dict(zip(names, values, strict=True))
                 if explain:
+                    thesis = {n: v[i][j] for n, v in part_l.items()}
                     matches.append(self._match(
-                        spec, src_profile, cand_store, cand_l[i][j], score, components,
-                        {n: v[i][j] for n, v in part_l.items()}, source_keys=source_keys,
+                        spec, source, cand_store, row, score, components, thesis,
+                        source_keys=source_keys,
                     ))
                     continue
-                cand_profile = cand_store.profiles[cand_l[i][j]]
-                assert cand_profile is not None
+                candidate = profiles[row]
+                assert candidate is not None
                 matches.append(Match(
-                    candidate_id=cand_profile.id, score=score, components=components,
-                    shared_focus=tuple(sorted(src_profile.focus & cand_profile.focus)),
+                    candidate_id=candidate.id, score=score, components=components,
+                    shared_focus=tuple(sorted(source.focus & candidate.focus)),
                 ))
-            yield src_profile.id, matches
+            yield source.id, matches
 
     def _match(
         self,
@@ -1166,60 +1172,16 @@ class SuggestionEngine:
 
 
 def _scan(
-    segments: Sequence[_Segment],
-    queries: FloatArray,
-    mask: BoolArray | None,
-    blocked: Sequence[int],
+    vectors: FloatArray, mask: BoolArray, queries: FloatArray
 ) -> tuple[FloatArray, IntArray]:
-    """Return the cosine of each query to every allowed row of the segments, and the rows."""
-    blocked_rows = np.asarray(blocked, dtype=np.int64)
-    all_scores: list[FloatArray] = []
-    all_rows: list[IntArray] = []
-    for segment in segments:
-        vecs, rows = segment.live()
-        if len(rows) == 0:
-            continue
-        scores = (vecs @ queries.T).T
-        keep: BoolArray | None = None
-        if mask is not None:
-            keep = mask[rows]
-        if len(blocked_rows):
-            free = ~np.isin(rows, blocked_rows)
-            keep = free if keep is None else keep & free
-        if keep is not None:
-            scores, rows = scores[:, keep], rows[keep]
-        all_scores.append(scores)
-        all_rows.append(rows)
-    if not all_rows:
-        return np.zeros((len(queries), 0), np.float32), np.zeros(0, np.int64)
-    return np.concatenate(all_scores, axis=1), np.concatenate(all_rows)
+    """Return the cosine of each query to every row the mask allows, and those rows.
 
-
-def _penalty_factors(
-    pen: Penalties, src: _Side, cand: _Side, countries: _Vocab, focus: _Vocab
-) -> FloatArray | None:
-    """Return the multiplicative feedback factor of each candidate, or None for none."""
-    if not (pen.kind_factors or pen.country_factors or pen.focus_factors):
-        return None
-    kinds = np.ones(len(KINDS), dtype=np.float32)
-    for kind, f in pen.kind_factors.items():
-        kinds[kind_code(kind)] = f
-    out = kinds[cand.kind]
-    if pen.country_factors:
-        table = np.ones(max(len(countries), 1), dtype=np.float32)
-        for country, f in pen.country_factors.items():
-            code = countries.get(country)
-            if code is not None:
-                table[code] = f
-        home = cand.country == src.country
-        out = out * np.where(home, table[cand.country], 1.0)
-    if pen.focus_factors:
-        width = cand.focus.shape[-1]
-        table = np.ones(width, dtype=np.float32)
-        for area, f in pen.focus_factors.items():
-            code = focus.get(area)
-            if code is not None and code < width:
-                table[code] = f
-        others = cand.focus & ~src.focus
-        out = out * np.where(others, table, 1.0).min(axis=-1, initial=1.0)
-    return out
+    One BLAS call either way: over all rows, or (when few are allowed) over a gathered copy of
+    them; many small products cost more than one large one when BLAS threads are busy.
+    """
+    rows = np.flatnonzero(mask)
+    if len(rows) * 4 < len(mask):
+        return queries @ vectors[rows].T, rows
+    if len(queries) == 1:
+        return (vectors[: len(mask)] @ queries[0])[rows][None, :], rows
+    return (queries @ vectors[: len(mask)].T)[:, rows], rows
