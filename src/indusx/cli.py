@@ -21,8 +21,10 @@ users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations: import and export.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+import_app = typer.Typer(help="Import public data sets.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (demo_app, "demo"), (users_app, "users"),
-                  (tokens_app, "tokens"), (orgs_app, "orgs"), (outbox_app, "outbox")):
+                  (tokens_app, "tokens"), (orgs_app, "orgs"), (outbox_app, "outbox"),
+                  (import_app, "import")):
     app.add_typer(sub, name=name)
 
 
@@ -247,6 +249,69 @@ def orgs_export(
             with output.open("w", encoding="utf-8", newline="") as handle:
                 count = writer(transfer.export_rows(session=session), handle)
     typer.echo(f"exported {count} organisations", err=True)
+
+
+MAX_REPORTED_LINES = 50
+
+
+@import_app.command("sbir")
+def import_sbir(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="SBIR awards, .jsonl or .jsonl.gz")],
+    until_year: Annotated[int | None, typer.Option(
+        min=1982, max=2100, help="Import only the awards of this year and earlier.")] = None,
+    partial: Annotated[
+        bool, typer.Option(help="Write the valid lines even if some lines fail.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import US firms and their awards from SBIR data; importing again updates, never doubles."""
+    import json
+
+    from indusx.awards import sbir
+    from indusx.awards import service as award_service
+
+    try:
+        data = sbir.read_sbir(file)
+    except sbir.SbirFileError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"read {data.lines} lines of {file.name}", err=True)
+    for number, reason in data.errors[:MAX_REPORTED_LINES]:
+        typer.secho(f"line {number}: {reason}", fg=typer.colors.RED, err=True)
+    if len(data.errors) > MAX_REPORTED_LINES:
+        typer.secho(f"... and {len(data.errors) - MAX_REPORTED_LINES} more bad lines",
+                    fg=typer.colors.RED, err=True)
+    firms = award_service.count_firms(data, until_year=until_year)
+    with (unit_of_work() as session,
+          typer.progressbar(length=firms, label="importing firms", file=sys.stderr) as bar):
+        report = award_service.import_sbir(
+            session=session, data=data, actor=_cli_actor(), source_name=file.name,
+            until_year=until_year, partial=partial, progress=bar.update,
+        )
+    if as_json:
+        typer.echo(json.dumps({
+            "file": file.name, "until_year": until_year, **report.counts(),
+            "errors": [{"line": n, "reason": r} for n, r in report.errors],
+            "duplicates": [{"line": n, "same_as_line": first} for n, first in report.duplicates],
+        }, indent=2))
+    if report.errors and not partial:
+        raise fail(f"{len(report.errors)} of {report.lines} lines failed; nothing was imported "
+                   "(fix them, or use --partial to import the valid lines)")
+    if not as_json:
+        years = f" (awards of {until_year} and earlier)" if until_year is not None else ""
+        typer.echo(f"imported {file.name}{years}: {report.lines} lines, "
+                   f"{report.awards_read} awards read"
+                   + (f", {report.left_out} later ones left out" if report.left_out else "")
+                   + (f", {len(report.duplicates)} repeated lines ignored"
+                      if report.duplicates else "")
+                   + (f", {len(report.errors)} bad lines skipped" if report.errors else ""))
+        typer.echo(f"firms: {len(report.orgs_created)} created, {len(report.orgs_updated)} "
+                   f"updated, {report.orgs_unchanged} unchanged, {len(report.orgs_kept)} "
+                   "with new awards but a profile people edited (left as it is)")
+        typer.echo(f"awards: {report.awards_created} created, {report.awards_updated} updated, "
+                   f"{report.awards_unchanged} unchanged")
+    if report.errors:
+        raise typer.Exit(1)
 
 
 @outbox_app.command("deliver")

@@ -15,6 +15,7 @@ from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
 from indusx.accounts.permissions import EDIT_ROLES, Principal
 from indusx.accounts.schemas import MemberAdd
+from indusx.awards import service as award_service
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
 from indusx.forms import field_errors
@@ -59,6 +60,7 @@ TRL_LABELS = {
     8: "System complete and qualified",
     9: "System proven in an operational environment",
 }
+AWARDS_SHOWN = 10  # on a profile, before "Show all"
 ORG_ROLE_LABELS = {OrgRole.OWNER.value: "Owner", OrgRole.EDITOR.value: "Editor",
                    OrgRole.VIEWER.value: "Viewer"}
 FACETS = (
@@ -441,6 +443,10 @@ def _render_profile(
     members = (account_service.members_of(session=session, org_id=org.id)
                if can_view_private else [])
     areas = {a.slug: a.name for a in org_service.list_focus_areas(session=session)}
+    awards, awards_total = award_service.list_for_org(
+        session=session, org_id=org.id,
+        limit=None if request.query_params.get("awards") == "all" else AWARDS_SHOWN,
+    )
     return templating.render(
         request, "orgs/profile.html",
         {
@@ -458,6 +464,8 @@ def _render_profile(
             "invite_values": invite_values or {"role": OrgRole.VIEWER.value},
             "invite_errors": invite_errors or {},
             "suggestions": _suggested_partners(session, principal, org),
+            "awards": awards,
+            "awards_total": awards_total,
         },
         status_code=status_code,
     )
