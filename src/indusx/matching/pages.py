@@ -98,7 +98,9 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
     keys = sorted({t.strip().lower() for t in terms if t and t.strip()}, key=len, reverse=True)
     if not keys:
         return escape(text)
-    alternatives = (r"\s+".join(re.escape(w) for w in key.split()) + r"(?:e?s)?" for key in keys)
+    # Words of a phrase may be spaced or hyphenated ("post-quantum").
+    alternatives = (r"[\s-]+".join(re.escape(w) for w in key.split()) + r"(?:e?s)?"
+                    for key in keys)
     pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
     parts: list[Markup] = []
     pos = 0

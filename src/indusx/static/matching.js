@@ -32,7 +32,8 @@
       color: SERIES.map(function (s) { return s[2]; }),
       legend: { top: 0, left: 0, itemGap: 18, textStyle: { color: "#1e293b" } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      // A fixed label gutter: ECharts under-measures bold labels with containLabel.
+      grid: { left: 156, right: 24, top: 40, bottom: 40 },
       xAxis: {
         type: "value",
         minInterval: 1,
@@ -45,7 +46,9 @@
       yAxis: {
         type: "category",
         data: areas,
-        axisLabel: { color: "#1e293b", fontWeight: 600 },
+        axisLabel: {
+          color: "#1e293b", fontWeight: 600, width: 140, overflow: "break", lineHeight: 15,
+        },
         axisLine: { lineStyle: { color: "#c8d3e0" } },
         axisTick: { show: false },
       },
