@@ -334,5 +334,14 @@ def outbox_retry_failed() -> None:
     typer.echo(f"{count} failed notifications queued again")
 
 
+def _register_match() -> None:
+    from indusx.matching.cli import match
+
+    app.command("match", no_args_is_help=True)(match)
+
+
+_register_match()
+
+
 if __name__ == "__main__":
     app()

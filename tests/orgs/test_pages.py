@@ -1,5 +1,7 @@
 """Directory pages end to end, with alice (owner), bob (viewer) and charlie (no access)."""
 
+import logging
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -10,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole, User
+from indusx.matching import service as match_service
+from indusx.matching.schemas import MatchList
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from tests.conftest import ACTOR
@@ -405,3 +409,80 @@ def test_member_forms_return_to_the_members_section(
     page = client.get(f"/orgs/{people.org.slug}").text
     assert f'action="/orgs/{people.org.slug}/members#members"' in page
     assert f'action="/orgs/{people.org.slug}/members/{people.bob.id}/role#members"' in page
+
+
+# --- suggested partners on the organisation page ------------------------------------------
+
+def _partners_card(page: str) -> str:
+    start = page.index('aria-labelledby="partners-heading"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_the_profile_shows_its_top_suggested_partners_across_the_border(
+    client: TestClient, people: SimpleNamespace, make_org: Callable[..., Organisation],
+    sign_in: SignIn,
+) -> None:
+    partner = make_org(
+        name="Harbour Acoustics", country="US", kind="large_company",
+        description="Undersea acoustic communications and sonar for navies.",
+        capabilities="Acoustic modems, sonar arrays, underwater networking, sea trials.",
+        focus_areas=["undersea"], seeking=["co_development"])
+    make_org(name="Orbital Ledger", country="US", kind="startup",
+             description="Satellite bus software and orbital mechanics tools.",
+             capabilities="Flight software, orbit determination, ground stations.",
+             focus_areas=["space"], seeking=["investment"])
+    make_org(name="Bay of Bengal Sonics", country="IN", kind="msme",
+             description="Undersea acoustic modems and sonar processing.",
+             capabilities="Acoustic modems, sonar signal processing, underwater networking.",
+             focus_areas=["undersea"], seeking=["co_development"])
+    sign_in(client, people.bob)
+    card = _partners_card(client.get(f"/orgs/{people.org.slug}").text)
+    names = re.findall(r'<h3 class="partner-name"><a href="/orgs/[^"]+">([^<]+)</a>', card)
+    assert names and names[0] == "Harbour Acoustics"
+    assert "Bay of Bengal Sonics" not in names  # the same country: not by default
+    assert len(names) <= 3
+    first = card[card.index(f'href="/orgs/{partner.slug}"'):]
+    assert re.search(r'class="partner-score">\d{1,3}%<', first)
+    assert "United States" in first and "Large company" in first
+    reason = re.search(r'<p class="partner-reason mb-0">([^<]+)</p>', first)
+    assert reason is not None and "undersea" in reason.group(1).lower()
+    assert f'href="/matchmaking?org={people.org.id}"' in card
+
+
+def test_only_members_and_officers_see_an_organisations_suggested_partners(
+    client: TestClient, people: SimpleNamespace, sign_in: SignIn,
+) -> None:
+    sign_in(client, people.charlie)
+    assert 'aria-labelledby="partners-heading"' not in client.get(f"/orgs/{people.org.slug}").text
+    sign_in(client, people.officer)
+    assert 'aria-labelledby="partners-heading"' in client.get(f"/orgs/{people.org.slug}").text
+
+
+def test_a_profile_not_analysed_yet_says_when_suggestions_appear(
+    client: TestClient, people: SimpleNamespace, sign_in: SignIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pending(**kwargs: Any) -> MatchList:
+        return MatchList(org_id=kwargs["org_id"], mode=kwargs["mode"], cross_border=True,
+                         items=[], index_pending=40)
+
+    monkeypatch.setattr(match_service, "suggestions", pending)
+    sign_in(client, people.alice)
+    card = _partners_card(client.get(f"/orgs/{people.org.slug}").text)
+    assert "Suggestions appear once this profile has been analysed." in card
+
+
+def test_the_profile_still_shows_when_matchmaking_fails_and_the_failure_is_logged(
+    client: TestClient, people: SimpleNamespace, sign_in: SignIn,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(**kwargs: Any) -> MatchList:
+        raise RuntimeError("the index is corrupt")
+
+    monkeypatch.setattr(match_service, "suggestions", broken)
+    sign_in(client, people.alice)
+    with caplog.at_level(logging.ERROR, logger="indusx.orgs.pages"):
+        response = client.get(f"/orgs/{people.org.slug}")
+    assert response.status_code == 200 and "Alice Undersea Systems" in response.text
+    assert "Suggested partners" not in response.text
+    assert "the index is corrupt" in caplog.text
+    assert "Offerings" in response.text and "Members" in response.text  # the rest is intact

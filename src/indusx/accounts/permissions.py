@@ -53,6 +53,11 @@ class Principal:
         """Contact details, needs and notes: the organisation's members and officers."""
         return self.is_officer or org_id in self.org_roles
 
+    def can_view_suggestions(self, org_id: int) -> bool:
+        """An organisation's partner suggestions (shaped by its private feedback): its
+        members and officers."""
+        return self.can_view_private(org_id)
+
     def can_edit_org(self, org_id: int) -> bool:
         return self.is_admin or self.org_roles.get(org_id) in EDIT_ROLES
 

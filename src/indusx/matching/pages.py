@@ -217,7 +217,7 @@ def _render_suggestions(
     mine = [org for org, _ in org_service.orgs_of_user(session=session, user_id=principal.user.id)]
     org: Organisation | None = None
     if form.org_id is not None:
-        if not (principal.is_officer or form.org_id in principal.org_roles):
+        if not principal.can_view_suggestions(form.org_id):
             raise Forbidden("You see suggestions for your own organisations; programme "
                             "officers may look at any organisation's")
         org = session.get(Organisation, form.org_id)

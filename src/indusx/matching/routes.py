@@ -44,8 +44,8 @@ def org_matches(
     trl_max: Annotated[int | None, Query(ge=1, le=9)] = None,
 ) -> MatchList:
     """Suggested partners for an organisation, by mode, each with a score, its components
-    and the reason. Cross-border by default. Any signed-in user may read them (they use
-    public profile fields only); acting on them is for the organisation's owners/editors."""
+    and the reason. Cross-border by default. The organisation's members and officers may
+    read them; acting on them is for its owners and editors."""
     return match_service.suggestions(
         session=session, principal=principal, org_id=org_id, mode=mode, k=k,
         cross_border=not same_country, countries=country, kinds=kind, focus=focus_area,

@@ -7,6 +7,7 @@ applies only the difference, so an edited profile shows up on the next request w
 rebuild, in every worker process.
 """
 
+import dataclasses
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -20,12 +21,15 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.models import Membership, User
 from indusx.accounts.permissions import Principal
+from indusx.errors import NotFound
 from indusx.matching import introductions as intro_service
 from indusx.matching import vectors
 from indusx.matching.engine.profile import Match, Mentor, Passage, Profile
 from indusx.matching.models import (
+    DismissReason,
     FeedbackAction,
     Introduction,
+    IntroductionStatus,
     MatchFeedback,
     MatchMode,
     OrgVector,
@@ -39,7 +43,7 @@ from indusx.matching.schemas import (
     PartyRead,
     SolverResult,
 )
-from indusx.orgs.models import Organisation
+from indusx.orgs.models import FocusArea, Organisation
 
 if TYPE_CHECKING:
     from indusx.matching.engine.solver import SolverEngine
@@ -109,18 +113,25 @@ def _load_vectors(
 
 
 def _apply(state: EngineState, session: Session, org_ids: Sequence[int] | None) -> None:
-    loaded = _load_vectors(session, org_ids)
-    profiles = vectors.load_profiles(session, list(loaded))
-    for org_id, (vector, passages, passage_vectors) in loaded.items():
-        base = profiles.get(org_id)
-        if base is None:
-            continue
-        profile = Profile(**{**{f: getattr(base, f) for f in base.__dataclass_fields__},
-                             "passages": tuple(passages)})
-        state.profiles[org_id] = profile
-        assert state.suggest is not None and state.solver is not None
-        state.suggest.upsert(profile, vector)
-        state.solver.upsert(profile, vector, passage_vectors)
+    """Load the stored vectors and profiles of some (None: all) organisations into the engines."""
+    assert state.suggest is not None and state.solver is not None
+    ids = list(org_ids) if org_ids is not None else None
+    for start in range(0, len(ids) if ids is not None else 1, 2000):
+        chunk = ids[start:start + 2000] if ids is not None else None
+        loaded = _load_vectors(session, chunk)
+        bases = vectors.load_profiles(session, list(loaded))
+        profiles, profile_vectors, passage_vectors = [], [], []
+        for org_id, (vector, passages, matrix) in loaded.items():
+            base = bases.get(org_id)
+            if base is None:
+                continue
+            profiles.append(dataclasses.replace(base, passages=tuple(passages)))
+            profile_vectors.append(vector)
+            passage_vectors.append(matrix)
+        if profiles:
+            state.suggest.upsert_many(profiles, np.vstack(profile_vectors))
+            state.solver.upsert_many(profiles, profile_vectors, passage_vectors)
+            state.profiles.update((p.id, p) for p in profiles)
 
 
 def current(session: Session) -> EngineState:
@@ -134,7 +145,8 @@ def current(session: Session) -> EngineState:
             from indusx.matching.engine.solver import SolverEngine
             from indusx.matching.engine.suggest import SuggestionEngine
 
-            state.suggest = SuggestionEngine()
+            labels = dict(session.execute(select(FocusArea.slug, FocusArea.name)).all())
+            state.suggest = SuggestionEngine(focus_labels=labels)
             state.solver = SolverEngine()
             _apply(state, session, None)
         elif (count, newest) != (state.seen_count, state.seen_newest):
@@ -206,32 +218,39 @@ def _catch_up(session: Session) -> int:
 
 # --- suggestions ----------------------------------------------------------------------------
 
+# Dismissals that say nothing about fit: the candidate never returns, but its kind,
+# country and areas are not learnt as unwanted.
+_NEUTRAL_REASONS = (DismissReason.ALREADY_PARTNERS, DismissReason.NOT_NOW)
+
+
 def penalties_for(session: Session, org_id: int, state: EngineState) -> "Penalties":
     """Return the plain feedback the engine uses: never re-suggest, down-weight patterns."""
     from indusx.matching.engine.suggest import penalties_from_feedback
 
     rows = session.execute(
         select(MatchFeedback.candidate_org_id, MatchFeedback.candidate_user_id,
-               MatchFeedback.action)
+               MatchFeedback.action, MatchFeedback.reason)
         .where(MatchFeedback.org_id == org_id,
                MatchFeedback.action.in_([FeedbackAction.DISMISSED, FeedbackAction.DECLINED]))
     ).all()
-    dismissed_orgs = [state.profiles[r.candidate_org_id] for r in rows
-                      if r.action is FeedbackAction.DISMISSED and r.candidate_org_id
-                      and r.candidate_org_id in state.profiles]
-    dismissed_mentors = [r.candidate_user_id for r in rows
-                         if r.action is FeedbackAction.DISMISSED and r.candidate_user_id]
-    declined = [r.candidate_org_id or r.candidate_user_id for r in rows
-                if r.action is FeedbackAction.DECLINED]
-    pending = session.scalars(
-        select(Introduction.to_org_id).where(
-            Introduction.from_org_id == org_id, Introduction.to_org_id.is_not(None),
-        )
+    dismissed = [r for r in rows if r.action is FeedbackAction.DISMISSED]
+    declined = [r for r in rows if r.action is FeedbackAction.DECLINED]
+    telling = [state.profiles[r.candidate_org_id] for r in dismissed
+               if r.candidate_org_id in state.profiles and r.reason not in _NEUTRAL_REASONS]
+    introduced = session.execute(
+        select(Introduction.to_org_id, Introduction.to_user_id, Introduction.status)
+        .where(Introduction.from_org_id == org_id)
     ).all()
+    accepted = [state.profiles[i.to_org_id] for i in introduced
+                if i.status is IntroductionStatus.ACCEPTED and i.to_org_id in state.profiles]
     return penalties_from_feedback(
-        dismissed=dismissed_orgs, dismissed_ids=[p.id for p in dismissed_orgs],
-        dismissed_mentor_ids=dismissed_mentors, declined_ids=[d for d in declined if d],
-        introduced_ids=[p for p in pending if p],
+        telling,
+        [r.candidate_org_id for r in declined if r.candidate_org_id],
+        dismissed_ids=[r.candidate_org_id for r in dismissed if r.candidate_org_id],
+        dismissed_mentor_ids=[r.candidate_user_id for r in dismissed if r.candidate_user_id],
+        declined_mentor_ids=[r.candidate_user_id for r in declined if r.candidate_user_id],
+        introduced_ids=[i.to_org_id for i in introduced if i.to_org_id],
+        accepted=accepted,
     )
 
 
@@ -283,9 +302,11 @@ def suggestions(
     """Return the suggested partners of an organisation (principal None: the CLI)."""
     org = session.get(Organisation, org_id)
     if org is None:
-        from indusx.errors import NotFound
-
         raise NotFound(f"No organisation with id {org_id}")
+    if principal is not None:
+        principal.require(principal.can_view_suggestions(org_id),
+                          "Only the organisation's members and programme officers see its "
+                          "suggestions")
     pending = _catch_up(session)
     state = current(session)
     source = state.profiles.get(org_id)
@@ -341,7 +362,7 @@ def solvers_many(
     out: list[list[dict[str, Any]]] = []
     for start in range(0, len(texts), batch):
         chunk = texts[start:start + batch]
-        for matches in state.solver.search_many(list(chunk), k=k):
+        for matches in state.solver.search_many(list(chunk), k=k, explain=False):
             out.append([
                 {"org_id": m.candidate_id, "name": state.profiles[m.candidate_id].name,
                  "score": round(m.score, 4)}

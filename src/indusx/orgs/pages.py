@@ -423,6 +423,8 @@ def _suggested_partners(
     Suggestions are a sidebar: a failing engine is logged and hides the card, never the page.
     A savepoint keeps whatever it wrote before failing out of the request's transaction.
     """
+    if not principal.can_view_suggestions(org.id):
+        return None
     try:
         with session.begin_nested():
             return match_service.suggestions(
