@@ -387,6 +387,7 @@ def request_introduction(
 ) -> Introduction:
     """Request an introduction, keeping the suggestion's score and reason with it."""
     score, reason, components = 0.0, "", {}
+    _catch_up(session)
     state = current(session)
     source = state.profiles.get(from_org_id)
     if source is not None and state.suggest is not None:
