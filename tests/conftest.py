@@ -21,7 +21,7 @@ from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole, PlatformRole, User
 from indusx.accounts.secrets import csrf_token_for
 from indusx.audit.service import Actor
-from indusx.config import Environment, Settings
+from indusx.config import Environment, Settings, get_settings
 from indusx.db import make_engine, session_scope
 from indusx.deps import CSRF_COOKIE, SESSION_COOKIE
 from indusx.main import create_app
@@ -236,3 +236,21 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as connection:
         connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin.dispose()
+
+
+@pytest.fixture
+def cli_db(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the `indusx` command line at a fresh, migrated database."""
+    monkeypatch.setenv("INDUSX_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("INDUSX_ENV", "test")
+    monkeypatch.setenv("INDUSX_SECRET_KEY", SECRET)
+    get_settings.cache_clear()
+    from typer.testing import CliRunner
+
+    from indusx.cli import app as cli_app
+
+    result = CliRunner().invoke(cli_app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "12 focus areas added" in result.output
+    yield fresh_database_url
+    get_settings.cache_clear()

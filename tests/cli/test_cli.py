@@ -1,7 +1,6 @@
 """The indusx command line, end to end against a fresh database of each dialect."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,9 @@ from indusx.cli import app
 from indusx.config import get_settings
 from indusx.db import make_engine, make_sessionmaker, session_scope
 from indusx.orgs.models import Organisation
-from tests.conftest import SECRET, make_settings
+from tests.conftest import make_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("INDUSX_DATABASE_URL", fresh_database_url)
-    monkeypatch.setenv("INDUSX_ENV", "test")
-    monkeypatch.setenv("INDUSX_SECRET_KEY", SECRET)
-    get_settings.cache_clear()
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    assert "12 focus areas added" in result.output
-    yield fresh_database_url
-    get_settings.cache_clear()
 
 
 def _count(url: str, model: type) -> int:

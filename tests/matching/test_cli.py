@@ -9,7 +9,6 @@ from indusx.cli import app
 from indusx.db import make_engine, make_sessionmaker, session_scope
 from indusx.orgs import service as org_service
 from indusx.orgs.schemas import OrgCreate
-from tests.cli.test_cli import cli_db  # noqa: F401  (fixture)
 from tests.conftest import ACTOR, make_settings
 
 runner = CliRunner()
