@@ -246,6 +246,9 @@ def _import_batch(
                 awards_changed = True
             else:
                 report.awards_unchanged += 1
+        if awards_changed:
+            # Awards are passages of the profile: matchmaking re-embeds what is newer.
+            org.updated_at = now
         if org.id in taken_over:
             if awards_changed:
                 report.orgs_kept.append(org.id)
