@@ -283,6 +283,21 @@ def test_upsert_and_remove_keep_suggestions_in_step_without_a_rebuild():
     assert len(engine) == len(ECOSYSTEM)
 
 
+def test_removing_or_moving_one_organisation_leaves_the_scores_of_the_others_unchanged():
+    engine = engine_of(ECOSYSTEM)
+    before = {m.candidate_id: m.score
+              for m in engine.suggest(SONAR.id, "co-development", k=10, cross_border=False)}
+
+    engine.remove(UNDERSEA_PRIME.id)
+    engine.upsert(replace(CYBER_STARTUP, country="IN"), fake_vectors([CYBER_STARTUP.text])[0])
+    after = {m.candidate_id: m.score
+             for m in engine.suggest(SONAR.id, "co-development", k=10, cross_border=False)}
+
+    assert set(after) == set(before) - {UNDERSEA_PRIME.id}
+    for candidate_id, score in after.items():
+        assert score == pytest.approx(before[candidate_id])
+
+
 def test_suggest_all_gives_every_organisation_the_same_ranking_as_suggest():
     engine = engine_of(ECOSYSTEM)
 

@@ -56,10 +56,15 @@ class Explanation:
     evidence: tuple[Evidence, ...]
 
 
+def texts(profile: Profile) -> list[str]:
+    """Return the texts of a profile without its name (a name is no shared capability)."""
+    out = [profile.description, profile.capabilities, *(p.text for p in profile.passages)]
+    return list(dict.fromkeys(t for t in out if t))
+
+
 def body(profile: Profile) -> str:
-    """Return the text of a profile without its name (a name is no shared capability)."""
-    parts = [profile.description, profile.capabilities, *(p.text for p in profile.passages)]
-    return "\n".join(p for p in parts if p)
+    """Return the texts of a profile as one."""
+    return "\n".join(texts(profile))
 
 
 def focus_name(slug: str, labels: Mapping[str, str]) -> str:
@@ -132,12 +137,12 @@ _phrases = lru_cache(maxsize=1 << 13)(text.phrases)
 
 def shared(
     query_keys: frozenset[tuple[str, ...]],
-    doc: str,
+    docs: Sequence[str],
     weight: Weight | None = None,
     limit: int = 5,
     min_weight: float = 0.0,
 ) -> list[str]:
-    """Return up to `limit` terms of `doc` whose keys are in `query_keys`, best first.
+    """Return up to `limit` terms of `docs` whose keys are in `query_keys`, best first.
 
     The selection of `text.shared_terms` (written as `doc` writes them, ordered by `weight`,
     a phrase hides its words, generic words never appear) against precomputed query keys;
@@ -145,9 +150,10 @@ def shared(
     """
     weigh = weight or (lambda token: float(len(token)))
     seen: dict[tuple[str, ...], str] = {}
-    for p in _phrases(doc):
-        if p.key in query_keys and p.key not in seen:
-            seen[p.key] = p.surface
+    for doc in docs:
+        for p in _phrases(doc):
+            if p.key in query_keys and p.key not in seen:
+                seen[p.key] = p.surface
     scores = {key: sum(weigh(t) for t in key) for key in seen}
     candidates = [
         key for key, surface in seen.items()
@@ -167,9 +173,9 @@ def shared(
     return [seen[key] for key in chosen if len(key) == 2 or key[0] not in phrase_words]
 
 
-def keys(doc: str) -> frozenset[tuple[str, ...]]:
-    """Return the phrase keys of `doc`, to compare many documents against it."""
-    return frozenset(p.key for p in _phrases(doc))
+def keys(profile: Profile) -> frozenset[tuple[str, ...]]:
+    """Return the phrase keys of a profile's texts, to compare many profiles against it."""
+    return frozenset(p.key for doc in texts(profile) for p in _phrases(doc))
 
 
 def _evidence(
@@ -186,7 +192,7 @@ def _evidence(
     ]
     found: list[Evidence] = []
     for p in passages:
-        terms = shared(source_keys, p.text, weight, min_weight=min_weight)
+        terms = shared(source_keys, [p.text], weight, min_weight=min_weight)
         if terms:
             found.append(Evidence(p.label, snippet(p.text, terms), min(1.0, len(terms) / 5)))
     found.sort(key=lambda e: -e.score)
@@ -212,13 +218,13 @@ def describe(
     `seeks` are the candidate's seeking values that count in the mode, `adjacent` the
     (candidate area, source area) pairs of adjacent focus areas, `thesis` the thesis parts of
     an investment pair; every clause of the reason comes from these or from the profiles.
-    `source_keys` (from `keys(body(source))`) saves recomputing them per candidate.
+    `source_keys` (from `keys(source)`) saves recomputing them per candidate.
     """
     labels = focus_labels or {}
     shared_focus = tuple(sorted(source.focus & candidate.focus))
     if source_keys is None:
-        source_keys = keys(body(source))
-    terms = tuple(shared(source_keys, body(candidate), term_weight, min_weight=min_term_weight))
+        source_keys = keys(source)
+    terms = tuple(shared(source_keys, texts(candidate), term_weight, min_weight=min_term_weight))
     facts = _facts(mode, candidate, seeks)
     first = _who(candidate) + (" " + join_words(facts) if facts else "")
     overlap: list[str] = []

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from indusx.matching.engine.explain import body, describe, keys
+from indusx.matching.engine.explain import describe, keys
 from indusx.matching.engine.index import normalize
 from indusx.matching.engine.profile import Match, Mentor, Profile
 
@@ -383,11 +383,46 @@ _DTYPES: dict[str, Any] = {
 }
 
 
-class _Store:
-    """Profiles (organisations or mentors) as rows: one vector matrix and field columns.
+class _Block:
+    """The vectors of one country's profiles, dense: a removal moves the last one into the gap.
 
-    A removed row is reused by the next new profile, so updates never move other rows and
-    a query is one matrix-vector product over the rows in use.
+    Cross-border is the default, so a query scans the block of the other country only, with
+    one matrix-vector product.
+    """
+
+    __slots__ = ("rows", "used", "vectors")
+
+    def __init__(self, dim: int) -> None:
+        self.vectors: FloatArray = np.zeros((0, dim), dtype=np.float32)
+        self.rows: IntArray = np.zeros(0, dtype=np.int64)  # store row of each slot
+        self.used = 0
+
+    def add(self, row: int, vector: FloatArray) -> int:
+        if self.used == len(self.rows):
+            grow = max(64, self.used // 2)
+            self.vectors = np.concatenate(
+                [self.vectors, np.zeros((grow, self.vectors.shape[1]), np.float32)]
+            )
+            self.rows = np.concatenate([self.rows, np.zeros(grow, np.int64)])
+        slot = self.used
+        self.vectors[slot], self.rows[slot] = vector, row
+        self.used += 1
+        return slot
+
+    def pop(self, slot: int) -> int | None:
+        """Remove a slot; return the row moved into it (None if it was the last)."""
+        self.used -= 1
+        last = self.used
+        if slot == last:
+            return None
+        self.vectors[slot], self.rows[slot] = self.vectors[last], self.rows[last]
+        return int(self.rows[slot])
+
+
+class _Store:
+    """Profiles (organisations or mentors) as rows of field columns, vectors by country.
+
+    A removed row is reused by the next new profile, so updates never move other rows.
     """
 
     def __init__(self, focus: _Vocab, countries: _Vocab, dim: int) -> None:
@@ -396,7 +431,9 @@ class _Store:
         self.row_of: dict[int, int] = {}
         self.profiles: list[Profile | None] = []
         self.free: list[int] = []
-        self.vectors: FloatArray = np.zeros((0, dim), dtype=np.float32)
+        self.dim = dim
+        self.blocks: dict[int, _Block] = {}  # country code -> vectors
+        self.slot: IntArray = np.zeros(0, dtype=np.int64)  # row -> slot in its country block
         self.ids: IntArray = np.zeros(0, dtype=np.int64)
         self.alive: BoolArray = np.zeros(0, dtype=bool)
         self.cols: dict[str, np.ndarray] = {
@@ -423,9 +460,7 @@ class _Store:
             out[:have] = arr
             return out
 
-        self.vectors, self.ids, self.alive = (
-            grown(self.vectors), grown(self.ids), grown(self.alive)
-        )
+        self.slot, self.ids, self.alive = grown(self.slot), grown(self.ids), grown(self.alive)
         self.cols = {name: grown(arr) for name, arr in self.cols.items()}
 
     def _sync_words(self) -> None:
@@ -480,18 +515,21 @@ class _Store:
 
     def upsert(self, profile: Profile, vector: FloatArray) -> None:
         values = self.encode(profile)
+        country = values["country"]
         row = self.row_of.get(profile.id)
-        if row is None:
-            if self.free:
-                row = self.free.pop()
+        if row is not None and int(self.cols["country"][row]) == country:
+            self.blocks[country].vectors[self.slot[row]] = vector
+        else:
+            if row is not None:
+                self._unblock(row)
             else:
-                row = len(self.profiles)
-                self.profiles.append(None)
-                if row >= len(self.ids):
-                    self.reserve(max(64, row + row // 2))
-            self.row_of[profile.id] = row
+                row = self._new_row()
+                self.row_of[profile.id] = row
+            block = self.blocks.get(country)
+            if block is None:
+                block = self.blocks[country] = _Block(self.dim)
+            self.slot[row] = block.add(row, vector)
         self.profiles[row] = profile
-        self.vectors[row] = vector
         self.ids[row] = profile.id
         self.alive[row] = True
         for name in _SIDE_FIELDS:
@@ -501,11 +539,35 @@ class _Store:
         row = self.row_of.pop(id_, None)
         if row is None:
             return False
+        self._unblock(row)
         self.profiles[row] = None
         self.alive[row] = False
-        self.vectors[row] = 0.0
         self.free.append(row)
         return True
+
+    def _new_row(self) -> int:
+        if self.free:
+            return self.free.pop()
+        row = len(self.profiles)
+        self.profiles.append(None)
+        if row >= len(self.ids):
+            self.reserve(max(64, row + row // 2))
+        return row
+
+    def _unblock(self, row: int) -> None:
+        moved = self.blocks[int(self.cols["country"][row])].pop(int(self.slot[row]))
+        if moved is not None:
+            self.slot[moved] = self.slot[row]
+
+    def vectors_of(self, rows: IntArray) -> FloatArray:
+        """Return the vectors of the given rows, in their order."""
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        countries = self.cols["country"][rows]
+        for country, block in self.blocks.items():
+            at = np.flatnonzero(countries == country)
+            if len(at):
+                out[at] = block.vectors[self.slot[rows[at]]]
+        return out
 
     def allowed(self, table: BoolArray) -> BoolArray:
         """Return which rows in use are live and of a (kind, country) the table allows."""
@@ -835,16 +897,15 @@ class SuggestionEngine:
         queries = query[None, :]
         liked = [cand_store.row_of[i] for i in pen.liked_ids if i in cand_store.row_of]
         if liked:
-            centroid = normalize(cand_store.vectors[liked].mean(axis=0))
+            centroid = normalize(cand_store.vectors_of(np.array(liked)).mean(axis=0))
             queries = np.vstack([queries, centroid])
-        mask = cand_store.allowed(self._table(
+        table = self._table(
             spec, src, cross_border, countries, None if cand_store is self._mentors else kinds
-        ))
-        extra = self._filter(cand_store, focus, trl_min, trl_max)
-        if extra is not None:
-            mask &= extra
-        mask[[cand_store.row_of[i] for i in blocked if i in cand_store.row_of]] = False
-        scores, rows = _scan(cand_store.vectors, mask, queries)
+        )
+        scores, rows = _scan(
+            cand_store, table, self._filter(cand_store, focus, trl_min, trl_max),
+            [cand_store.row_of[i] for i in blocked if i in cand_store.row_of], queries,
+        )
         if len(rows) == 0 or k <= 0:
             return []
         n = min(spec.top_n, len(rows))
@@ -861,7 +922,7 @@ class SuggestionEngine:
             )
             total = np.minimum(total * (1.0 + LIKED_BOOST * semantic), 1.0)
         best = _top_rows(total[0], k, comps["semantic"][0])
-        source_keys = keys(body(src_profile))
+        source_keys = keys(src_profile)
         return [
             self._match(
                 spec, src_profile, cand_store, int(rows[near][i]), float(total[0, i]),
@@ -890,13 +951,13 @@ class SuggestionEngine:
             return None
         src = src_store.side_of(src_profile)
         cand = cand_store.side(np.array([[row]]))
-        cos = np.array([[float(cand_store.vectors[row] @ query)]], dtype=np.float32)
+        cos = cand_store.vectors_of(np.array([row])) @ query[:, None]
         comps, parts = _components(spec, src, cand, cos, self._adjacent())
         return self._match(
             spec, src_profile, cand_store, row, float(_weighted(spec, comps)[0, 0]),
             {name: float(v[0, 0]) for name, v in comps.items()},
             {name: float(v[0, 0]) for name, v in parts.items()},
-            source_keys=keys(body(src_profile)),
+            source_keys=keys(src_profile),
         )
 
     def suggest_all(
@@ -932,7 +993,7 @@ class SuggestionEngine:
             table = self._table(spec, src_store.side(src_rows[:1, None]), cross_border)
             if cached is None or cached[0] != table.tobytes():
                 cand_rows = np.flatnonzero(cand_store.allowed(table))
-                cached = (table.tobytes(), cand_store.vectors[cand_rows], cand_rows)
+                cached = (table.tobytes(), cand_store.vectors_of(cand_rows), cand_rows)
             _, matrix, cand_rows = cached
             if len(cand_rows) == 0:
                 for r in src_rows.tolist():
@@ -943,7 +1004,7 @@ class SuggestionEngine:
             n = min(spec.top_n, len(cand_rows))
             for start in range(0, len(src_rows), batch_size):
                 rows = src_rows[start : start + batch_size]
-                scores = src_store.vectors[rows] @ matrix.T
+                scores = src_store.vectors_of(rows) @ matrix.T
                 self._block_out(scores, rows, src_store, cand_store, col_of, pen_of)
                 cols = top_n_columns(scores, n)
                 cos = np.take_along_axis(scores, cols, axis=1)
@@ -994,7 +1055,7 @@ class SuggestionEngine:
         row = store.row_of.get(profile.id)
         if row is None:
             raise KeyError(f"no stored vector for {profile.id}; pass vector=")
-        return profile, store, store.vectors[row].copy()
+        return profile, store, store.vectors_of(np.array([row]))[0]
 
     def _candidate_store(self, mode: str, src_store: _Store) -> _Store:
         if mode != "mentoring":
@@ -1106,7 +1167,7 @@ class SuggestionEngine:
         for i, r in enumerate(rows.tolist()):
             source = src_store.profiles[r]
             assert source is not None
-            source_keys = keys(body(source)) if explain else None
+            source_keys = keys(source) if explain else None
             matches: list[Match] = []
             for j, (score, row, values) in enumerate(
                 zip(scores[i], cand_rows[i], picked[i], strict=True)
@@ -1172,16 +1233,39 @@ class SuggestionEngine:
 
 
 def _scan(
-    vectors: FloatArray, mask: BoolArray, queries: FloatArray
+    store: _Store,
+    table: BoolArray,
+    mask: BoolArray | None,
+    blocked: Sequence[int],
+    queries: FloatArray,
 ) -> tuple[FloatArray, IntArray]:
-    """Return the cosine of each query to every row the mask allows, and those rows.
+    """Return the cosine of each query to every row allowed, and those rows.
 
-    One BLAS call either way: over all rows, or (when few are allowed) over a gathered copy of
-    them; many small products cost more than one large one when BLAS threads are busy.
+    One product per country block the table allows (cross-border: one block): over all of
+    the block, or over a gathered copy of its allowed rows when they are few.
     """
-    rows = np.flatnonzero(mask)
-    if len(rows) * 4 < len(mask):
-        return queries @ vectors[rows].T, rows
-    if len(queries) == 1:
-        return (vectors[: len(mask)] @ queries[0])[rows][None, :], rows
-    return (queries @ vectors[: len(mask)].T)[:, rows], rows
+    blocked_rows = np.asarray(blocked, dtype=np.int64)
+    blocked_country = store.cols["country"][blocked_rows]
+    all_scores: list[FloatArray] = []
+    all_rows: list[IntArray] = []
+    kinds = store.cols["kind"]
+    for country, block in store.blocks.items():
+        if block.used == 0 or country >= table.shape[1] or not table[:, country].any():
+            continue
+        rows = block.rows[: block.used]
+        ok = table[kinds[rows], country]
+        if mask is not None:
+            ok &= mask[rows]
+        ok[store.slot[blocked_rows[blocked_country == country]]] = False
+        at = np.flatnonzero(ok)
+        if len(at) * 4 < block.used:
+            scores = queries @ block.vectors[at].T
+        elif len(queries) == 1:
+            scores = (block.vectors[: block.used] @ queries[0])[at][None, :]
+        else:
+            scores = (queries @ block.vectors[: block.used].T)[:, at]
+        all_scores.append(scores)
+        all_rows.append(rows[at])
+    if not all_rows:
+        return np.zeros((len(queries), 0), np.float32), np.zeros(0, np.int64)
+    return np.concatenate(all_scores, axis=1), np.concatenate(all_rows)
