@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from indusx.matching.engine.lexical import BM25Index
+from indusx.matching.engine.lexical import BM25Index, merge
 
 DOCS = {
     1: "Low-power acoustic modem for undersea communications.",
@@ -80,3 +80,16 @@ def test_explain_terms_names_the_overlap_rarest_first() -> None:
 def test_term_weights_collect_the_terms_of_given_documents() -> None:
     weights = _index().term_weights([2])
     assert set(weights) == {"composite", "airframe", "small", "drone"}
+
+
+def test_indexes_sharing_a_vocabulary_merge_documents_by_summing_counts() -> None:
+    vocabulary: dict[str, int] = {}
+    passages = BM25Index(vocabulary=vocabulary)
+    profiles = BM25Index(vocabulary=vocabulary)
+    a = passages.encode({"sonar": 2, "buoy": 1})
+    b = passages.encode({"sonar": 1, "modem": 1})
+    profiles.replace_encoded([1], [merge([a, b])])
+    profiles.replace([2], ["radar radar"])
+    assert profiles.term_weights([1]).keys() == {"sonar", "buoy", "modem"}
+    assert profiles.idf("sonar") > 0
+    assert passages.idf("radar") == 0.0  # a term only the other index holds weighs nothing

@@ -7,7 +7,8 @@ product; no Python loop over documents.
 
 Updates (`add`, `replace`, `remove`) cost the tokens of the documents they touch; the weight
 matrix is rebuilt lazily at the next query, from the stored counts with vectorised numpy (no
-re-tokenising): about a second per million stored tokens, so a burst of updates pays once.
+re-tokenising): about a second per ten million stored (document, term) pairs, so a burst of
+updates pays once. The vocabulary only grows (a removed document's terms keep their column).
 """
 
 from collections import Counter
@@ -21,6 +22,16 @@ from indusx.matching.engine.text import shared_terms, tokenize
 
 FloatArray = npt.NDArray[np.float32]
 IdArray = npt.NDArray[np.int64]
+Doc = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]  # vocabulary columns, counts
+
+
+def merge(docs: Sequence[Doc]) -> Doc:
+    """Return the documents of one vocabulary as one document (their counts summed)."""
+    if len(docs) == 1:
+        return docs[0]
+    cols, inverse = np.unique(np.concatenate([c for c, _ in docs]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([v for _, v in docs]))
+    return cols.astype(np.int32), counts.astype(np.float32)
 
 
 class BM25Index:
@@ -31,12 +42,19 @@ class BM25Index:
     statement that says "sensor" ten times is not ten times about sensors).
     """
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, k3: float = 1.2) -> None:
+    def __init__(
+        self,
+        k1: float = 1.2,
+        b: float = 0.75,
+        k3: float = 1.2,
+        vocabulary: dict[str, int] | None = None,
+    ) -> None:
         self.k1 = k1
         self.b = b
         self.k3 = k3
-        self._vocab: dict[str, int] = {}
-        self._docs: dict[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
+        # token -> column; indexes over the same texts may share one (see `encode`).
+        self._vocab: dict[str, int] = {} if vocabulary is None else vocabulary
+        self._docs: dict[int, Doc] = {}
         self._matrix: sparse.csr_array | None = None  # (terms, docs) BM25 weights
         self._ids: IdArray = np.zeros(0, dtype=np.int64)
         self._idf: FloatArray = np.zeros(0, dtype=np.float32)
@@ -72,9 +90,19 @@ class BM25Index:
 
     def replace_counts(self, ids: Iterable[int], counts: Iterable[Mapping[str, int]]) -> None:
         """Index documents given as token counts (from `text.tokenize`) under `ids`."""
-        for id_, doc in zip(ids, counts, strict=True):
-            self._docs[int(id_)] = self._counts(doc)
+        self.replace_encoded(ids, (self.encode(c) for c in counts))
+
+    def replace_encoded(self, ids: Iterable[int], docs: Iterable[Doc]) -> None:
+        """Index documents given as `encode` returned them (or merged with `merge`)."""
+        for id_, doc in zip(ids, docs, strict=True):
+            self._docs[int(id_)] = doc
         self._matrix = None
+
+    def encode(self, counts: Mapping[str, int]) -> Doc:
+        """Return token counts as (vocabulary columns, counts), growing the vocabulary."""
+        vocab = self._vocab
+        cols = [vocab.setdefault(token, len(vocab)) for token in counts]
+        return np.asarray(cols, np.int32), np.fromiter(counts.values(), np.float32, len(cols))
 
     add = replace
 
@@ -152,13 +180,6 @@ class BM25Index:
             words[col] = word
         return words
 
-    def _counts(
-        self, counts: Mapping[str, int]
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        vocab = self._vocab
-        cols = [vocab.setdefault(token, len(vocab)) for token in counts]
-        return np.asarray(cols, np.int32), np.fromiter(counts.values(), np.float32, len(cols))
-
     def _ensure_built(self) -> sparse.csr_array:
         if self._matrix is not None:
             return self._matrix
@@ -172,7 +193,8 @@ class BM25Index:
         doc_len = np.bincount(doc_of, weights=tf, minlength=n_docs)
         avg_len = float(doc_len.mean()) if n_docs else 1.0
         df = np.bincount(cols, minlength=n_terms)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        # A term no document holds (removed, or from an index sharing the vocabulary) weighs 0.
+        idf = np.where(df > 0, np.log1p((n_docs - df + 0.5) / (df + 0.5)), 0).astype(np.float32)
         norm = self.k1 * (1 - self.b + self.b * doc_len / max(avg_len, 1e-9))
         weights = idf[cols] * tf * (self.k1 + 1) / (tf + norm[doc_of])
         self._matrix = sparse.csr_array(

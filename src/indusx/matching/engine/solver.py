@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from indusx.matching.engine.index import VectorIndex, normalize
-from indusx.matching.engine.lexical import BM25Index
+from indusx.matching.engine.lexical import BM25Index, Doc, merge
 from indusx.matching.engine.profile import Evidence, Match, Passage, Profile
 from indusx.matching.engine.text import (
     join_words,
@@ -184,8 +184,9 @@ class SolverEngine:
         self._next_key = 0
         self._profile_vectors = VectorIndex(dim)
         self._passage_vectors = VectorIndex(dim)
-        self._profile_lex = BM25Index()
-        self._passage_lex = BM25Index()
+        vocabulary: dict[str, int] = {}  # shared, so a profile's counts merge its passages'
+        self._profile_lex = BM25Index(vocabulary=vocabulary)
+        self._passage_lex = BM25Index(vocabulary=vocabulary)
         self._layout: _Layout | None = None
 
     def __len__(self) -> int:
@@ -217,10 +218,17 @@ class SolverEngine:
         if not profiles:
             return
         self.remove(p.id for p in profiles if p.id in self._profiles)
-        org_vectors, new_keys, pass_vectors, pass_counts = [], [], [], []
+        org_vectors, new_keys, pass_vectors, pass_docs = [], [], [], []
         # Passages repeat across organisations (shared boilerplate, copied profiles): tokenize
         # each distinct text once per call.
-        counted: dict[str, Counter[str]] = {}
+        encoded: dict[str, Doc] = {}
+
+        def encode(text: str) -> Doc:
+            doc = encoded.get(text)
+            if doc is None:
+                doc = encoded[text] = self._passage_lex.encode(Counter(tokenize(text)))
+            return doc
+
         for profile, vector, pv in zip(profiles, vectors, passage_vectors, strict=True):
             passages = passages_of(profile)
             pv_arr = normalize(pv) if np.size(pv) else np.zeros((0, self._dim()), np.float32)
@@ -239,25 +247,22 @@ class SolverEngine:
             self._next_key += len(passages)
             self._profiles[profile.id] = profile
             self._keys[profile.id] = keys
-            counts = Counter[str]()
+            docs = []
             for key, passage in zip(keys.tolist(), passages, strict=True):
                 self._passage[key] = (profile.id, passage)
-                passage_counts = counted.get(passage.text)
-                if passage_counts is None:
-                    passage_counts = counted[passage.text] = Counter(tokenize(passage.text))
-                counts.update(passage_counts)
-                pass_counts.append(passage_counts)
+                docs.append(encode(passage.text))
+            pass_docs += docs
             extra = [t for t in (profile.description, profile.capabilities) if t]
             if profile.passages and extra:
-                counts.update(tokenize("\n".join(extra)))
-            self._profile_lex.replace_counts([profile.id], [counts])
+                docs.append(encode("\n".join(extra)))
+            self._profile_lex.replace_encoded([profile.id], [merge(docs)])
             org_vectors.append(normalize(vector)[0])
             new_keys.append(keys)
             pass_vectors.append(pv_arr)
         all_keys = np.concatenate(new_keys)
         self._profile_vectors.replace([p.id for p in profiles], np.stack(org_vectors))
         self._passage_vectors.add(all_keys, np.concatenate(pass_vectors))
-        self._passage_lex.replace_counts(all_keys.tolist(), pass_counts)
+        self._passage_lex.replace_encoded(all_keys.tolist(), pass_docs)
         self._layout = None
 
     def remove(self, org_ids: int | Iterable[int]) -> None:
