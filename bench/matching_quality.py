@@ -87,15 +87,19 @@ def embed_cached(texts: Sequence[str], cache_dir: Path) -> np.ndarray:
     todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     if todo:
         print(f"embedding {len(todo)} texts (cached: {len(known)}) ...", file=sys.stderr)
+        embedder = get_embedder()
         started = time.perf_counter()
-        fresh = get_embedder().embed([t for _, t in todo], batch_size=32)
-        rate = len(todo) / (time.perf_counter() - started)
-        print(f"  {rate:.0f} texts/s", file=sys.stderr)
-        known.update(zip([k for k, _ in todo], fresh, strict=True))
-        all_keys = sorted(known)
-        tmp = store.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(all_keys), vectors=np.stack([known[k] for k in all_keys]))
-        tmp.replace(store)
+        for start in range(0, len(todo), 1024):  # saved as it goes: an interrupted run resumes
+            chunk = todo[start : start + 1024]
+            fresh = embedder.embed([t for _, t in chunk], batch_size=32)
+            known.update(zip([k for k, _ in chunk], fresh, strict=True))
+            all_keys = sorted(known)
+            tmp = store.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(all_keys), vectors=np.stack([known[k] for k in all_keys]))
+            tmp.replace(store)
+            done = start + len(chunk)
+            rate = done / (time.perf_counter() - started)
+            print(f"  {done}/{len(todo)} ({rate:.0f} texts/s)", file=sys.stderr)
     return np.stack([known[k] for k in keys]).astype(np.float32)
 
 

@@ -205,3 +205,12 @@ def test_reason_names_terms_and_evidence() -> None:
         "Fits on sonar, acoustic modem and undersea communications: its 2012 award "
         "'Low-power acoustic modem' and its capabilities."
     )
+
+
+def test_a_rejected_update_leaves_the_engine_as_it_was() -> None:
+    engine = _engine()
+    broken = Profile(id=99, name="Broken", country="US", kind="startup", passages=MODEM.passages)
+    with pytest.raises(ValueError):
+        engine.upsert_many([TURBINES, broken], [None, None], [np.ones((1, 384)), np.ones((1, 384))])
+    assert len(engine) == 4
+    assert engine.search("turbine blades", k=1)[0].candidate_id == TURBINES.id

@@ -217,7 +217,6 @@ class SolverEngine:
         """Add or update organisations; a missing profile vector is the passages' mean."""
         if not profiles:
             return
-        self.remove(p.id for p in profiles if p.id in self._profiles)
         org_vectors, new_keys, pass_vectors, pass_docs = [], [], [], []
         # Passages repeat across organisations (shared boilerplate, copied profiles): tokenize
         # each distinct text once per call.
@@ -229,20 +228,15 @@ class SolverEngine:
                 doc = encoded[text] = self._passage_lex.encode(Counter(tokenize(text)))
             return doc
 
-        for profile, vector, pv in zip(profiles, vectors, passage_vectors, strict=True):
+        checked = [
+            self._checked(profile, vector, pv)
+            for profile, vector, pv in zip(profiles, vectors, passage_vectors, strict=True)
+        ]
+        if len({p.id for p in profiles}) != len(profiles):
+            raise ValueError("an organisation appears twice in one update")
+        self.remove(p.id for p in profiles if p.id in self._profiles)
+        for profile, (vector, pv_arr) in zip(profiles, checked, strict=True):
             passages = passages_of(profile)
-            pv_arr = normalize(pv) if np.size(pv) else np.zeros((0, self._dim()), np.float32)
-            if len(pv_arr) != len(passages) and (profile.passages or len(pv_arr) != 0):
-                raise ValueError(
-                    f"organisation {profile.id}: {len(pv_arr)} passage vectors "
-                    f"for {len(passages)} passages"
-                )
-            if vector is None:
-                if not len(pv_arr):
-                    raise ValueError(f"organisation {profile.id} has no vectors")
-                vector = pv_arr.mean(axis=0)
-            if not len(pv_arr):  # a profile with no passages: its text is one passage
-                pv_arr = normalize(vector)
             keys = np.arange(self._next_key, self._next_key + len(passages), dtype=np.int64)
             self._next_key += len(passages)
             self._profiles[profile.id] = profile
@@ -252,11 +246,15 @@ class SolverEngine:
                 self._passage[key] = (profile.id, passage)
                 docs.append(encode(passage.text))
             pass_docs += docs
-            extra = [t for t in (profile.description, profile.capabilities) if t]
-            if profile.passages and extra:
+            # The service makes the description and capabilities passages; other callers may
+            # not, and the profile's text includes them either way.
+            texts = {p.text.strip() for p in passages}
+            extra = [t for t in (profile.description, profile.capabilities) if t.strip()]
+            extra = [t for t in extra if t.strip() not in texts]
+            if extra:
                 docs.append(encode("\n".join(extra)))
             self._profile_lex.replace_encoded([profile.id], [merge(docs)])
-            org_vectors.append(normalize(vector)[0])
+            org_vectors.append(vector)
             new_keys.append(keys)
             pass_vectors.append(pv_arr)
         all_keys = np.concatenate(new_keys)
@@ -264,6 +262,29 @@ class SolverEngine:
         self._passage_vectors.add(all_keys, np.concatenate(pass_vectors))
         self._passage_lex.replace_encoded(all_keys.tolist(), pass_docs)
         self._layout = None
+
+    def _checked(
+        self, profile: Profile, vector: npt.ArrayLike | None, passage_vectors: npt.ArrayLike
+    ) -> tuple[FloatArray, FloatArray]:
+        """Return the profile vector and passage vectors, normalised, or raise ValueError."""
+        n = len(passages_of(profile))
+        pv = (
+            normalize(passage_vectors)
+            if np.size(passage_vectors)
+            else np.zeros((0, self._dim()), np.float32)
+        )
+        if pv.shape[1] != self._dim() or (len(pv) != n and (profile.passages or len(pv))):
+            raise ValueError(
+                f"organisation {profile.id}: {pv.shape} passage vectors for {n} passages"
+            )
+        if vector is None:
+            if not len(pv):
+                raise ValueError(f"organisation {profile.id} has no vectors")
+            vector = pv.mean(axis=0)
+        org_vector = normalize(vector)[0]
+        if not len(pv):  # a profile with no passages: its text is one passage
+            pv = org_vector[None, :]
+        return org_vector, pv
 
     def remove(self, org_ids: int | Iterable[int]) -> None:
         """Remove organisations; unknown ids are ignored."""
