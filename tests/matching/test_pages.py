@@ -264,7 +264,7 @@ def test_the_cross_border_switch_and_the_filters_change_the_suggestions(
     assert "Harbour Acoustics" in names({"trl_min": "9", "trl_max": "7"})  # swapped to 7-9
 
 
-def test_htmx_asks_get_only_the_results_and_the_status_line(
+def test_htmx_asks_get_only_the_results_the_status_line_and_the_organisation_shown(
     client: TestClient, ecosystem: SimpleNamespace, sign_in: SignIn
 ) -> None:
     sign_in(client, ecosystem.alice)
@@ -273,6 +273,8 @@ def test_htmx_asks_get_only_the_results_and_the_status_line(
     assert "<html" not in response.text and 'id="match-form"' not in response.text
     assert '<span id="mm-status" hx-swap-oob="innerHTML">' in response.text
     assert "co-production, cross-border." in response.text
+    meta = response.text.split('<span id="mm-org-meta" hx-swap-oob="innerHTML">')[1]
+    assert meta.split("</a>")[0].count(f'href="/orgs/{ecosystem.org.slug}"') == 1
 
 
 def test_no_suggestions_explains_how_to_widen_the_search(

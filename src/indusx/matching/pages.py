@@ -65,6 +65,7 @@ COMPONENT_LABELS = {
     "seeking": "What each side seeks",
     "thesis": "Investment thesis fit",
     "expertise": "Mentor expertise",
+    "record": "Track record",
 }
 DISMISS_LABELS = {
     DismissReason.NOT_RELEVANT: "Not relevant to us",
