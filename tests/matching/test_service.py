@@ -155,3 +155,14 @@ def test_while_many_profiles_wait_to_be_embedded_the_answer_says_how_many(
                                  mode=MatchMode.CO_DEVELOPMENT)
 
     assert result.index_pending == 3 and result.items == []
+
+
+def test_engines_first_loaded_on_an_empty_directory_pick_up_later_profiles(
+    session: Session, make_org: Callable[..., Organisation]
+) -> None:
+    service.current(session)  # nothing embedded yet
+
+    source = make_org(name="Bay Sonics")
+    make_org(name="Harbour Acoustics", **UNDERSEA)
+
+    assert _names(session, None, source.id) == ["Harbour Acoustics"]

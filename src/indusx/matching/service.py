@@ -12,7 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -153,7 +153,7 @@ def current(session: Session) -> EngineState:
             changed = list(session.scalars(
                 select(OrgVector.org_id).where(
                     OrgVector.ordinal == 0,
-                    OrgVector.updated_at >= (state.seen_newest or datetime.min),
+                    OrgVector.updated_at >= (state.seen_newest or datetime.min.replace(tzinfo=UTC)),
                 )
             ))
             _apply(state, session, changed)
