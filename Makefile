@@ -22,7 +22,7 @@ RUFF_PATHS := src tests bench
 help:
 	@echo "make run        install, migrate, load the demo data if empty, serve on $(HOST):$(PORT)"
 	@echo "make test       install, ruff, mypy, pytest (PYTEST_ARGS='...' passes options)"
-	@echo "make bench      run bench/directory.py"
+	@echo "make bench      run every benchmark in bench/ (figures printed; see docs/benchmarks.md)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format and ruff's safe fixes"
 	@echo "make clean      remove var/ and caches; make distclean also .venv and node_modules"
@@ -68,8 +68,11 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Each prints its figures; the matching ones read the real data in ../shared/data.
+BENCHES := directory embedding matching_quality solver_speed matching_speed
+
 bench: install
-	$(BIN)/python bench/directory.py
+	@set -e; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
 
 lint: venv
 	$(BIN)/ruff check $(RUFF_PATHS)
