@@ -151,11 +151,19 @@ class BM25Index:
     def scores_many(self, queries: Sequence[str | Mapping[str, float]]) -> FloatArray:
         """Return the (queries, documents) BM25 scores of a batch of queries."""
         matrix = self._ensure_built()
-        if not queries:
-            return np.zeros((0, len(self._ids)), dtype=np.float32)
-        q = sparse.vstack([self.query_vector(x) for x in queries], format="csr")
-        q.resize((q.shape[0], matrix.shape[0]))
-        return np.asarray((q @ matrix).toarray(), dtype=np.float32)
+        out = np.zeros((len(queries), matrix.shape[1]), dtype=np.float32)
+        for row, query in enumerate(queries):
+            weights = self.query_weights(query) if isinstance(query, str) else query
+            cols, vals = [], []
+            for token, w in weights.items():
+                col = self._vocab.get(token)
+                if col is not None and col < matrix.shape[0] and w:
+                    cols.append(col)
+                    vals.append(w)
+            if cols:
+                # The postings of the query's terms only, summed with the query's weights.
+                out[row] = matrix[np.asarray(cols)].T @ np.asarray(vals, dtype=np.float32)
+        return out
 
     def explain_terms(self, query: str, doc: str, limit: int = 5) -> list[str]:
         """Return the salient terms `query` and `doc` share, rarest first (as `doc` writes them)."""
