@@ -79,7 +79,15 @@ def test_explain_terms_names_the_overlap_rarest_first() -> None:
 
 def test_term_weights_collect_the_terms_of_given_documents() -> None:
     weights = _index().term_weights([2])
-    assert set(weights) == {"composite", "airframe", "small", "drone"}
+    assert set(weights) == {
+        "composite",
+        "airframe",
+        "small",
+        "drone",
+        "composite_airframe",
+        "airframe_small",
+        "small_drone",
+    }
 
 
 def test_indexes_sharing_a_vocabulary_merge_documents_by_summing_counts() -> None:
@@ -93,3 +101,11 @@ def test_indexes_sharing_a_vocabulary_merge_documents_by_summing_counts() -> Non
     assert profiles.term_weights([1]).keys() == {"sonar", "buoy", "modem"}
     assert profiles.idf("sonar") > 0
     assert passages.idf("radar") == 0.0  # a term only the other index holds weighs nothing
+
+
+def test_words_used_together_outrank_the_same_words_apart() -> None:
+    index = BM25Index.build(
+        [1, 2],
+        ["An acoustic modem link.", "An acoustic survey and a modem."],
+    )
+    assert _ranking(index, "acoustic modem")[0] == 1

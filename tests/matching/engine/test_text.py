@@ -1,4 +1,5 @@
 from indusx.matching.engine.text import (
+    index_terms,
     join_words,
     phrase_keys,
     shared_terms,
@@ -72,3 +73,15 @@ def test_join_words_reads_as_an_english_list() -> None:
     assert join_words(["a"]) == "a"
     assert join_words(["a", "b"]) == "a and b"
     assert join_words(["a", "b", "c"]) == "a, b and c"
+
+
+def test_index_terms_add_adjacent_token_pairs() -> None:
+    assert index_terms("Acoustic modems for undersea use") == [
+        "acoustic",
+        "modem",
+        "undersea",
+        "use",
+        "acoustic_modem",
+        "modem_undersea",
+        "undersea_use",
+    ]

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from indusx.matching.engine.text import shared_terms, tokenize
+from indusx.matching.engine.text import index_terms, shared_terms
 
 FloatArray = npt.NDArray[np.float32]
 IdArray = npt.NDArray[np.int64]
@@ -86,10 +86,10 @@ class BM25Index:
 
     def replace(self, ids: Iterable[int], texts: Iterable[str]) -> None:
         """Index `texts` under `ids`, replacing what those ids held."""
-        self.replace_counts(ids, (Counter(tokenize(text)) for text in texts))
+        self.replace_counts(ids, (Counter(index_terms(text)) for text in texts))
 
     def replace_counts(self, ids: Iterable[int], counts: Iterable[Mapping[str, int]]) -> None:
-        """Index documents given as token counts (from `text.tokenize`) under `ids`."""
+        """Index documents given as token counts (from `text.index_terms`) under `ids`."""
         self.replace_encoded(ids, (self.encode(c) for c in counts))
 
     def replace_encoded(self, ids: Iterable[int], docs: Iterable[Doc]) -> None:
@@ -121,7 +121,7 @@ class BM25Index:
     def query_weights(self, query: str) -> dict[str, float]:
         """Return the weight of each token of a query: its count, saturated by `k3`."""
         k3 = self.k3
-        return {t: c * (k3 + 1) / (c + k3) for t, c in Counter(tokenize(query)).items()}
+        return {t: c * (k3 + 1) / (c + k3) for t, c in Counter(index_terms(query)).items()}
 
     def max_score(self, weights: Mapping[str, float]) -> float:
         """Return the bound no document's score reaches for these query weights."""

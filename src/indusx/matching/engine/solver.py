@@ -34,12 +34,12 @@ from indusx.matching.engine.index import VectorIndex, normalize
 from indusx.matching.engine.lexical import BM25Index, Doc, merge
 from indusx.matching.engine.profile import Evidence, Match, Passage, Profile
 from indusx.matching.engine.text import (
+    index_terms,
     join_words,
     phrase_keys,
     shared_terms,
     snippet,
     stem,
-    tokenize,
 )
 
 FloatArray = npt.NDArray[np.float32]
@@ -225,7 +225,7 @@ class SolverEngine:
         def encode(text: str) -> Doc:
             doc = encoded.get(text)
             if doc is None:
-                doc = encoded[text] = self._passage_lex.encode(Counter(tokenize(text)))
+                doc = encoded[text] = self._passage_lex.encode(Counter(index_terms(text)))
             return doc
 
         checked = [

@@ -1,10 +1,12 @@
 """Text helpers shared by the engine: tokens for retrieval, terms and snippets for explanations.
 
-`tokenize` is what lexical retrieval indexes (lower-cased, stop words dropped, plurals folded).
+`tokenize` gives the retrieval tokens (lower-cased, stop words dropped, plurals folded) and
+`index_terms` adds adjacent pairs of them: what lexical retrieval indexes.
 `phrases` and `shared_terms` find the words and two-word phrases two texts have in common, in
 the surface form a reader recognises ("acoustic modem"), for the reasons the engine gives.
 """
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -82,6 +84,16 @@ def tokenize(text: str) -> list[str]:
         if token:
             out.append(token)
     return out
+
+
+def index_terms(text: str) -> list[str]:
+    """Return what lexical retrieval indexes: the tokens, then each adjacent pair as "a_b".
+
+    Pairs ("acoustic_modem") reward documents that use the query's words together; on the
+    SBIR benchmark they raised BM25's MRR from 0.47 to 0.52 (bench/matching_quality.py).
+    """
+    tokens = tokenize(text)
+    return tokens + [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
 
 
 @dataclass(frozen=True, slots=True)
