@@ -261,6 +261,20 @@ def test_accepted_introductions_offset_dismissals_of_the_same_kind():
     assert penalties.liked_ids == {US_SONAR_MSME.id}
 
 
+def test_candidates_like_an_accepted_introduction_get_a_small_boost():
+    engine = engine_of(ECOSYSTEM)
+    liked = penalties_from_feedback(accepted=[US_SONAR_MSME])
+
+    before = {m.candidate_id: m.score for m in engine.suggest(SONAR.id, "co-development", k=10)}
+    after = {m.candidate_id: m.score
+             for m in engine.suggest(SONAR.id, "co-development", k=10, penalties=liked)}
+
+    assert after[US_LARGE.id] > before[US_LARGE.id]
+    assert after[US_LARGE.id] - before[US_LARGE.id] > after[CYBER_STARTUP.id] - before[
+        CYBER_STARTUP.id]
+    assert all(score <= 1.0 for score in after.values())
+
+
 def test_upsert_and_remove_keep_suggestions_in_step_without_a_rebuild():
     engine = engine_of(ECOSYSTEM)
     newcomer = org(50, "US", "prime", SONAR.capabilities, focus=("undersea",),

@@ -1,10 +1,11 @@
 """Partner suggestions by mode: dense retrieval, structured re-ranking, explained matches.
 
 The engine holds each organisation's profile vector (computed and stored by the service; the
-engine never embeds) in one matrix, and the fields the modes compare as numpy columns (sets
-as bit masks). A query masks the rows its mode and filters allow, takes the `top_n` nearest
-by one matrix-vector product, and re-ranks them by a weighted sum of named components, each
-in [0, 1] (MODE_WEIGHTS is the one table of weights):
+engine never embeds) in one dense matrix per country, and the fields the modes compare as
+numpy columns (sets as bit masks). A query masks the rows its mode and filters allow, takes
+the `top_n` nearest by a matrix-vector product over the countries it may see (one, across
+the border), and re-ranks them by a weighted sum of named components, each in [0, 1]
+(MODE_WEIGHTS is the one table of weights):
 
 - semantic: cosine of the profile vectors, rescaled from [SEMANTIC_LOW, SEMANTIC_HIGH];
 - focus: Dice overlap of focus areas, plus ADJACENT_BONUS of the rest for an adjacent area;
