@@ -13,7 +13,8 @@ Every organisation is scored on five signals, each computed for all organisation
 
 Each signal is turned into z-scores over all organisations (so signals of different scales
 add up, and an organisation's score does not depend on the filters), and the ranking is the
-weighted sum (`Weights`, tuned on SBIR awards of 2001-2012 by bench/matching_quality.py).
+weighted sum (`Weights`, tuned by bench/matching_quality.py on SBIR awards: profiles from
+2001-2010, queries from 2011-2012).
 The displayed score maps that sum into [0, 1]; the components are absolute, each in [0, 1]:
 `semantic` (best passage cosine), `lexical` (the profile's BM25 as a share of the most a
 document could score for this statement) and `record` (passages, saturating at 40).
@@ -67,10 +68,10 @@ class Weights:
     """How much each signal's z-score counts in the ranking."""
 
     lexical_profile: float = 1.0
-    lexical_passage: float = 0.5
+    lexical_passage: float = 0.25
     semantic_passage: float = 0.5
     semantic_profile: float = 0.0
-    prior: float = 0.0
+    prior: float = 0.3
 
     def items(self) -> list[tuple[str, float]]:
         """Return (signal, weight) pairs, in the order of the fields."""
@@ -132,9 +133,11 @@ def fuse(signals: Mapping[str, FloatArray], weights: Weights) -> FloatArray:
 
 def display_score(fused: FloatArray) -> FloatArray:
     """Return ranking scores mapped into [0, 1] (monotone: the order is kept)."""
-    # A fused z-sum of 0 is an average organisation, one of about 8 a clear fit; the logistic
-    # centred at 4 keeps the scores of the top results apart.
-    return np.asarray(1.0 / (1.0 + np.exp(-(fused - 4.0) / 1.5)), dtype=np.float32)
+    # Calibrated on the SBIR validation split: a median organisation fuses to about 0, the
+    # 50th best to 5, the 10th best to 7 and the best to 11, which this logistic shows as
+    # about 0.05, 0.4, 0.6 and 0.9. The scale is relative to the other organisations: the
+    # absolute fit is in the components.
+    return np.asarray(1.0 / (1.0 + np.exp(-(fused - 6.0) / 2.0)), dtype=np.float32)
 
 
 @dataclass(slots=True)
@@ -383,7 +386,7 @@ class SolverEngine:
         ranks by, for evaluation and tuning.
         """
         qv = self._embed(texts, 64) if query_vectors is None else normalize(query_vectors)
-        scored = self._score(list(texts), qv, self._ensure_layout())
+        scored = self._score(list(texts), qv, self._ensure_layout(), every_signal=True)
         return {**scored.signals, "fused": scored.fused}
 
     def _embed(self, texts: Sequence[str], batch_size: int) -> FloatArray:
@@ -396,7 +399,9 @@ class SolverEngine:
     def _dim(self) -> int:
         return self._profile_vectors.dim
 
-    def _score(self, texts: list[str], qv: FloatArray, layout: _Layout) -> _Scored:
+    def _score(
+        self, texts: list[str], qv: FloatArray, layout: _Layout, every_signal: bool = False
+    ) -> _Scored:
         weights = [self._profile_lex.query_weights(t) for t in texts]
         profile_lex = self._profile_lex.scores_many(weights)[:, layout.profile_lex]
         passage_lex = self._passage_lex.scores_many(weights)
@@ -409,9 +414,10 @@ class SolverEngine:
             "semantic_passage": np.maximum.reduceat(
                 passage_cos[:, layout.passage_vec_order], layout.passage_vec_starts, axis=1
             ),
-            "semantic_profile": self._profile_vectors.scores(qv),
             "prior": np.broadcast_to(layout.prior, profile_lex.shape),
         }
+        if every_signal or self.weights.semantic_profile:  # a scan of its own; skipped unused
+            signals["semantic_profile"] = self._profile_vectors.scores(qv)
         bound = np.array([self._profile_lex.max_score(w) for w in weights], dtype=np.float32)
         return _Scored(
             signals=signals,
