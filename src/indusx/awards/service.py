@@ -226,7 +226,7 @@ def _import_batch(
                 updated_at=now, focus_areas=[areas[s] for s in derived.focus],
                 seeking_links=[], offerings=[], thesis=None,
             )
-            org_service._derive(org)
+            org_service.derive_fields(org)
             session.add(org)
             created.append((org, incoming))
             continue
@@ -267,7 +267,7 @@ def _import_batch(
         org.description = derived.description
         org.capabilities = derived.capabilities
         org.focus_areas = [areas[s] for s in derived.focus]
-        org_service._derive(org)
+        org_service.derive_fields(org)
         org.updated_at = now
         report.orgs_updated.append(org.id)
     session.flush()

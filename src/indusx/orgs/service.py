@@ -245,7 +245,7 @@ def _check_identifiers_free(session: Session, values: dict[str, Any], exclude_id
         raise Conflict("; ".join(f"{e['field']} {e['message']}" for e in errors), errors=errors)
 
 
-def _derive(org: Organisation) -> None:
+def derive_fields(org: Organisation) -> None:
     """Recompute the derived columns from the loaded organisation."""
     org.max_trl = max((o.trl for o in org.offerings), default=None)
     org.focus_mask = facets.focus_mask(a.bit for a in org.focus_areas)
@@ -331,7 +331,7 @@ def create_org(
         focus_areas=[], seeking_links=[], offerings=[], thesis=None,
     )
     _apply(session, org, values, fields_set)
-    _derive(org)
+    derive_fields(org)
     session.add(org)
     session.flush()
     audit.record(
@@ -367,7 +367,7 @@ def update_org(
     _apply(session, org, values, fields_set)
     if "name" in fields_set and org.name != before["name"]:
         org.slug = _unique_slug(session, org.name, exclude_id=org.id)
-    _derive(org)
+    derive_fields(org)
     after = snapshot(org)
     if after != before:
         org.updated_at = utcnow()
