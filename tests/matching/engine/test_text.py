@@ -85,3 +85,8 @@ def test_index_terms_add_adjacent_token_pairs() -> None:
         "modem_undersea",
         "undersea_use",
     ]
+
+
+def test_shared_terms_do_not_repeat_a_word_in_another_form() -> None:
+    terms = shared_terms("interacting with interact sonar", "Interacting sonar; interact.")
+    assert len([t for t in terms if t.startswith("interact")]) == 1

@@ -38,6 +38,7 @@ from indusx.matching.engine.text import (
     index_terms,
     join_words,
     phrase_keys,
+    root,
     shared_terms,
     snippet,
     stem,
@@ -372,7 +373,8 @@ class SolverEngine:
             ranking[:, excluded] = -np.inf
             for row, text in enumerate(batch):
                 top = _top(ranking[row], k)
-                out.append([self._match(scored, row, pos, text, explain) for pos in top])
+                keys = phrase_keys(text) if explain else None
+                out.append([self._match(scored, row, pos, keys) for pos in top])
             if progress is not None:
                 progress(min(start + batch_size, len(texts)), len(texts))
         return out
@@ -427,7 +429,9 @@ class SolverEngine:
             lex_bound=bound,
         )
 
-    def _match(self, scored: _Scored, row: int, pos: int, text: str, explain: bool) -> Match:
+    def _match(
+        self, scored: _Scored, row: int, pos: int, query_keys: frozenset[tuple[str, ...]] | None
+    ) -> Match:
         layout = self._ensure_layout()
         org_id = int(layout.org_ids[pos])
         bound = float(scored.lex_bound[row]) or 1.0
@@ -437,9 +441,9 @@ class SolverEngine:
             "record": _unit(np.expm1(layout.prior[0, pos]) / RECORD_SATURATION),
         }
         score = float(display_score(scored.fused[row, pos : pos + 1])[0])
-        if not explain:
+        if query_keys is None:
             return Match(candidate_id=org_id, score=score, components=components)
-        evidence, terms = self._evidence(scored, row, org_id, text)
+        evidence, terms = self._evidence(scored, row, org_id, query_keys)
         return Match(
             candidate_id=org_id,
             score=score,
@@ -450,7 +454,7 @@ class SolverEngine:
         )
 
     def _evidence(
-        self, scored: _Scored, row: int, org_id: int, text: str
+        self, scored: _Scored, row: int, org_id: int, query_keys: frozenset[tuple[str, ...]]
     ) -> tuple[tuple[Evidence, ...], list[str]]:
         """Return the org's passages that fit the statement best, and the terms they share."""
         keys = self._keys[org_id]
@@ -461,7 +465,6 @@ class SolverEngine:
         fit = 0.5 * np.clip(scored.passage_cos[row, vec_pos], 0, 1) + 0.5 * np.clip(
             scored.passage_lex[row, lex_pos] / bound * 4, 0, 1
         )
-        query_keys = phrase_keys(text)
         chosen: list[Evidence] = []
         terms: list[str] = []
         covered: set[str] = set()
@@ -474,7 +477,7 @@ class SolverEngine:
                 continue
             chosen.append(Evidence(passage.label, snippet(passage.text, found), float(fit[i])))
             for term in found:  # a term already said, in these or other words, is not repeated
-                words = {stem(w) for w in term.split()}
+                words = {root(stem(w)) for w in term.split()}
                 if not words <= covered:
                     terms.append(term)
                     covered |= words

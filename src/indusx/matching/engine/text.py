@@ -10,6 +10,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Punctuation that ends a phrase: two words either side of it are not a phrase.
@@ -54,6 +55,18 @@ _TOKEN_CACHE_SIZE = 500_000
 
 def stem(word: str) -> str:
     """Return `word` with its plural ending folded ("modems" -> "modem", "parties" -> "party")."""
+    out = _STEM_OF.get(word)
+    if out is None:
+        out = _fold_plural(word)
+        if len(_STEM_OF) < _TOKEN_CACHE_SIZE:
+            _STEM_OF[word] = out
+    return out
+
+
+_STEM_OF: dict[str, str] = {}
+
+
+def _fold_plural(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and not word.endswith(("eies", "aies")):
@@ -104,29 +117,49 @@ class Phrase:
     surface: str
 
 
-def _is_content(word: str) -> bool:
-    return word not in STOP_WORDS and len(word) > 2 and not word.isdigit()
+def _content_stem(word: str) -> str:
+    """Return the stem of a content word, or "" for a stop word, number or short word."""
+    out = _CONTENT_STEM_OF.get(word)
+    if out is None:
+        content = word not in STOP_WORDS and len(word) > 2 and not word.isdigit()
+        out = stem(word) if content else ""
+        if len(_CONTENT_STEM_OF) < _TOKEN_CACHE_SIZE:
+            _CONTENT_STEM_OF[word] = out
+    return out
+
+
+_CONTENT_STEM_OF: dict[str, str] = {}
 
 
 def phrases(text: str) -> list[Phrase]:
     """Return the content words and adjacent content-word pairs of `text`, in order."""
     out: list[Phrase] = []
     for chunk in _BREAK.split(text.lower().replace("'", "")):
-        prev: str | None = None
+        prev, prev_key = "", ""
         for w in _WORD.findall(chunk):
-            if not _is_content(w):
-                prev = None
+            key = _content_stem(w)
+            if not key:
+                prev = ""
                 continue
-            out.append(Phrase((stem(w),), w))
-            if prev is not None:
-                out.append(Phrase((stem(prev), stem(w)), f"{prev} {w}"))
-            prev = w
+            out.append(Phrase((key,), w))
+            if prev:
+                out.append(Phrase((prev_key, key), f"{prev} {w}"))
+            prev, prev_key = w, key
     return out
+
+
+# Explanations look at the same passages again and again (the best candidates recur).
+_cached_phrases = lru_cache(maxsize=1 << 13)(lambda text: tuple(phrases(text)))
 
 
 def phrase_keys(text: str) -> frozenset[tuple[str, ...]]:
     """Return the keys of the phrases of `text`, to compare many documents against it."""
-    return frozenset(p.key for p in phrases(text))
+    return frozenset(p.key for p in _cached_phrases(text))
+
+
+def root(token: str) -> str:
+    """Return a crude root of a retrieval token, to spot repeats ("interact", "interacting")."""
+    return token[:6]
 
 
 def shared_terms(
@@ -145,7 +178,7 @@ def shared_terms(
     weigh = weight or (lambda token: float(len(token)))
     query_keys = phrase_keys(query) if isinstance(query, str) else query
     seen: dict[tuple[str, ...], str] = {}
-    for p in phrases(doc):
+    for p in _cached_phrases(doc):
         if p.key in query_keys and p.key not in seen:
             seen[p.key] = p.surface
 
@@ -157,19 +190,18 @@ def shared_terms(
     ]
     candidates.sort(key=lambda key: (-score(key), seen[key]))
     chosen: list[tuple[str, ...]] = []
-    covered: set[str] = set()
+    covered: set[str] = set()  # roots already said
     for key in candidates:
-        if len(key) == 1 and key[0] in covered:
-            continue
-        if len(key) == 2 and key[0] in covered and key[1] in covered:
+        roots = {root(t) for t in key}
+        if roots <= covered or len(roots) < len(key):
             continue
         chosen.append(key)
-        covered.update(key)
+        covered |= roots
         if len(chosen) == limit:
             break
     # A word chosen before the phrase that contains it is redundant once the phrase is in.
-    phrase_words = {t for key in chosen if len(key) == 2 for t in key}
-    return [seen[key] for key in chosen if len(key) == 2 or key[0] not in phrase_words]
+    phrase_roots = {root(t) for key in chosen if len(key) == 2 for t in key}
+    return [seen[key] for key in chosen if len(key) == 2 or root(key[0]) not in phrase_roots]
 
 
 def snippet(text: str, terms: Iterable[str], width: int = 200) -> str:
