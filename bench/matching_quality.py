@@ -17,7 +17,6 @@ Award embeddings are cached under --cache, keyed by model and text hash.
 import argparse
 import gzip
 import hashlib
-import html
 import json
 import re
 import sys
@@ -68,14 +67,8 @@ def load_awards(path: Path) -> list[Award]:
     """Return the awards of the SBIR JSON-lines file."""
     with gzip.open(path, "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
-    # Some titles and abstracts carry HTML entities ("Aviator&#039;s"): unescaped for everyone.
     return [
-        Award(
-            int(r["year"]),
-            firm_key(r["firm"]),
-            html.unescape(r["title"] or ""),
-            html.unescape(r["abstract"] or ""),
-        )
+        Award(int(r["year"]), firm_key(r["firm"]), r["title"] or "", r["abstract"] or "")
         for r in rows
     ]
 
