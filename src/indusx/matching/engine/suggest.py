@@ -882,7 +882,8 @@ class SuggestionEngine:
         """Return the k best partners of `source` in `mode`, best first, explained.
 
         `source` is an organisation (its id or profile) or, in mentoring mode, a Mentor (then
-        the candidates are organisations seeking mentoring). Candidates are in the other
+        the candidates are start-ups, MSMEs and accelerators; those seeking mentoring rank
+        higher). Candidates are in the other
         country unless `cross_border` is false; filters narrow them (kind and TRL filters do
         not apply to mentors). `vector` stands in for a source the engine does not hold.
         """
