@@ -8,11 +8,9 @@ capability terms both texts contain. When little overlaps, it says so.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from indusx.matching.engine import text
 from indusx.matching.engine.profile import Evidence, Passage, Profile
-from indusx.matching.engine.text import GENERIC_WORDS, join_words, snippet
+from indusx.matching.engine.text import join_words, phrase_keys, shared_terms, snippet, tokenize
 
 KIND_NOUNS = {
     "startup": "start-up", "msme": "MSME", "large_company": "large company",
@@ -129,57 +127,29 @@ def _thesis_clause(parts: Mapping[str, float], candidate_invests: bool) -> str:
 
 
 Weight = Callable[[str], float]
-
-# A query explains ten candidates against one source, and candidates recur across queries:
-# phrasing each text once (rather than in every `text.shared_terms` call) keeps reasons cheap.
-_phrases = lru_cache(maxsize=1 << 13)(text.phrases)
+Keys = frozenset[tuple[str, ...]]
 
 
-def shared(
-    query_keys: frozenset[tuple[str, ...]],
-    docs: Sequence[str],
-    weight: Weight | None = None,
-    limit: int = 5,
-    min_weight: float = 0.0,
-) -> list[str]:
-    """Return up to `limit` terms of `docs` whose keys are in `query_keys`, best first.
-
-    The selection of `text.shared_terms` (written as `doc` writes them, ordered by `weight`,
-    a phrase hides its words, generic words never appear) against precomputed query keys;
-    terms weighing less than `min_weight` are dropped.
-    """
-    weigh = weight or (lambda token: float(len(token)))
-    seen: dict[tuple[str, ...], str] = {}
-    for doc in docs:
-        for p in _phrases(doc):
-            if p.key in query_keys and p.key not in seen:
-                seen[p.key] = p.surface
-    scores = {key: sum(weigh(t) for t in key) for key in seen}
-    candidates = [
-        key for key, surface in seen.items()
-        if scores[key] >= min_weight and not any(w in GENERIC_WORDS for w in surface.split())
-    ]
-    candidates.sort(key=lambda key: (-scores[key], seen[key]))
-    chosen: list[tuple[str, ...]] = []
-    covered: set[str] = set()
-    for key in candidates:
-        if all(t in covered for t in key):
-            continue
-        chosen.append(key)
-        covered.update(key)
-        if len(chosen) == limit:
-            break
-    phrase_words = {t for key in chosen if len(key) == 2 for t in key}
-    return [seen[key] for key in chosen if len(key) == 2 or key[0] not in phrase_words]
-
-
-def keys(profile: Profile) -> frozenset[tuple[str, ...]]:
+def keys(profile: Profile) -> Keys:
     """Return the phrase keys of a profile's texts, to compare many profiles against it."""
-    return frozenset(p.key for doc in texts(profile) for p in _phrases(doc))
+    return phrase_keys(_joined(profile))
+
+
+def _joined(profile: Profile) -> str:
+    # "|" ends a phrase, so no two-word term straddles two texts.
+    return " | ".join(texts(profile))
+
+
+def _terms(query: Keys, doc: str, weight: Weight | None, min_weight: float) -> list[str]:
+    """Return the terms `doc` shares with the query keys, without those weighing too little."""
+    found = shared_terms(query, doc, weight)
+    if weight is None or min_weight <= 0:
+        return found
+    return [t for t in found if sum(weight(w) for w in tokenize(t)) >= min_weight]
 
 
 def _evidence(
-    source_keys: frozenset[tuple[str, ...]],
+    source_keys: Keys,
     candidate: Profile,
     weight: Weight | None,
     min_weight: float,
@@ -192,7 +162,7 @@ def _evidence(
     ]
     found: list[Evidence] = []
     for p in passages:
-        terms = shared(source_keys, [p.text], weight, min_weight=min_weight)
+        terms = _terms(source_keys, p.text, weight, min_weight)
         if terms:
             found.append(Evidence(p.label, snippet(p.text, terms), min(1.0, len(terms) / 5)))
     found.sort(key=lambda e: -e.score)
@@ -211,7 +181,7 @@ def describe(
     focus_labels: Mapping[str, str] | None = None,
     term_weight: Weight | None = None,
     min_term_weight: float = 0.0,
-    source_keys: frozenset[tuple[str, ...]] | None = None,
+    source_keys: Keys | None = None,
 ) -> Explanation:
     """Return the one-sentence reason `candidate` suits `source`, and its evidence.
 
@@ -224,7 +194,7 @@ def describe(
     shared_focus = tuple(sorted(source.focus & candidate.focus))
     if source_keys is None:
         source_keys = keys(source)
-    terms = tuple(shared(source_keys, texts(candidate), term_weight, min_weight=min_term_weight))
+    terms = tuple(_terms(source_keys, _joined(candidate), term_weight, min_term_weight))
     facts = _facts(mode, candidate, seeks)
     first = _who(candidate) + (" " + join_words(facts) if facts else "")
     overlap: list[str] = []
