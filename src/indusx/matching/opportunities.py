@@ -17,7 +17,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from indusx.matching.models import Introduction, IntroductionStatus
@@ -72,7 +72,7 @@ def opportunity_map(*, session: Session) -> list[AreaOpportunity]:
     need_bits = facets.bits("seeking", NEED_SEEKING)
     seeking = Organisation.facet_mask.op("&")(need_bits) != 0
 
-    def count(country: Country, condition: object) -> object:
+    def count(country: Country, condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case(
             (and_(Organisation.country == country, condition), 1), else_=0)), 0)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from indusx.awards.models import Award
@@ -183,22 +183,23 @@ def _sync_chunk(session: Session, org_ids: list[int], embedder: "Embedder") -> i
     rows = []
     for org_id, profile in profiles.items():
         known = existing.get(org_id, {})
-        vectors = []
+        vectors, digests = [], []
         for ordinal, passage in enumerate(profile.passages, start=1):
             digest = _hash(passage.text)
             raw = known[digest]
             vectors.append(np.frombuffer(raw, dtype=np.float32))
+            digests.append(digest)
             rows.append(dict(org_id=org_id, ordinal=ordinal, label=passage.label[:300],
                              text=passage.text, text_hash=digest, model=embedder.name,
                              vector=raw, updated_at=now))
         mean = np.mean(vectors, axis=0)
         mean /= max(float(np.linalg.norm(mean)), 1e-12)
         rows.append(dict(org_id=org_id, ordinal=0, label="Profile", text="",
-                         text_hash=_hash("".join(r["text_hash"] for r in rows[-len(vectors):])),
+                         text_hash=_hash("".join(digests)),
                          model=embedder.name, vector=mean.astype(np.float32).tobytes(),
                          updated_at=now))
     if rows:
-        session.execute(OrgVector.__table__.insert(), rows)
+        session.execute(insert(OrgVector), rows)
     session.flush()
     return len(todo)
 
