@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 # Stale profiles embedded inline before answering; beyond this the background indexer
 # (or `indusx match reindex`) catches up and the answer says how many are pending.
 INLINE_SYNC_LIMIT = 32
+# Capability terms rarer than this (BM25 IDF) may be named as overlap in a reason.
+MIN_TERM_IDF = 1.5
 
 
 @dataclass
@@ -146,8 +148,11 @@ def current(session: Session) -> EngineState:
             from indusx.matching.engine.suggest import SuggestionEngine
 
             labels = dict(session.execute(select(FocusArea.slug, FocusArea.name)).all())
-            state.suggest = SuggestionEngine(focus_labels=labels)
-            state.solver = SolverEngine()
+            solver = SolverEngine()
+            # Shared terms worth naming in a reason are the rarer ones across all profiles.
+            state.suggest = SuggestionEngine(focus_labels=labels, term_weight=solver.term_idf,
+                                             min_term_weight=MIN_TERM_IDF)
+            state.solver = solver
             _apply(state, session, None)
         elif (count, newest) != (state.seen_count, state.seen_newest):
             changed = list(session.scalars(
@@ -313,12 +318,14 @@ def suggestions(
     if source is None:  # its vectors are not written yet (a large import is catching up)
         return MatchList(org_id=org_id, mode=mode, cross_border=cross_border, items=[],
                          index_pending=max(pending, 1))
-    matches = state.suggest.suggest(  # type: ignore[union-attr]
-        source, mode.value, k=k, cross_border=cross_border,
-        countries=[str(c) for c in countries] or None, kinds=[str(x) for x in kinds] or None,
-        focus=list(focus) or None, trl_min=trl_min, trl_max=trl_max,
-        penalties=penalties_for(session, org_id, state),
-    )
+    penalties = penalties_for(session, org_id, state)
+    with state.lock:  # updates regrow the engine's arrays: never read them half-grown
+        matches = state.suggest.suggest(  # type: ignore[union-attr]
+            source, mode.value, k=k, cross_border=cross_border,
+            countries=[str(c) for c in countries] or None,
+            kinds=[str(x) for x in kinds] or None,
+            focus=list(focus) or None, trl_min=trl_min, trl_max=trl_max, penalties=penalties,
+        )
     return MatchList(
         org_id=org_id, mode=mode, cross_border=cross_border,
         items=_read(state, session, matches, mentor=mode is MatchMode.MENTORING),
@@ -341,10 +348,11 @@ def solvers(
     pending = _catch_up(session)
     state = current(session)
     assert state.solver is not None
-    matches = state.solver.search(
-        text, k=k, countries=list(countries) or None, kinds=list(kinds) or None,
-        focus=list(focus) or None,
-    )
+    with state.lock:
+        matches = state.solver.search(
+            text, k=k, countries=list(countries) or None, kinds=list(kinds) or None,
+            focus=list(focus) or None,
+        )
     return SolverResult(items=_read(state, session, matches), index_pending=pending)
 
 
@@ -362,7 +370,9 @@ def solvers_many(
     out: list[list[dict[str, Any]]] = []
     for start in range(0, len(texts), batch):
         chunk = texts[start:start + batch]
-        for matches in state.solver.search_many(list(chunk), k=k, explain=False):
+        with state.lock:
+            found = state.solver.search_many(list(chunk), k=k, explain=False)
+        for matches in found:
             out.append([
                 {"org_id": m.candidate_id, "name": state.profiles[m.candidate_id].name,
                  "score": round(m.score, 4)}
@@ -391,10 +401,11 @@ def request_introduction(
     state = current(session)
     source = state.profiles.get(from_org_id)
     if source is not None and state.suggest is not None:
-        explained = state.suggest.explain_pair(
-            source, mode.value, candidate_id=to_org_id or to_user_id or 0,
-            mentor=to_user_id is not None,
-        )
+        with state.lock:
+            explained = state.suggest.explain_pair(
+                source, mode.value, candidate_id=to_org_id or to_user_id or 0,
+                mentor=to_user_id is not None,
+            )
         if explained is not None:
             score, reason, components = explained.score, explained.reason, explained.components
     return intro_service.request(

@@ -152,7 +152,6 @@ class _Layout:
     passage_vec_starts: npt.NDArray[np.intp]
     passage_lex_order: npt.NDArray[np.intp]
     passage_lex_starts: npt.NDArray[np.intp]
-    vec_col_of_key: npt.NDArray[np.intp]  # passage key -> column of passage cosines
     lex_col_of_key: npt.NDArray[np.intp]  # passage key -> column of passage BM25 scores
     prior: FloatArray  # (1, n)
     country: npt.NDArray[np.str_]
@@ -166,7 +165,7 @@ class _Scored:
 
     signals: dict[str, FloatArray]
     fused: FloatArray
-    passage_cos: FloatArray  # (m, passages) in passage-vector-index order
+    queries: FloatArray  # (m, d) the query vectors
     passage_lex: FloatArray  # (m, passages) in passage-BM25 order
     lex_bound: FloatArray  # (m,) the most a document could score, per query
 
@@ -195,6 +194,10 @@ class SolverEngine:
 
     def __len__(self) -> int:
         return len(self._profiles)
+
+    def term_idf(self, token: str) -> float:
+        """Return how rare a retrieval token is across the profiles (BM25's IDF; 0 if unseen)."""
+        return self._profile_lex.idf(token)
 
     @property
     def passage_count(self) -> int:
@@ -406,25 +409,28 @@ class SolverEngine:
     ) -> _Scored:
         weights = [self._profile_lex.query_weights(t) for t in texts]
         profile_lex = self._profile_lex.scores_many(weights)[:, layout.profile_lex]
-        passage_lex = self._passage_lex.scores_many(weights)
-        passage_cos = self._passage_vectors.scores(qv)
+        passage_lex = self._passage_lex.scores_many(weights)  # evidence reads it too
         signals = {
             "lexical_profile": profile_lex,
             "lexical_passage": np.maximum.reduceat(
                 passage_lex[:, layout.passage_lex_order], layout.passage_lex_starts, axis=1
             ),
-            "semantic_passage": np.maximum.reduceat(
-                passage_cos[:, layout.passage_vec_order], layout.passage_vec_starts, axis=1
-            ),
             "prior": np.broadcast_to(layout.prior, profile_lex.shape),
         }
-        if every_signal or self.weights.semantic_profile:  # a scan of its own; skipped unused
+        # The dense scans are the costliest steps (the passages outnumber the organisations
+        # about 3.5 to 1 on SBIR data): each is made only when its signal counts.
+        if every_signal or self.weights.semantic_passage:
+            passage_cos = self._passage_vectors.scores(qv)
+            signals["semantic_passage"] = np.maximum.reduceat(
+                passage_cos[:, layout.passage_vec_order], layout.passage_vec_starts, axis=1
+            )
+        if every_signal or self.weights.semantic_profile:
             signals["semantic_profile"] = self._profile_vectors.scores(qv)
         bound = np.array([self._profile_lex.max_score(w) for w in weights], dtype=np.float32)
         return _Scored(
             signals=signals,
             fused=fuse(signals, self.weights),
-            passage_cos=passage_cos,
+            queries=qv,
             passage_lex=passage_lex,
             lex_bound=bound,
         )
@@ -435,15 +441,16 @@ class SolverEngine:
         layout = self._ensure_layout()
         org_id = int(layout.org_ids[pos])
         bound = float(scored.lex_bound[row]) or 1.0
+        cosines = self._passage_vectors.vectors_for(self._keys[org_id]) @ scored.queries[row]
         components = {
-            "semantic": _unit(scored.signals["semantic_passage"][row, pos]),
+            "semantic": _unit(cosines.max()),
             "lexical": _unit(scored.signals["lexical_profile"][row, pos] / bound),
             "record": _unit(np.expm1(layout.prior[0, pos]) / RECORD_SATURATION),
         }
         score = float(display_score(scored.fused[row, pos : pos + 1])[0])
         if query_keys is None:
             return Match(candidate_id=org_id, score=score, components=components)
-        evidence, terms = self._evidence(scored, row, org_id, query_keys)
+        evidence, terms = self._evidence(scored, row, org_id, cosines, query_keys)
         return Match(
             candidate_id=org_id,
             score=score,
@@ -454,15 +461,19 @@ class SolverEngine:
         )
 
     def _evidence(
-        self, scored: _Scored, row: int, org_id: int, query_keys: frozenset[tuple[str, ...]]
+        self,
+        scored: _Scored,
+        row: int,
+        org_id: int,
+        cosines: FloatArray,
+        query_keys: frozenset[tuple[str, ...]],
     ) -> tuple[tuple[Evidence, ...], list[str]]:
         """Return the org's passages that fit the statement best, and the terms they share."""
         keys = self._keys[org_id]
         layout = self._ensure_layout()
-        vec_pos = layout.vec_col_of_key[keys]
         lex_pos = layout.lex_col_of_key[keys]
         bound = float(scored.lex_bound[row]) or 1.0
-        fit = 0.5 * np.clip(scored.passage_cos[row, vec_pos], 0, 1) + 0.5 * np.clip(
+        fit = 0.5 * np.clip(cosines, 0, 1) + 0.5 * np.clip(
             scored.passage_lex[row, lex_pos] / bound * 4, 0, 1
         )
         chosen: list[Evidence] = []
@@ -531,8 +542,6 @@ class SolverEngine:
         vec_keys, lex_keys = self._passage_vectors.ids, self._passage_lex.ids
         vec_order, vec_starts = _groups(org_pos_of_key[vec_keys])
         lex_order, lex_starts = _groups(org_pos_of_key[lex_keys])
-        vec_col_of_key = np.full(self._next_key, -1, dtype=np.intp)
-        vec_col_of_key[vec_keys] = np.arange(len(vec_keys))
         lex_col_of_key = np.full(self._next_key, -1, dtype=np.intp)
         lex_col_of_key[lex_keys] = np.arange(len(lex_keys))
         counts = np.fromiter(
@@ -547,7 +556,6 @@ class SolverEngine:
             passage_vec_starts=vec_starts,
             passage_lex_order=lex_order,
             passage_lex_starts=lex_starts,
-            vec_col_of_key=vec_col_of_key,
             lex_col_of_key=lex_col_of_key,
             prior=np.log1p(counts)[None, :],
             country=np.array([p.country for p in profiles], dtype=str),
