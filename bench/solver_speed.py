@@ -7,7 +7,8 @@ vectors plus Gaussian noise (sd 0.01 per dimension, renormalised), alternating c
 kind. Real texts keep the BM25 posting lists and real vectors keep the dense scan honest; only
 the duplication is synthetic. The queries are real problem statements: the 2013-2014 award
 texts (title and abstract). Each query is one `SolverEngine.search(text, k=10)` call that
-embeds the text with the real model, scores every organisation and explains the top ten.
+embeds the statement with the real model (its first 100 words, as the engine does), scores
+every organisation and explains the top ten.
 
     .venv/bin/python bench/solver_speed.py [--orgs 100000] [--queries 200]
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from indusx.matching.engine.embedder import get_embedder
 from indusx.matching.engine.profile import Passage, Profile
-from indusx.matching.engine.solver import SolverEngine
+from indusx.matching.engine.solver import SolverEngine, embedding_text
 from matching_quality import (
     DEFAULT_CACHE,
     DEFAULT_DATA,
@@ -101,7 +102,7 @@ def main() -> None:
         t0 = time.perf_counter()
         matches = engine.search(text, k=10)
         t1 = time.perf_counter()
-        vector = embedder.embed([text])
+        vector = embedder.embed([embedding_text(text)])  # what search embeds
         t2 = time.perf_counter()
         engine.search(text, k=10, query_vector=vector[0])
         t3 = time.perf_counter()

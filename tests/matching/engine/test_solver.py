@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from indusx.matching.engine.profile import Evidence, Passage, Profile
-from indusx.matching.engine.solver import SolverEngine, Weights, embed_profiles, reason
+from indusx.matching.engine.solver import (
+    QUERY_WORDS,
+    SolverEngine,
+    Weights,
+    embed_profiles,
+    embedding_text,
+    reason,
+)
 from indusx.matching.engine.text import tokenize
 
 
@@ -14,6 +21,7 @@ class WordHashEmbedder:
 
     def __init__(self) -> None:
         self.calls: list[int] = []
+        self.texts: list[str] = []
 
     def embed(
         self,
@@ -22,6 +30,7 @@ class WordHashEmbedder:
         progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
         self.calls.append(len(texts))
+        self.texts += texts
         out = np.zeros((len(texts), 384), np.float32)
         for i, text in enumerate(texts):
             for word in tokenize(text):
@@ -214,3 +223,14 @@ def test_a_rejected_update_leaves_the_engine_as_it_was() -> None:
         engine.upsert_many([TURBINES, broken], [None, None], [np.ones((1, 384)), np.ones((1, 384))])
     assert len(engine) == 4
     assert engine.search("turbine blades", k=1)[0].candidate_id == TURBINES.id
+
+
+def test_only_the_first_words_of_a_long_statement_are_embedded() -> None:
+    embedder = WordHashEmbedder()
+    engine = SolverEngine(embedder=embedder)
+    vectors, passage_vectors = embed_profiles(PROFILES, embedder)
+    engine.upsert_many(PROFILES, list(vectors), passage_vectors)
+    statement = MODEM_PROBLEM + " padding" * 300
+    assert engine.search(statement, k=1)[0].candidate_id == MODEM.id
+    assert embedder.texts[-1] == embedding_text(statement)
+    assert len(embedder.texts[-1].split()) == QUERY_WORDS

@@ -55,6 +55,7 @@ DIM = 384
 EVIDENCE_PASSAGES = 2
 REASON_TERMS = 3
 CLOSE_IN_MEANING = 0.4  # a passage cosine from which a text reads as about the same thing
+QUERY_WORDS = 100  # a statement's words embedded (see `embedding_text`)
 RECORD_SATURATION = 40  # passages; the service keeps an organisation's 40 latest awards
 
 
@@ -105,6 +106,16 @@ def embed_profiles(
         start += n
     vectors = normalize(np.stack([v.mean(axis=0) for v in out])) if out else flat[:0]
     return vectors, out
+
+
+def embedding_text(statement: str) -> str:
+    """Return the part of a problem statement that is embedded: its first words.
+
+    The model reads at most 256 word pieces anyway; the first QUERY_WORDS words (about 130
+    pieces) embed in about half the time, and cost 0.003 MRR on the validation split.
+    """
+    words = statement.split()
+    return statement if len(words) <= QUERY_WORDS else " ".join(words[:QUERY_WORDS])
 
 
 def passages_of(profile: Profile) -> tuple[Passage, ...]:
@@ -401,7 +412,9 @@ class SolverEngine:
             from indusx.matching.engine.embedder import get_embedder
 
             self._embedder = get_embedder()
-        return normalize(self._embedder.embed(texts, batch_size=batch_size))
+        return normalize(
+            self._embedder.embed([embedding_text(t) for t in texts], batch_size=batch_size)
+        )
 
     def _dim(self) -> int:
         return self._profile_vectors.dim
