@@ -9,9 +9,12 @@ abstract); every profiled firm is ranked; Recall@1, Recall@10 and MRR of the awa
 
 Methods, all computed in the same run: BM25 over the concatenated profile, TF-IDF cosine,
 MiniLM alone (mean-of-awards and max-over-awards), and the product's `SolverEngine`.
-The engine's fusion weights are tuned here on a validation split made of earlier years only
-(profiles 2001-2010, queries 2011-2012) and then fixed for the 2013-2014 test figures.
-Award embeddings are cached under --cache, keyed by model and text hash.
+Weights are tuned only on a validation split of earlier years (profiles 2001-2010, queries
+2011-2012) and then fixed for the 2013-2014 test figures: the engine's defaults (the product,
+chosen on that split) and the weights this run's grid search picks there are both reported.
+The engine's profiles hold one passage per award (`Award YEAR: TITLE`, title and abstract),
+as the service builds them; the firm's name is not searched. Award embeddings are cached
+under --cache, keyed by model and text hash (the first run embeds ~15,600 texts: minutes).
 """
 
 import argparse
@@ -265,7 +268,7 @@ def tune(signals: dict[str, np.ndarray], gold: np.ndarray) -> tuple["Weights", f
 
 
 def main() -> None:
-    from indusx.matching.engine.solver import DEFAULT_WEIGHTS, embedding_text
+    from indusx.matching.engine.solver import DEFAULT_WEIGHTS, embedding_text, fuse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -292,8 +295,10 @@ def main() -> None:
         build_engine(val, awards, vectors, DEFAULT_WEIGHTS), val, awards, query_vectors
     )
     tuned, val_mrr = tune(val_signals, val.gold)
-    print(f"\nweights tuned on validation (profiles 2001-2010, queries 2011-2012): {tuned}")
-    print(f"  validation MRR {val_mrr:.3f}; the engine's defaults: {DEFAULT_WEIGHTS}")
+    default_val = metrics(fuse(val_signals, DEFAULT_WEIGHTS), val.gold)["mrr"]
+    print("\nvalidation (profiles 2001-2010, queries 2011-2012), MRR of the fused ranking:")
+    print(f"  weights tuned on it in this run: {tuned}: {val_mrr:.3f}")
+    print(f"  the engine's default weights:    {DEFAULT_WEIGHTS}: {default_val:.3f}")
 
     rows: list[tuple[str, dict[str, float]]] = []
     rows.append(
@@ -309,22 +314,21 @@ def main() -> None:
     rows.append(("MiniLM alone, mean of awards", metrics(mean_cos, test.gold)))
     rows.append(("MiniLM alone, max over awards", metrics(max_cos, test.gold)))
 
-    engine = build_engine(test, awards, vectors, tuned)
-    started = time.perf_counter()
-    fused = engine_scores(engine, test, awards, query_vectors)["fused"]
-    rows.append(("SolverEngine, weights tuned on validation", metrics(fused, test.gold)))
+    engine = build_engine(test, awards, vectors, DEFAULT_WEIGHTS)
+    product = metrics(engine_scores(engine, test, awards, query_vectors)["fused"], test.gold)
+    rows.append(("SolverEngine, default weights (the product)", product))
     if tuned != DEFAULT_WEIGHTS:
-        default = build_engine(test, awards, vectors, DEFAULT_WEIGHTS)
+        retuned = build_engine(test, awards, vectors, tuned)
         rows.append(
             (
-                "SolverEngine, default weights",
-                metrics(engine_scores(default, test, awards, query_vectors)["fused"], test.gold),
+                "SolverEngine, weights tuned on validation in this run",
+                metrics(engine_scores(retuned, test, awards, query_vectors)["fused"], test.gold),
             )
         )
-    capped = build_engine(test, awards, vectors, tuned, max_passages=40)
+    capped = build_engine(test, awards, vectors, DEFAULT_WEIGHTS, max_passages=40)
     rows.append(
         (
-            "SolverEngine, 40 latest awards per firm (service cap)",
+            "SolverEngine, default weights, 40 latest awards per firm",
             metrics(engine_scores(capped, test, awards, query_vectors)["fused"], test.gold),
         )
     )
@@ -344,16 +348,16 @@ def main() -> None:
 
     print(
         f"\ntest: profiles 2001-2012, queries 2013-2014 ({len(test.queries)} queries, "
-        f"{len(test.firms)} firms ranked)"
+        f"{len(test.firms)} firms ranked; nothing later than 2014 is read, and no weight is "
+        f"tuned on these years)"
     )
     print(f"{'method':58} {'MRR':>6} {'R@1':>6} {'R@10':>6}")
     for name, m in rows:
         print(f"{name:58} {m['mrr']:6.3f} {m['r1']:6.3f} {m['r10']:6.3f}")
-    engine_mrr = rows[4][1]["mrr"]
     print(
-        f"\ntarget: SolverEngine MRR >= 0.50: {engine_mrr:.3f} "
-        f"({'met' if engine_mrr >= 0.50 else 'NOT met'}); "
-        f"BM25 baseline x{engine_mrr / rows[0][1]['mrr']:.2f}"
+        f"\ntarget: SolverEngine MRR >= 0.50: {product['mrr']:.3f} "
+        f"({'met' if product['mrr'] >= 0.50 else 'NOT met'}); "
+        f"{product['mrr'] / rows[0][1]['mrr']:.2f} x the BM25 baseline"
     )
 
     example = 0
