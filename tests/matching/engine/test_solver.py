@@ -170,9 +170,13 @@ def test_search_many_answers_in_order_and_embeds_in_batches() -> None:
     engine.upsert_many(PROFILES, list(vectors), passage_vectors)
     embedder.calls.clear()
     texts = [MODEM_PROBLEM, "composite airframes for drones", "turbine blades"] * 3
-    results = engine.search_many(texts, k=1, batch_size=4)
+    seen: list[tuple[int, int]] = []
+    results = engine.search_many(
+        texts, k=1, batch_size=4, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(4, 9), (8, 9), (9, 9)]
     assert [r[0].candidate_id for r in results] == [1, 2, 3] * 3
-    assert embedder.calls == [9]  # one embedding call for the whole batch of queries
+    assert embedder.calls == [4, 4, 1]  # embedded a batch at a time, not one by one
     single = engine.search(texts[1], k=1)[0]
     assert results[1][0].score == pytest.approx(single.score)
 

@@ -373,19 +373,24 @@ class SolverEngine:
     ) -> list[list[Match]]:
         """Return the `k` best organisations for each statement, in the order given.
 
-        The statements are embedded in batches of `batch_size` (unless `query_vectors` are
-        given) and scored `batch_size` at a time. `explain=False` skips reasons and evidence.
+        The statements are embedded (unless `query_vectors` are given) and scored
+        `batch_size` at a time, so memory stays flat over thousands of statements and
+        `progress(done, total)` moves. `explain=False` skips reasons and evidence.
         """
         if not texts or not self._profiles:
             return [[] for _ in texts]
-        qv = self._embed(texts, batch_size) if query_vectors is None else normalize(query_vectors)
+        given = None if query_vectors is None else normalize(query_vectors)
         layout = self._ensure_layout()
         blocked = ~self._mask(layout, countries, kinds, focus, allowed_ids)
         excluded = [layout.pos_of[i] for i in exclude_ids if i in layout.pos_of]
         out: list[list[Match]] = []
         for start in range(0, len(texts), batch_size):
             batch = list(texts[start : start + batch_size])
-            scored = self._score(batch, qv[start : start + batch_size], layout)
+            if given is None:
+                qv = self._embed(batch, batch_size)
+            else:
+                qv = given[start : start + batch_size]
+            scored = self._score(batch, qv, layout)
             ranking = scored.fused.copy()
             ranking[:, blocked] = -np.inf
             ranking[:, excluded] = -np.inf
