@@ -11,7 +11,7 @@ def _unit(*xs: float) -> np.ndarray:
 def _index() -> VectorIndex:
     return VectorIndex.build(
         [10, 20, 30, 40],
-        [[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0, 1]],
+        np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32),
     )
 
 
