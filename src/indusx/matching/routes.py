@@ -12,7 +12,6 @@ from indusx.matching import opportunities
 from indusx.matching import service as match_service
 from indusx.matching.models import IntroductionStatus, MatchMode
 from indusx.matching.schemas import (
-    AreaOpportunityRead,
     DismissIn,
     IntroductionAnswer,
     IntroductionCreate,
@@ -76,10 +75,10 @@ def solver_search(body: SolverQuery, principal: SignedIn, session: SessionDep) -
     )
 
 
-@router.get("/match/opportunities", response_model=list[AreaOpportunityRead])
+@router.get("/match/opportunities", response_model=list[opportunities.AreaOpportunity])
 def opportunity_map(
     principal: SignedIn, session: SessionDep, format: str = "json"
-) -> list[AreaOpportunityRead] | StreamingResponse:
+) -> list[opportunities.AreaOpportunity] | StreamingResponse:
     """Per focus area: capable and seeking organisations per country, partnerships, gaps.
     `format=csv` downloads the same table as CSV."""
     rows = opportunities.opportunity_map(session=session)
@@ -88,7 +87,7 @@ def opportunity_map(
             opportunities.to_csv(rows), media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="opportunity-map.csv"'},
         )
-    return [AreaOpportunityRead.model_validate(r, from_attributes=True) for r in rows]
+    return rows
 
 
 def _read(session: SessionDep, principal: Principal, intro_id: int) -> IntroductionRead:

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from indusx.matching.introductions import Party
 from indusx.matching.models import DismissReason, IntroductionStatus, MatchMode
 
 
@@ -99,24 +100,13 @@ class IntroductionAnswer(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-class PartyRead(BaseModel):
-    kind: str
-    id: int
-    name: str
-    slug: str | None = None
-    country: str | None = None
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-
-
 class IntroductionRead(BaseModel):
     id: int
     mode: MatchMode
     status: IntroductionStatus
     direction: str
-    sender: PartyRead
-    recipient: PartyRead
+    sender: Party
+    recipient: Party
     note: str
     response_note: str
     score: float
@@ -133,17 +123,3 @@ class IntroductionPage(BaseModel):
     total: int
     page: int
     page_size: int
-
-
-class AreaOpportunityRead(BaseModel):
-    slug: str
-    name: str
-    capable_in: int
-    capable_us: int
-    seeking_in: int
-    seeking_us: int
-    partnerships: int
-    pending: int
-    complementarity: int
-    status: str
-    note: str

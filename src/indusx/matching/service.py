@@ -40,7 +40,6 @@ from indusx.matching.schemas import (
     IntroductionRead,
     MatchList,
     MatchRead,
-    PartyRead,
     SolverResult,
 )
 from indusx.orgs.models import FocusArea, Organisation
@@ -420,8 +419,7 @@ def introduction_read(view: intro_service.IntroductionView) -> IntroductionRead:
     i = view.introduction
     return IntroductionRead(
         id=i.id, mode=i.mode, status=i.status, direction=view.direction,
-        sender=PartyRead.model_validate(view.sender, from_attributes=True),
-        recipient=PartyRead.model_validate(view.recipient, from_attributes=True),
+        sender=view.sender, recipient=view.recipient,
         note=i.note, response_note=i.response_note, score=i.score, reason=i.reason,
         components=i.components, created_at=i.created_at, responded_at=i.responded_at,
         can_respond=view.can_respond, can_withdraw=view.can_withdraw,
