@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.permissions import Principal
 from indusx.errors import Forbidden, NotFound
-from indusx.matching import introductions, service
+from indusx.matching import introductions, service, vectors
 from indusx.matching.models import DismissReason, MatchMode
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
@@ -143,7 +143,7 @@ def test_solver_search_finds_the_capable_organisation_with_the_passage_that_fits
     assert top.reason
 
 
-def test_while_many_profiles_wait_to_be_embedded_the_answer_says_how_many(
+def test_while_many_profiles_wait_the_source_is_embedded_and_the_answer_says_how_many_wait(
     session: Session, people: SimpleNamespace, make_org: Callable[..., Organisation],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -154,7 +154,8 @@ def test_while_many_profiles_wait_to_be_embedded_the_answer_says_how_many(
     result = service.suggestions(session=session, principal=None, org_id=people.org.id,
                                  mode=MatchMode.CO_DEVELOPMENT)
 
-    assert result.index_pending == 3 and result.items == []
+    assert result.index_pending == 2 and result.items == []
+    assert people.org.id not in vectors.stale_org_ids(session)
 
 
 def test_engines_first_loaded_on_an_empty_directory_pick_up_later_profiles(

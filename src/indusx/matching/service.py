@@ -92,7 +92,7 @@ def _marker(session: Session) -> tuple[int, datetime | None]:
 
 
 def _load_vectors(
-    session: Session, org_ids: Sequence[int] | None, since: datetime | None = None
+    session: Session, org_ids: Sequence[int] | None
 ) -> dict[int, tuple[np.ndarray, list[Passage], np.ndarray]]:
     """Return {org_id: (profile vector, passages, passage vectors)} from org_vector."""
     stmt = select(OrgVector.org_id, OrgVector.ordinal, OrgVector.label, OrgVector.text,
@@ -209,14 +209,16 @@ def index_status(*, session: Session) -> tuple[int, int]:
     return vectors.stale_count(session)
 
 
-def _catch_up(session: Session) -> int:
-    """Embed a few stale profiles inline; return how many are still pending."""
+def _catch_up(session: Session, source_id: int | None = None) -> int:
+    """Embed a few stale profiles inline (always the source's); return how many still wait."""
     stale = vectors.stale_org_ids(session, limit=INLINE_SYNC_LIMIT + 1)
     if not stale:
         return 0
     if len(stale) <= INLINE_SYNC_LIMIT:
         vectors.sync(session, stale)
         return 0
+    if source_id is not None and source_id in vectors.stale_org_ids(session):
+        vectors.sync(session, [source_id])
     return vectors.stale_count(session)[0]
 
 
@@ -311,7 +313,7 @@ def suggestions(
         principal.require(principal.can_view_suggestions(org_id),
                           "Only the organisation's members and programme officers see its "
                           "suggestions")
-    pending = _catch_up(session)
+    pending = _catch_up(session, source_id=org_id)
     state = current(session)
     source = state.profiles.get(org_id)
     if source is None:  # its vectors are not written yet (a large import is catching up)
@@ -396,7 +398,7 @@ def request_introduction(
 ) -> Introduction:
     """Request an introduction, keeping the suggestion's score and reason with it."""
     score, reason, components = 0.0, "", {}
-    _catch_up(session)
+    _catch_up(session, source_id=from_org_id)
     state = current(session)
     source = state.profiles.get(from_org_id)
     if source is not None and state.suggest is not None:
