@@ -125,6 +125,13 @@ def test_mentoring_suggests_mentors_by_their_expertise(
     assert [i.candidate.kind for i in result.items] == ["mentor", "mentor"]
     assert result.items[0].candidate.name == "Dr Sonar"
 
+    service.request_introduction(session=session, principal=_principal(session, people.alice),
+                                 from_org_id=people.org.id, mode=MatchMode.MENTORING,
+                                 to_user_id=sonar.id)
+    again = service.suggestions(session=session, principal=None, org_id=people.org.id,
+                                mode=MatchMode.MENTORING, cross_border=False)
+    assert [i.candidate.name for i in again.items] == ["Dr Orbit"]
+
 
 def test_solver_search_finds_the_capable_organisation_with_the_passage_that_fits(
     session: Session, people: SimpleNamespace, make_org: Callable[..., Organisation]

@@ -256,6 +256,7 @@ def penalties_for(session: Session, org_id: int, state: EngineState) -> "Penalti
         dismissed_mentor_ids=[r.candidate_user_id for r in dismissed if r.candidate_user_id],
         declined_mentor_ids=[r.candidate_user_id for r in declined if r.candidate_user_id],
         introduced_ids=[i.to_org_id for i in introduced if i.to_org_id],
+        introduced_mentor_ids=[i.to_user_id for i in introduced if i.to_user_id],
         accepted=accepted,
     )
 

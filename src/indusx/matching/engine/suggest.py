@@ -283,6 +283,7 @@ def penalties_from_feedback(
     dismissed_mentor_ids: Iterable[int] = (),
     declined_mentor_ids: Iterable[int] = (),
     introduced_ids: Iterable[int] = (),
+    introduced_mentor_ids: Iterable[int] = (),
     accepted: Sequence[Profile] = (),
     min_count: int = 2,
     step: float = 0.15,
@@ -290,7 +291,8 @@ def penalties_from_feedback(
 ) -> Penalties:
     """Return the penalties of an organisation's feedback.
 
-    Dismissed, declined and already-introduced candidates never return. A kind, country or
+    Dismissed, declined and already-introduced candidates (organisations and mentors) never
+    return. A kind, country or
     focus area among `dismissed` at least `min_count` times more often than among `accepted`
     (accepted introductions) is down-weighted: 0.85 at 2, 0.70 at 3, ... never below `floor`.
     Pass in `dismissed` only dismissals that say something about fit (not "already partners").
@@ -299,7 +301,10 @@ def penalties_from_feedback(
     never |= set(introduced_ids)
     return Penalties(
         never_ids=frozenset(int(i) for i in never),
-        never_mentor_ids=frozenset(int(i) for i in (*dismissed_mentor_ids, *declined_mentor_ids)),
+        never_mentor_ids=frozenset(
+            int(i)
+            for i in (*dismissed_mentor_ids, *declined_mentor_ids, *introduced_mentor_ids)
+        ),
         kind_factors=_factors(
             (str(p.kind) for p in dismissed), (str(p.kind) for p in accepted),
             min_count, step, floor,
