@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import sessionmaker
 
 from indusx import migrate
@@ -18,7 +18,6 @@ from indusx.main import create_app
 from indusx.orgs import service as org_service
 from indusx.orgs.search import OrgQuery, search_orgs
 from indusx.orgs.taxonomy import Country
-from tests.support.browser import BrowserUnavailable, launch_chromium
 from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.browser
@@ -72,17 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with live_server(create_app(settings, engine=engine)) as url:
         yield Site(url=url, term=term, term_total=total, country=country, both_total=both)
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except BrowserUnavailable as exc:
-            pytest.skip(str(exc))
-        yield chromium
-        chromium.close()
 
 
 def test_a_founder_searches_the_directory_and_edits_their_profile(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
@@ -22,7 +22,6 @@ from indusx.matching import service as match_service
 from indusx.matching import vectors
 from indusx.matching.models import MatchMode
 from indusx.orgs import service as org_service
-from tests.support.browser import BrowserUnavailable, launch_chromium
 from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.browser
@@ -74,17 +73,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with live_server(create_app(settings, engine=engine)) as url:
         yield Site(url=url, other_mode=other)
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except BrowserUnavailable as exc:
-            pytest.skip(str(exc))
-        yield chromium
-        chromium.close()
 
 
 def test_a_founder_finds_partners_asks_for_an_introduction_and_reads_the_map(
