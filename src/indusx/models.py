@@ -6,6 +6,7 @@ from indusx.awards import models as awards_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
+from indusx.screening import models as screening_models
 
 __all__ = [
     "accounts_models",
@@ -14,4 +15,5 @@ __all__ = [
     "matching_models",
     "notifications_models",
     "orgs_models",
+    "screening_models",
 ]
