@@ -1,0 +1,255 @@
+"""Candidate retrieval: an inverted index of name tokens, their typo neighbours and sound keys.
+
+A query never scans the list. Each query token is looked up in a dictionary of index tokens
+(exact, one deletion either side, which covers one typo, and consonant skeleton); the tokens
+found are checked with the scorer's own token similarity. A sparse product of "query matched
+token" by "token occurs in name" then gives, for a whole batch at once, how much of each name
+and of each query is covered; only names covered enough on both sides are scored in full.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from indusx.screening.engine.compare import entry_keys, score_entry
+from indusx.screening.engine.names import NameKey, name_key, skeleton
+from indusx.screening.engine.score import MIN_TOKEN_SIM, token_sim
+from indusx.screening.engine.types import Hit, IndexEntry, Query
+
+REVIEW_THRESHOLD = 0.75
+RETRIEVAL_MIN_WEIGHT = 0.5  # particles and initials find nothing on their own
+MIN_COVER_BEST = 0.5  # the better-covered side must be at least half covered
+MIN_COVER_SUM = 0.8  # query and name coverage together
+MAX_CANDIDATES = 40  # names scored in full per query, best covered first
+BATCH = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    entry_key: int
+    key: NameKey
+    kind: str  # name, alias or weak
+
+
+def deletions(token: str) -> set[str]:
+    """Return the token with each one letter deleted (for tokens of four letters or more)."""
+    if len(token) < 4:
+        return set()
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _retrieval_tokens(key: NameKey) -> list[tuple[str, float]]:
+    strong = [(t, w) for t, w in zip(key.tokens, key.weights, strict=True)]
+    picked = [(t, w) for t, w in strong if w >= RETRIEVAL_MIN_WEIGHT]
+    return picked or strong
+
+
+class ScreeningIndex:
+    """Restricted-party names, searchable by any spelling of a name."""
+
+    def __init__(self, entries: Iterable[IndexEntry] = ()) -> None:
+        self._entries: dict[int, IndexEntry] = {}
+        self._names: list[_Name | None] = []
+        self._entry_nids: dict[int, list[int]] = {}
+        self._vocab: dict[str, int] = {}
+        self._vocab_tokens: list[str] = []
+        self._vocab_skeletons: list[str] = []
+        self._lookup: dict[str, set[int]] = defaultdict(set)
+        self._joined: dict[str, set[int]] = defaultdict(set)
+        self._cover = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._present = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.add(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, entries: Iterable[IndexEntry]) -> None:
+        """Add entries, replacing any already indexed under the same key."""
+        entries = list(entries)
+        self._drop([e.key for e in entries if e.key in self._entries])
+        for entry in entries:
+            self._entries[entry.key] = entry
+            nids = []
+            for key, kind in entry_keys(entry):
+                nid = len(self._names)
+                self._names.append(_Name(entry.key, key, kind))
+                nids.append(nid)
+                for tok, _ in _retrieval_tokens(key):
+                    self._vocab_id(tok)
+                self._joined[key.joined].add(nid)
+                self._joined["".join(key.tokens)].add(nid)
+            self._entry_nids[entry.key] = nids
+        self._rebuild()
+
+    def remove(self, keys: Iterable[int]) -> None:
+        """Remove the entries with these keys (unknown keys are ignored)."""
+        self._drop(list(keys))
+        self._rebuild()
+
+    def _drop(self, keys: list[int]) -> None:
+        for k in keys:
+            self._entries.pop(k, None)
+            for nid in self._entry_nids.pop(k, ()):
+                self._names[nid] = None
+
+    def _vocab_id(self, token: str) -> int:
+        vid = self._vocab.get(token)
+        if vid is None:
+            vid = self._vocab[token] = len(self._vocab_tokens)
+            self._vocab_tokens.append(token)
+            skel = skeleton(token) if token.isalpha() else token
+            self._vocab_skeletons.append(skel)
+            self._lookup[token].add(vid)
+            for d in deletions(token):
+                self._lookup[d].add(vid)
+            if len(skel) >= 2:
+                self._lookup["~" + skel].add(vid)
+        return vid
+
+    def _rebuild(self) -> None:
+        """Rebuild the token-by-name matrices (one pass over the live names)."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for nid, name in enumerate(self._names):
+            if name is None:
+                continue
+            toks = _retrieval_tokens(name.key)
+            total = sum(w for _, w in toks) or 1.0
+            for tok, w in toks:
+                rows.append(self._vocab[tok])
+                cols.append(nid)
+                vals.append(w / total)
+        shape = (len(self._vocab_tokens), len(self._names))
+        cover = sparse.coo_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32).tocsr()
+        cover.sum_duplicates()
+        present = cover.copy()
+        present.data[:] = 1.0
+        # Swapped in one assignment each, so that concurrent readers see whole matrices.
+        self._cover, self._present = cover, present
+
+    def _token_matches(self, token: str, skel: str, abjad: bool) -> list[int]:
+        found: set[int] = set(self._lookup.get(token, ()))
+        for d in deletions(token):
+            found.update(self._lookup.get(d, ()))
+        if len(skel) >= 2:
+            found.update(self._lookup.get("~" + skel, ()))
+        out = []
+        for vid in found:
+            sim, _, _ = token_sim(
+                token, self._vocab_tokens[vid], skel, self._vocab_skeletons[vid], abjad
+            )
+            if sim >= MIN_TOKEN_SIM:
+                out.append(vid)
+        return out
+
+    def search(
+        self, query: Query, *, threshold: float = REVIEW_THRESHOLD, limit: int = 10
+    ) -> list[Hit]:
+        """Return the entries that may be the queried party, best first."""
+        return self.search_many([query], threshold=threshold, limit=limit)[0]
+
+    def search_many(
+        self, queries: Sequence[Query], *, threshold: float = REVIEW_THRESHOLD, limit: int = 10
+    ) -> list[list[Hit]]:
+        """Return the hits of each query, in input order."""
+        out: list[list[Hit]] = []
+        cache: dict[tuple[str, bool], list[int]] = {}
+        cover, present, names = self._cover, self._present, self._names
+        for start in range(0, len(queries), BATCH):
+            chunk = queries[start : start + BATCH]
+            out.extend(self._search_chunk(chunk, cover, present, names, cache, threshold, limit))
+        return out
+
+    def _search_chunk(
+        self,
+        queries: Sequence[Query],
+        cover: sparse.csr_matrix,
+        present: sparse.csr_matrix,
+        names: list[_Name | None],
+        cache: dict[tuple[str, bool], list[int]],
+        threshold: float,
+        limit: int,
+    ) -> list[list[Hit]]:
+        keys = [name_key(q.name) for q in queries]
+        a_rows: list[int] = []
+        a_cols: list[int] = []
+        b_vals: list[float] = []
+        for qi, key in enumerate(keys):
+            toks = [
+                (t, s, w)
+                for t, s, w in zip(key.tokens, key.skeletons, key.weights, strict=True)
+                if w >= RETRIEVAL_MIN_WEIGHT
+            ] or list(zip(key.tokens, key.skeletons, key.weights, strict=True))
+            total = sum(w for _, _, w in toks) or 1.0
+            seen: dict[int, float] = {}
+            for tok, skel, w in toks:
+                vids = cache.get((tok, key.abjad))
+                if vids is None:
+                    vids = cache[(tok, key.abjad)] = self._token_matches(tok, skel, key.abjad)
+                for vid in vids:
+                    seen[vid] = max(seen.get(vid, 0.0), w / total)
+            for vid, frac in seen.items():
+                a_rows.append(qi)
+                a_cols.append(vid)
+                b_vals.append(frac)
+        shape = (len(queries), cover.shape[0])
+        qfrac = sparse.csr_matrix((b_vals, (a_rows, a_cols)), shape=shape, dtype=np.float32)
+        qbin = qfrac.copy()
+        qbin.data[:] = 1.0
+        name_cov = (qbin @ cover).tocsr()  # share of each name's weight the query found
+        query_cov = (qfrac @ present).tocsr()  # share of the query's weight found in the name
+        name_cov.sort_indices()
+        query_cov.sort_indices()
+        results = []
+        for qi, (query, key) in enumerate(zip(queries, keys, strict=True)):
+            cand = self._candidates(name_cov, query_cov, qi, key)
+            results.append(self._score(query, key, cand, names, threshold, limit))
+        return results
+
+    def _candidates(
+        self, name_cov: sparse.csr_matrix, query_cov: sparse.csr_matrix, qi: int, key: NameKey
+    ) -> list[int]:
+        lo, hi = name_cov.indptr[qi], name_cov.indptr[qi + 1]
+        nids = name_cov.indices[lo:hi]
+        nc = np.minimum(name_cov.data[lo:hi], 1.0)
+        qlo, qhi = query_cov.indptr[qi], query_cov.indptr[qi + 1]
+        # Both products have the same sparsity pattern (rows of the same query).
+        qc = np.minimum(query_cov.data[qlo:qhi], 1.0)
+        keep = (np.maximum(nc, qc) >= MIN_COVER_BEST) & (nc + qc >= MIN_COVER_SUM)
+        chosen = nids[keep]
+        if len(chosen) > MAX_CANDIDATES:
+            order = np.argsort(-(nc + qc)[keep], kind="stable")[:MAX_CANDIDATES]
+            chosen = chosen[order]
+        found = set(chosen.tolist())
+        found.update(self._joined.get(key.joined, ()))
+        found.update(self._joined.get("".join(key.tokens), ()))
+        return sorted(found)
+
+    def _score(
+        self,
+        query: Query,
+        key: NameKey,
+        nids: list[int],
+        names: list[_Name | None],
+        threshold: float,
+        limit: int,
+    ) -> list[Hit]:
+        by_entry: dict[int, list[tuple[NameKey, str]]] = defaultdict(list)
+        for nid in nids:
+            name = names[nid] if nid < len(names) else None
+            if name is not None:
+                by_entry[name.entry_key].append((name.key, name.kind))
+        hits = []
+        for entry_key, keys in by_entry.items():
+            entry = self._entries.get(entry_key)
+            if entry is None:
+                continue
+            hit = score_entry(query, key, entry, keys)
+            if hit is not None and hit.score >= threshold:
+                hits.append(hit)
+        hits.sort(key=lambda h: (-h.score, -h.name_score, h.key))
+        return hits[:limit]

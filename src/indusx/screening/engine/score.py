@@ -1,0 +1,222 @@
+"""Scoring one name against another, token by token, and the reasons for the score."""
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from indusx.screening.engine.names import PARTICLES, NameKey
+
+MIN_TOKEN_SIM = 0.7
+VARIANT_SIM = 0.9  # same consonant skeleton: a spelling or transliteration variant
+INITIAL_SIM = 0.85
+ACRONYM_SIM = 0.7
+JOINED_SIM = 0.95
+CONFLICT_PENALTY = 1.6  # per unit of weight that both sides leave unmatched
+PERSON_SHORT_SHARE = 0.7
+PERSON_MIN_WEIGHT = 1.5  # a one-word name is not enough to forgive missing names
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    query: tuple[int, ...]  # positions in the query's tokens
+    cand: tuple[int, ...]  # positions in the candidate's tokens
+    sim: float
+    kind: str  # exact, typo, variant, initial, joined, acronym
+    edits: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float
+    matches: tuple[TokenMatch, ...]
+    reasons: tuple[str, ...]
+
+
+def allowed_edits(length: int) -> int:
+    """Return how many typos a token of this length may carry and still match."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 11:
+        return 2
+    return 3
+
+
+def token_sim(
+    a: str, b: str, sa: str, sb: str, abjad: bool = False, syllabic: bool = False
+) -> tuple[float, str, int]:
+    """Return how alike two tokens are (0..1), how, and the typos between them."""
+    if a == b:
+        return 1.0, "exact", 0
+    if a.isdigit() or b.isdigit() or syllabic:
+        return 0.0, "", 0  # numbers must agree; so must syllables of CJK names
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        if a[0] == b[0]:
+            return INITIAL_SIM, "initial", 0
+        return 0.0, "", 0
+    if abjad:  # Arabic script drops short vowels: only the consonants can be compared
+        if len(sa) >= 2 and sa == sb:
+            return VARIANT_SIM, "variant", 0
+        longest = max(len(sa), len(sb))
+        d = OSA.distance(sa, sb, score_cutoff=allowed_edits(longest + 1))
+        if len(sa) >= 3 and d <= allowed_edits(longest + 1):
+            return 0.8, "variant", d
+        return 0.0, "", 0
+    longest = max(la, lb)
+    limit = allowed_edits(longest)
+    if limit:
+        d = OSA.distance(a, b, score_cutoff=limit)
+        if d <= limit:
+            sim = 1.0 - 0.8 * d / longest
+            if len(sa) >= 3 and sa == sb:
+                sim = max(sim, VARIANT_SIM)
+            return sim, "typo", d
+    if len(sa) >= 3 and sa == sb and a[0] == b[0]:
+        return VARIANT_SIM, "variant", 0
+    return 0.0, "", 0
+
+
+def _greedy(q: NameKey, c: NameKey) -> list[TokenMatch]:
+    pairs = []
+    abjad = q.abjad or c.abjad
+    syllabic = q.syllabic and c.syllabic
+    for i, a in enumerate(q.tokens):
+        for j, b in enumerate(c.tokens):
+            sim, kind, edits = token_sim(a, b, q.skeletons[i], c.skeletons[j], abjad, syllabic)
+            if sim >= MIN_TOKEN_SIM:
+                pairs.append((sim, min(q.weights[i], c.weights[j]), -abs(i - j), i, j, kind, edits))
+    pairs.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    out = []
+    for sim, _, _, i, j, kind, edits in pairs:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        out.append(TokenMatch((i,), (j,), sim, kind, edits))
+    return out
+
+
+def _runs(free: list[int]) -> list[tuple[int, ...]]:
+    """Return runs of 2 or 3 adjacent free positions."""
+    runs = []
+    for n in (2, 3):
+        for k in range(len(free) - n + 1):
+            run = tuple(free[k : k + n])
+            if run[-1] - run[0] == n - 1:
+                runs.append(run)
+    return runs
+
+
+def _joined(one: NameKey, other: NameKey, free_one: list[int], free_other: list[int]) -> list:
+    """Return matches of one token against adjacent tokens of the other, written together."""
+    found = []
+    taken: set[int] = set()
+    for run in _runs(free_other):
+        if taken.intersection(run):
+            continue
+        glued = "".join(other.tokens[k] for k in run)
+        initials = "".join(other.tokens[k][0] for k in run)
+        for i in free_one:
+            if i in taken:
+                continue
+            tok = one.tokens[i]
+            if tok == initials:
+                found.append((i, run, ACRONYM_SIM, "acronym"))
+            else:
+                d = OSA.distance(tok, glued, score_cutoff=allowed_edits(len(glued)))
+                if d > allowed_edits(len(glued)):
+                    continue
+                found.append((i, run, JOINED_SIM - 0.5 * d / len(glued), "joined"))
+            taken.add(i)
+            taken.update(run)
+            break
+    return found
+
+
+def align(q: NameKey, c: NameKey) -> list[TokenMatch]:
+    """Return the best one-to-one pairing of query tokens with candidate tokens."""
+    matches = _greedy(q, c)
+    free_q = [i for i in range(len(q.tokens)) if all(i not in m.query for m in matches)]
+    free_c = [j for j in range(len(c.tokens)) if all(j not in m.cand for m in matches)]
+    if free_q and free_c:
+        for i, run, sim, kind in _joined(q, c, free_q, free_c):
+            matches.append(TokenMatch((i,), run, sim, kind))
+            free_q.remove(i)
+            free_c = [j for j in free_c if j not in run]
+        for j, run, sim, kind in _joined(c, q, free_c, free_q):
+            matches.append(TokenMatch(run, (j,), sim, kind))
+    return matches
+
+
+def name_score(q: NameKey, c: NameKey, person: bool = False) -> NameScore:
+    """Return how well two names match (0..1) and why.
+
+    Both sides' coverage counts; for people, whose lists add and drop middle names and
+    patronymics, the shorter name's coverage counts most. A token left unmatched on both
+    sides is a conflict (another surname) and lowers the score hard.
+    """
+    if not q.tokens or not c.tokens:
+        return NameScore(0.0, (), ())
+    if q.tokens == c.tokens:
+        return NameScore(1.0, (), ("name matches exactly after normalisation",))
+    if q.joined == c.joined and len(q.joined) >= 4:
+        reason = "name matches when written without spaces or legal form"
+        return NameScore(JOINED_SIM + 0.04, (), (reason,))
+    matches = align(q, c)
+    wq, wc = q.weight, c.weight
+    mq = sum(m.sim * sum(q.weights[i] for i in m.query) for m in matches)
+    mc = sum(m.sim * sum(c.weights[j] for j in m.cand) for m in matches)
+    used_q = {i for m in matches for i in m.query}
+    used_c = {j for m in matches for j in m.cand}
+    free_q = [i for i in range(len(q.tokens)) if i not in used_q]
+    free_c = [j for j in range(len(c.tokens)) if j not in used_c]
+    cov_q, cov_c = mq / wq, mc / wc
+    short, long_ = (cov_q, cov_c) if wq <= wc else (cov_c, cov_q)
+    if person and min(wq, wc) >= PERSON_MIN_WEIGHT:
+        score = PERSON_SHORT_SHARE * short + (1 - PERSON_SHORT_SHARE) * long_
+    else:
+        score = 0.5 * (short + long_)
+    # particles (al, bin, van) left over on both sides are no conflict
+    uq_strong = sum(q.weights[i] for i in free_q if q.tokens[i] not in PARTICLES)
+    uc_strong = sum(c.weights[j] for j in free_c if c.tokens[j] not in PARTICLES)
+    conflict = min(uq_strong, uc_strong)
+    if conflict:
+        score -= CONFLICT_PENALTY * conflict / min(wq, wc)
+    score = max(0.0, min(1.0, score))
+    return NameScore(score, tuple(matches), _reasons(q, c, matches, free_q, free_c))
+
+
+def _reasons(
+    q: NameKey, c: NameKey, matches: list[TokenMatch], free_q: list[int], free_c: list[int]
+) -> tuple[str, ...]:
+    out: list[str] = []
+    if not free_q and not free_c and all(m.kind == "exact" for m in matches):
+        out.append("all name tokens match in another order")
+    for m in sorted(matches, key=lambda m: m.cand):
+        theirs = " ".join(c.tokens[j] for j in m.cand)
+        ours = " ".join(q.tokens[i] for i in m.query)
+        if m.kind == "typo":
+            out.append(f"{m.edits} typo{'s' if m.edits > 1 else ''} in '{theirs}'")
+        elif m.kind == "variant":
+            out.append(f"'{ours}' is a spelling variant of '{theirs}'")
+        elif m.kind == "initial":
+            out.append(f"initial '{ours}' stands for '{theirs}'")
+        elif m.kind == "joined":
+            out.append(f"'{ours}' matches '{theirs}' written apart")
+        elif m.kind == "acronym":
+            out.append(f"'{ours}' abbreviates '{theirs}'")
+    if free_q and free_c:
+        ours = " ".join(q.tokens[i] for i in free_q)
+        theirs = " ".join(c.tokens[j] for j in free_c)
+        out.append(f"'{ours}' differs from '{theirs}' (score lowered)")
+    elif free_c:
+        out.append(f"listed name has more: '{' '.join(c.tokens[j] for j in free_c)}'")
+    elif free_q:
+        out.append(f"query has more: '{' '.join(q.tokens[i] for i in free_q)}'")
+    if not matches:
+        out.append("no name token matches")
+    return tuple(out)

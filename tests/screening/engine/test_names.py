@@ -1,0 +1,72 @@
+from indusx.screening.engine import normalise_name
+from indusx.screening.engine.names import name_key, skeleton
+
+
+def test_it_lowercases_and_strips_accents_and_punctuation():
+    assert normalise_name("  Société-Générale, (Paris)! ") == "societe generale paris"
+
+
+def test_it_drops_legal_forms_and_their_spelled_out_phrases():
+    assert normalise_name("Stripe LLC") == "stripe"
+    assert normalise_name("Stripe Limited Liability Company") == "stripe"
+    assert normalise_name("Tata Advanced Systems Pvt. Ltd.") == "tata advanced systems"
+    assert normalise_name("OOO Romashka") == "romashka"
+    assert normalise_name("PJSC Aeroflot") == "aeroflot"
+
+
+def test_it_drops_a_misspelt_legal_form():
+    assert normalise_name("Siemens Aktiengeselschaft") == "siemens"
+
+
+def test_it_keeps_a_name_made_only_of_legal_forms():
+    assert normalise_name("The Company") == "the company"
+
+
+def test_it_drops_leading_honorifics_but_not_the_name():
+    assert normalise_name("Mr. Rami Makhlouf") == "rami makhlouf"
+    assert normalise_name("Sheikh Haji Isa Tarif") == "isa tarif"
+    assert normalise_name("Smt. Sunita Devi") == "sunita devi"
+    assert normalise_name("Dr Who Industries") == "who industries"
+
+
+def test_it_reads_cyrillic_in_latin():
+    assert normalise_name("Владимир Путин") == "vladimir putin"
+
+
+def test_it_reads_arabic_as_consonants_and_splits_the_article():
+    key = name_key("بشار الأسد")
+    assert key.abjad
+    assert key.tokens[1] == "al"
+    assert len(key.tokens) == 3
+
+
+def test_it_reads_devanagari_with_the_inherent_vowel():
+    assert normalise_name("नरेंद्र मोदी") == "narendra modi"
+
+
+def test_it_reads_each_chinese_character_as_a_syllable():
+    key = name_key("习近平")
+    assert key.tokens == ("xi", "jin", "ping")
+    assert key.joined == "xijinping"
+    assert key.syllabic
+
+
+def test_it_writes_number_words_and_ordinals_as_digits():
+    assert normalise_name("1st International Bank") == normalise_name("First Intl Bank")
+    assert normalise_name("Brigade Forty-Four") == "brigade 44"
+
+
+def test_it_gives_common_given_name_spellings_one_key():
+    assert normalise_name("Mohd Yousef") == normalise_name("Muhammad Yusuf")
+
+
+def test_spelling_variants_share_a_consonant_skeleton():
+    assert skeleton("alexander") == skeleton("aleksandr")
+    assert skeleton("husayn") == skeleton("hussein")
+    assert skeleton("merkel") != skeleton("merkur")
+
+
+def test_particles_weigh_less_than_names():
+    key = name_key("Bashar al-Assad")
+    weights = dict(zip(key.tokens, key.weights, strict=True))
+    assert weights["al"] < weights["assad"]
