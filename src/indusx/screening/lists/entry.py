@@ -68,12 +68,12 @@ class ListEntry:
         return cls(
             entry_id=str(raw["entry_id"]),
             name=str(raw["name"]),
-            entity_type=EntityType(entity_type) if entity_type else None,
+            entity_type=EntityType(str(entity_type)) if entity_type else None,
             source=str(raw["source"]),
-            aliases=tuple(Alias(**a) for a in raw.get("aliases", ())),  # type: ignore[arg-type, attr-defined]
+            aliases=tuple(Alias(**a) for a in raw.get("aliases", ())),  # type: ignore[attr-defined]
             programs=tuple(raw.get("programs", ())),  # type: ignore[arg-type]
             countries=tuple(raw.get("countries", ())),  # type: ignore[arg-type]
-            addresses=tuple(Address(**a) for a in raw.get("addresses", ())),  # type: ignore[arg-type, attr-defined]
+            addresses=tuple(Address(**a) for a in raw.get("addresses", ())),  # type: ignore[attr-defined]
             birth_dates=tuple(raw.get("birth_dates", ())),  # type: ignore[arg-type]
             listed_on=raw.get("listed_on"),  # type: ignore[arg-type]
             end_date=raw.get("end_date"),  # type: ignore[arg-type]
