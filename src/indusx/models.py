@@ -6,6 +6,7 @@ from indusx.awards import models as awards_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
+from indusx.pathway import models as pathway_models
 from indusx.screening import models as screening_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "matching_models",
     "notifications_models",
     "orgs_models",
+    "pathway_models",
     "screening_models",
 ]
