@@ -27,7 +27,7 @@ _MONTHS = {
 # The widest birth-year range spelled out year by year; wider ones keep their two ends.
 _MAX_RANGE_YEARS = 20
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ][\d:.]+(?:z|[+-]\d\d:?\d\d)?)?")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _YEAR = re.compile(r"(\d{4})")
 _SLASHED_YMD = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")

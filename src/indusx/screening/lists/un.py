@@ -194,4 +194,7 @@ def read_un(path: Path, *, skipped: list[ListFormatError] | None = None) -> list
     except DefusedXmlException as exc:
         line = int(parser.parser.CurrentLineNumber)
         raise ListFormatError(str(path), line, f"refused XML: {exc}") from exc
+    except (LookupError, UnicodeError) as exc:  # an encoding the declaration names wrongly
+        line = int(parser.parser.CurrentLineNumber)
+        raise ListFormatError(str(path), line, f"unreadable XML: {exc}") from exc
     return [draft.freeze() for draft in drafts.values()]
