@@ -343,5 +343,14 @@ def _register_match() -> None:
 _register_match()
 
 
+def _register_screening() -> None:
+    from indusx.screening.cli import screening_app
+
+    app.add_typer(screening_app, name="screening")
+
+
+_register_screening()
+
+
 if __name__ == "__main__":
     app()

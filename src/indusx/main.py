@@ -33,6 +33,8 @@ from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
+from indusx.screening import pages as screening_pages
+from indusx.screening import routes as screening_routes
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -147,8 +149,9 @@ def create_app(
         )
 
     for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
-                   notification_routes, account_pages, org_pages, matching_pages,
-                   introduction_pages, audit_pages, notification_pages):
+                   notification_routes, screening_routes, account_pages, org_pages,
+                   matching_pages, introduction_pages, audit_pages, notification_pages,
+                   screening_pages):
         app.include_router(module.router)
     return app
 

@@ -31,6 +31,7 @@ from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
 from indusx.notifications import service as outbox
+from indusx.screening import service as screening_service
 
 PERSONAL_PREFIX = "ixp_"
 ACCESS_PREFIX = "ixa_"
@@ -106,6 +107,7 @@ def create_user(
         summary=f"{action.split('.')[-1]} {email} as {platform_role.value}",
         after=user_snapshot(user),
     )
+    screening_service.screen_user(session=session, user=user, actor=actor)
     return user
 
 
@@ -489,6 +491,7 @@ def update_user(
         or is_active is False
     ):
         raise Forbidden("You cannot change your own role or deactivate yourself")
+    renamed = full_name is not None and full_name.strip() != user.full_name
     if full_name is not None:
         user.full_name = full_name.strip()
     if platform_role is not None:
@@ -506,6 +509,8 @@ def update_user(
             session=session, actor=actor, action=action, object_type="user",
             object_id=user.id, summary=user.email, before=before, after=after,
         )
+    if renamed:
+        screening_service.screen_user(session=session, user=user, actor=actor)
     return user
 
 

@@ -27,6 +27,7 @@ from indusx.matching.models import (
 )
 from indusx.notifications import service as outbox
 from indusx.orgs.models import Organisation
+from indusx.screening import service as screening_service
 
 NOTE_MAX = 2000
 
@@ -292,6 +293,8 @@ def request(
             f"An introduction to {target_name} is already pending or accepted "
             f"(introduction {pending})"
         )
+    screening_service.ensure_clear(session=session, org_ids=[from_org_id, to_org_id or 0],
+                                   action="an introduction", actor=principal.actor)
     intro = Introduction(
         mode=mode,
         from_org_id=from_org_id,
@@ -349,6 +352,10 @@ def respond(
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise Invalid.field("note", f"at most {NOTE_MAX} characters")
+    if accept:
+        screening_service.ensure_clear(
+            session=session, org_ids=[intro.from_org_id, intro.to_org_id or 0],
+            action="accepting an introduction", actor=principal.actor)
     before = _snapshot(intro)
     intro.status = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
     intro.responded_by_id = principal.user.id

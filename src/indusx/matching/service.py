@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.models import Membership, User
 from indusx.accounts.permissions import Principal
-from indusx.errors import NotFound
+from indusx.errors import Conflict, NotFound
 from indusx.matching import introductions as intro_service
 from indusx.matching import vectors
 from indusx.matching.engine.profile import Match, Mentor, Passage, Profile
@@ -43,6 +43,7 @@ from indusx.matching.schemas import (
     SolverResult,
 )
 from indusx.orgs.models import FocusArea, Organisation
+from indusx.screening import service as screening_service
 
 if TYPE_CHECKING:
     from indusx.matching.engine.solver import SolverEngine
@@ -249,7 +250,7 @@ def penalties_for(session: Session, org_id: int, state: EngineState) -> "Penalti
     ).all()
     accepted = [state.profiles[i.to_org_id] for i in introduced
                 if i.status is IntroductionStatus.ACCEPTED and i.to_org_id in state.profiles]
-    return penalties_from_feedback(
+    penalties = penalties_from_feedback(
         telling,
         [r.candidate_org_id for r in declined if r.candidate_org_id],
         dismissed_ids=[r.candidate_org_id for r in dismissed if r.candidate_org_id],
@@ -259,6 +260,9 @@ def penalties_for(session: Session, org_id: int, state: EngineState) -> "Penalti
         introduced_mentor_ids=[i.to_user_id for i in introduced if i.to_user_id],
         accepted=accepted,
     )
+    # Parties with a confirmed restricted-party match are never suggested.
+    blocked = screening_service.blocked_org_ids(session=session)
+    return dataclasses.replace(penalties, never_ids=penalties.never_ids | blocked)
 
 
 def _candidate(state: EngineState, match: Match, mentor: bool) -> CandidateRead:
@@ -314,6 +318,9 @@ def suggestions(
         principal.require(principal.can_view_suggestions(org_id),
                           "Only the organisation's members and programme officers see its "
                           "suggestions")
+    if org_id in screening_service.blocked_org_ids(session=session):
+        raise Conflict(f"{org.name} has a confirmed restricted-party match: suggestions are "
+                       "blocked until a programme officer clears it")
     pending = _catch_up(session, source_id=org_id)
     state = current(session)
     source = state.profiles.get(org_id)
@@ -350,11 +357,13 @@ def solvers(
     pending = _catch_up(session)
     state = current(session)
     assert state.solver is not None
+    blocked = screening_service.blocked_org_ids(session=session)
     with state.lock:
         matches = state.solver.search(
-            text, k=k, countries=list(countries) or None, kinds=list(kinds) or None,
-            focus=list(focus) or None,
+            text, k=k + len(blocked), countries=list(countries) or None,
+            kinds=list(kinds) or None, focus=list(focus) or None,
         )
+    matches = [m for m in matches if m.candidate_id not in blocked][:k]
     return SolverResult(items=_read(state, session, matches), index_pending=pending)
 
 

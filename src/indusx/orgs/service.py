@@ -37,6 +37,7 @@ from indusx.orgs.schemas import (
     consistency_errors,
 )
 from indusx.orgs.taxonomy import SEED_FOCUS_AREAS, STAGED_KINDS, Country, OrgKind
+from indusx.screening import service as screening_service
 
 FULL_LOAD = (
     selectinload(Organisation.focus_areas),
@@ -52,6 +53,10 @@ SCALAR_FIELDS = (
 
 # Path words of the web UI that an organisation's slug must not shadow (/orgs/new).
 RESERVED_SLUGS = frozenset({"new"})
+
+
+# A change to any of these screens the organisation again.
+SCREENED_FIELDS = ("name", "country", "contact_name")
 
 
 def slugify(text: str) -> str:
@@ -342,6 +347,7 @@ def create_org(
         account_service.add_member(
             session=session, org_id=org.id, user=owner, role=OrgRole.OWNER, actor=actor
         )
+    screening_service.screen_org(session=session, org=org, actor=actor)
     return org
 
 
@@ -376,6 +382,8 @@ def update_org(
             object_id=org.id, summary=org.name, before=before, after=after,
         )
     session.flush()
+    if any(before.get(k) != after.get(k) for k in SCREENED_FIELDS):
+        screening_service.screen_org(session=session, org=org, actor=actor)
     return org
 
 

@@ -1,0 +1,155 @@
+"""REST API for screening: checks (signed-in), cases and adjudication (officers), lists."""
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from indusx.deps import Admin, Officer, SessionDep, SignedIn
+from indusx.errors import Invalid
+from indusx.screening import imports
+from indusx.screening import service as screening_service
+from indusx.screening.engine import REVIEW_THRESHOLD
+from indusx.screening.engine.types import Query as NameQuery
+from indusx.screening.lists import ListFormat
+from indusx.screening.models import CaseStatus
+from indusx.screening.schemas import (
+    CasePage,
+    CaseRead,
+    CheckIn,
+    CheckResult,
+    DecisionIn,
+    HitRead,
+    ListRead,
+    VersionRead,
+)
+from indusx.screening.service import CaseDetail, HitView
+
+router = APIRouter(prefix="/api/v1/screening", tags=["screening"])
+# An upload larger than this is refused (the OFAC trio is about 4 MB, the CSL JSON ~60 MB).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def hit_read(hit: HitView) -> HitRead:
+    """Return the API shape of a hit."""
+    return HitRead(list_name=hit.source, list_key=hit.list_key, entry_id=hit.entry_id,
+                   name=hit.name, matched_name=hit.matched_name, score=hit.score,
+                   reasons=list(hit.reasons), matched_fields=list(hit.matched_fields),
+                   programs=list(hit.programs))
+
+
+def case_read(detail: CaseDetail) -> CaseRead:
+    """Return the API shape of a case."""
+    c = detail.case
+    return CaseRead(
+        id=c.id, status=c.status, subject_kind=detail.subject.kind, subject_name=c.subject_name,
+        org_id=detail.subject.org_id, list_name=detail.list.name, list_key=detail.list.key,
+        list_version=detail.version_number, entry_id=detail.entry.entry_id,
+        entry_name=detail.entry.name, matched_name=c.matched_name, score=round(c.score, 4),
+        reasons=list(c.reasons), matched_fields=list(c.matched_fields),
+        decision_reason=c.decision_reason, decided_by=detail.decided_by,
+        decided_at=c.decided_at, created_at=c.created_at,
+    )
+
+
+@router.post("/check", response_model=CheckResult)
+def check(body: CheckIn, principal: SignedIn, session: SessionDep) -> CheckResult:
+    """Screen a name against the loaded lists; nothing is recorded."""
+    hits = screening_service.check(session=session, query=NameQuery(
+        name=body.name, country=body.country, entity_type=body.type,
+        birth_date=body.birth_date))
+    return CheckResult(name=body.name, threshold=REVIEW_THRESHOLD,
+                       hits=[hit_read(h) for h in hits])
+
+
+@router.get("/cases", response_model=CasePage)
+def cases(
+    principal: Officer,
+    session: SessionDep,
+    status: Annotated[CaseStatus | None, Query(description="omit for every status")] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    list_key: Annotated[str, Query(alias="list", max_length=64)] = "",
+    sort: Annotated[str, Query(pattern="^(newest|oldest|score)$")] = "newest",
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> CasePage:
+    """List screening cases (officers)."""
+    flt = screening_service.CaseFilter(status=status, q=q, list_key=list_key, sort=sort)
+    rows, total = screening_service.list_cases(session=session, flt=flt, page=page,
+                                               per_page=per_page)
+    items = [case_read(screening_service.case_detail(session=session, case_id=c.id))
+             for c in rows]
+    return CasePage(items=items, total=total, page=page, per_page=per_page)
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead)
+def case(case_id: int, principal: Officer, session: SessionDep) -> CaseRead:
+    """Return one screening case (officers)."""
+    return case_read(screening_service.case_detail(session=session, case_id=case_id))
+
+
+@router.post("/cases/{case_id}/decision", response_model=CaseRead)
+def decide(case_id: int, body: DecisionIn, principal: Officer, session: SessionDep) -> CaseRead:
+    """Decide a case: false-positive or confirmed; a confirmed hit can later be cleared."""
+    screening_service.decide(session=session, principal=principal, case_id=case_id,
+                             decision=body.decision, reason=body.reason)
+    return case_read(screening_service.case_detail(session=session, case_id=case_id))
+
+
+def _list_read(session: SessionDep, summary: imports.ListSummary) -> ListRead:
+    versions = imports.versions_of(session=session, list_id=summary.list.id)
+    return ListRead(
+        key=summary.list.key, name=summary.list.name, format=summary.list.format,
+        live_entries=summary.live_entries,
+        versions=[VersionRead(number=v.number, imported_at=v.imported_at,
+                              imported_by=v.imported_by, entry_count=v.entry_count,
+                              added=v.added, removed=v.removed, changed=v.changed,
+                              files=v.files) for v in versions],
+    )
+
+
+@router.get("/lists", response_model=list[ListRead])
+def lists(principal: Officer, session: SessionDep) -> list[ListRead]:
+    """Return the loaded lists with their version history (officers)."""
+    return [_list_read(session, s) for s in imports.list_summaries(session=session)]
+
+
+def save_uploads(files: list[UploadFile], folder: Path) -> list[Path]:
+    """Write uploaded files to a folder, refusing empty and oversized ones."""
+    paths = []
+    for upload in files:
+        name = Path(upload.filename or "upload").name
+        target = folder / name
+        size = 0
+        with target.open("wb") as out:
+            while block := upload.file.read(1 << 20):
+                size += len(block)
+                if size > MAX_UPLOAD_BYTES:
+                    raise Invalid.field("files", f"{name} is larger than "
+                                                 f"{MAX_UPLOAD_BYTES // (1 << 20)} MB")
+                out.write(block)
+        if size == 0:
+            raise Invalid.field("files", f"{name} is empty")
+        paths.append(target)
+    return paths
+
+
+@router.post("/lists/import", response_model=ListRead)
+def import_list(
+    principal: Admin,
+    session: SessionDep,
+    fmt: Annotated[ListFormat, Form(alias="format")],
+    files: Annotated[list[UploadFile], File(description="OFAC: sdn.csv, alt.csv, add.csv")],
+    list_key: Annotated[str | None, Form(alias="list")] = None,
+    name: Annotated[str | None, Form()] = None,
+) -> ListRead:
+    """Import a list's files as its next version (admins); returns the list's history."""
+    with tempfile.TemporaryDirectory(prefix="indusx-list-") as tmp:
+        paths = save_uploads(files, Path(tmp))
+        result = imports.import_list(session=session, fmt=fmt, paths=paths,
+                                     actor=principal.actor, key=list_key or None,
+                                     name=name or None)
+    summary = next(s for s in imports.list_summaries(session=session)
+                   if s.list.key == result.list_key)
+    return _list_read(session, summary)
