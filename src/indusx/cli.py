@@ -310,6 +310,9 @@ def import_sbir(
                    "with new awards but a profile people edited (left as it is)")
         typer.echo(f"awards: {report.awards_created} created, {report.awards_updated} updated, "
                    f"{report.awards_unchanged} unchanged")
+        if report.awards_blocked:
+            typer.echo(f"awards not attached: {report.awards_blocked} (their firm has a "
+                       "confirmed restricted-party match)")
     if report.errors:
         raise typer.Exit(1)
 
@@ -350,6 +353,15 @@ def _register_screening() -> None:
 
 
 _register_screening()
+
+
+def _register_pathway() -> None:
+    from indusx.pathway.cli import pathway_app
+
+    app.add_typer(pathway_app, name="pathway")
+
+
+_register_pathway()
 
 
 if __name__ == "__main__":

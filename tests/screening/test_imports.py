@@ -15,7 +15,7 @@ from tests.screening.support import SDN_ROWS, write_ofac, write_simple
 
 
 def _import(session: Session, paths: list[Path], fmt: ListFormat = ListFormat.OFAC,
-            **kwargs: str) -> imports.ImportResult:
+            **kwargs: str | bool) -> imports.ImportResult:
     result = imports.import_list(session=session, fmt=fmt, paths=paths, actor=ACTOR, **kwargs)
     session.flush()
     return result
@@ -135,3 +135,20 @@ def test_a_list_cannot_change_its_format(session: Session, tmp_path: Path) -> No
         _import(session, [path], ListFormat.CSV, key="ofac-sdn")
 
     assert raised.value.errors[0]["field"] == "format"
+
+
+def test_rows_that_cannot_be_read_are_left_out_and_reported_or_refuse_a_strict_import(
+    session: Session, tmp_path: Path
+) -> None:
+    paths = write_ofac(tmp_path)
+    with paths[1].open("a", encoding="utf-8") as fh:
+        fh.write("7777,102,aka,ORPHAN ALIAS,-0-\n")  # belongs to no SDN entry
+
+    with pytest.raises(Invalid) as raised:
+        _import(session, paths, strict=True)
+    assert "alt.csv:2" in raised.value.errors[0]["message"]
+
+    result = _import(session, paths)
+
+    assert result.entries == 3 and result.version == 1
+    assert len(result.skipped) == 1 and result.skipped[0].startswith("alt.csv:2: ")

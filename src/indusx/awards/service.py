@@ -28,6 +28,7 @@ from indusx.db import utcnow
 from indusx.orgs import service as org_service
 from indusx.orgs.models import FocusArea, Organisation
 from indusx.orgs.taxonomy import Country, OrgKind
+from indusx.screening import service as screening_service
 
 BATCH = 500
 AWARD_FIELDS = ("year", "title", "abstract", "agency", "branch", "program", "phase",
@@ -50,6 +51,8 @@ class SbirReport:
     awards_created: int = 0
     awards_updated: int = 0
     awards_unchanged: int = 0
+    # New awards not attached: their firm has a confirmed restricted-party match.
+    awards_blocked: int = 0
     written: bool = False
 
     @property
@@ -66,7 +69,8 @@ class SbirReport:
             "orgs_created": len(self.orgs_created), "orgs_updated": len(self.orgs_updated),
             "orgs_kept": len(self.orgs_kept), "orgs_unchanged": self.orgs_unchanged,
             "awards_created": self.awards_created, "awards_updated": self.awards_updated,
-            "awards_unchanged": self.awards_unchanged, "written": self.written,
+            "awards_unchanged": self.awards_unchanged, "awards_blocked": self.awards_blocked,
+            "written": self.written,
         }
 
 
@@ -163,12 +167,20 @@ def import_sbir(
     areas = {a.slug: a for a in session.scalars(
         select(FocusArea).where(FocusArea.slug.in_(list(focus.RULES))))}
     slugs = _Slugs(session)
+    blocked = screening_service.blocked_org_ids(session=session)
     ordered = sorted(by_firm)
     for start in range(0, len(ordered), BATCH):
         keys = ordered[start:start + BATCH]
-        _import_batch(session, keys, by_firm, areas, slugs, report)
+        _import_batch(session, keys, by_firm, areas, slugs, report, blocked)
         if progress is not None:
             progress(len(keys))
+    # New firms are parties like any other: screened before anyone can partner with them.
+    for start in range(0, len(report.orgs_created), BATCH):
+        orgs = session.scalars(select(Organisation).where(
+            Organisation.id.in_(report.orgs_created[start:start + BATCH])))
+        screening_service.screen(
+            session=session, subjects=[f for o in orgs for f in screening_service.org_subjects(o)],
+            actor=actor)
     report.written = True
     if report.changed:
         audit.record(
@@ -194,6 +206,7 @@ def _import_batch(
     areas: dict[str, FocusArea],
     slugs: _Slugs,
     report: SbirReport,
+    blocked: set[int],
 ) -> None:
     existing = {
         org.external_ref: org for org in session.scalars(
@@ -235,7 +248,9 @@ def _import_batch(
         for award in incoming:
             old = have.get(award.source_key)
             values = _award_values(award)
-            if old is None:
+            if old is None and org.id in blocked:
+                report.awards_blocked += 1
+            elif old is None:
                 new_rows.append(_row(org.id, award))
                 report.awards_created += 1
                 awards_changed = True

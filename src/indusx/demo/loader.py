@@ -26,6 +26,7 @@ from indusx.orgs.models import (
     org_focus_area,
 )
 from indusx.orgs.service import slugify
+from indusx.screening import demo as screening_demo
 
 DEMO_PASSWORD = "indusx-demo-2026"
 IDENTIFIER_FIELDS = tuple(IDENTIFIERS)
@@ -201,6 +202,7 @@ def load_demo(
                 session=session, org_id=org_id, user=user, role=OrgRole.OWNER, actor=actor
             )
         created.append(demo)
+    screening_demo.load_demo_list(session=session, actor=actor)
     return created
 
 

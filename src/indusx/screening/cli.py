@@ -63,6 +63,8 @@ def import_(
     list_key: Annotated[str | None, typer.Option("--list", help="the list's key (default: by "
                                                  "format, or the file name for csv)")] = None,
     name: Annotated[str | None, typer.Option(help="the list's display name (new lists)")] = None,
+    strict: Annotated[bool, typer.Option(help="refuse the import if any row cannot be "
+                                               "read")] = False,
 ) -> None:
     """Import a list as its next version, show the delta, and re-screen what it affects."""
     from indusx.cli import _cli_actor, fail, unit_of_work
@@ -74,7 +76,9 @@ def import_(
     typer.echo(f"reading {', '.join(p.name for p in paths)} ...", err=True)
     with unit_of_work() as session:
         result = imports.import_list(session=session, fmt=fmt, paths=paths, actor=_cli_actor(),
-                                     key=list_key, name=name)
+                                     key=list_key, name=name, strict=strict)
+    for problem in result.skipped:
+        typer.secho(f"warning: row left out: {problem}", fg=typer.colors.YELLOW, err=True)
     if result.version is None:
         typer.echo(f"{result.list_name}: {result.entries:,} entries, unchanged since the last "
                    "import (no new version)")

@@ -46,6 +46,7 @@ class ImportResult:
     subjects_screened: int
     cases_opened: int
     cases_withdrawn: int
+    skipped: tuple[str, ...] = ()  # rows that could not be read, each with file and line
 
 
 def list_key_for(fmt: ListFormat, paths: Sequence[Path], key: str | None) -> str:
@@ -85,24 +86,45 @@ def import_list(
     actor: Actor,
     key: str | None = None,
     name: str | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Import a list's files as its next version, record the delta, and re-screen.
 
-    The whole import is one transaction: a file that cannot be read changes nothing.
+    The whole import is one transaction: a file that cannot be read changes nothing. A row
+    that cannot be read is left out and reported (with `strict`, it refuses the import).
     Re-importing identical content records no version.
     """
     key = list_key_for(fmt, paths, key)
     default_name = DEFAULT_LISTS.get(fmt, (key, paths[0].stem if paths else key))[1]
+    problems: list[ListFormatError] | None = None if strict else []
     try:
-        entries = read_list(fmt, paths, source=name or None)
+        entries = read_list(fmt, paths, source=name or None, skipped=problems)
     except ListFormatError as exc:
         raise Invalid.field("files", str(exc)) from exc
+    skipped = tuple(_short(str(p)) for p in problems or ())
+    return import_entries(session=session, fmt=fmt, key=key, name=name or default_name,
+                          entries=entries, files=_file_facts(paths), actor=actor,
+                          skipped=skipped)
+
+
+def import_entries(
+    *,
+    session: Session,
+    fmt: ListFormat,
+    key: str,
+    name: str,
+    entries: Sequence[ListEntry],
+    files: list[dict[str, object]],
+    actor: Actor,
+    skipped: tuple[str, ...] = (),
+) -> ImportResult:
+    """Record entries as a list's next version (the import, after the files are read)."""
     if not entries:
         raise Invalid.field("files", "the list has no entries; nothing was imported")
 
     lst = session.scalar(select(ScreeningList).where(ScreeningList.key == key))
     if lst is None:
-        lst = ScreeningList(key=key, name=name or default_name, format=fmt.value)
+        lst = ScreeningList(key=key, name=name, format=fmt.value)
         session.add(lst)
         session.flush()
     elif lst.format != fmt.value:
@@ -123,12 +145,12 @@ def import_list(
     removed = [eid for eid, r in existing.items()
                if r.removed_version is None and eid not in incoming]
     if not (added or changed or removed):
-        return ImportResult(key, lst.name, None, len(entries), 0, 0, 0, 0, 0, 0)
+        return ImportResult(key, lst.name, None, len(entries), 0, 0, 0, 0, 0, 0, skipped)
 
     number = (session.scalar(select(func.max(ListVersion.number))
                              .where(ListVersion.list_id == lst.id)) or 0) + 1
     version = ListVersion(list_id=lst.id, number=number, imported_at=utcnow(),
-                          imported_by=actor.email or actor.via, files=_file_facts(paths),
+                          imported_by=actor.email or actor.via, files=files,
                           entry_count=len(entries), added=len(added), removed=len(removed),
                           changed=len(changed))
     session.add(version)
@@ -174,10 +196,18 @@ def import_list(
                 f"{len(removed)} removed",
         after={"list": key, "version": number, "entries": len(entries), "added": len(added),
                "changed": len(changed), "removed": len(removed),
-               "files": version.files, "cases_opened": summary.opened},
+               "files": version.files, "cases_opened": summary.opened,
+               "rows_skipped": list(skipped)},
     )
     return ImportResult(key, lst.name, number, len(entries), len(added), len(removed),
-                        len(changed), summary.subjects, summary.opened, summary.withdrawn)
+                        len(changed), summary.subjects, summary.opened, summary.withdrawn,
+                        skipped)
+
+
+def _short(message: str) -> str:
+    """Return a reader's message with the file named, not its temporary folder."""
+    head, sep, tail = message.partition(": ")
+    return f"{Path(head).name}{sep}{tail}" if sep else message
 
 
 # --- reading back -------------------------------------------------------------------------------
