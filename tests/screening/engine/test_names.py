@@ -44,11 +44,11 @@ def test_it_reads_devanagari_with_the_inherent_vowel():
     assert normalise_name("नरेंद्र मोदी") == "narendra modi"
 
 
-def test_it_reads_each_chinese_character_as_a_syllable():
+def test_it_reads_a_chinese_name_as_surname_and_given_name():
     key = name_key("习近平")
-    assert key.tokens == ("xi", "jin", "ping")
-    assert key.joined == "xijinping"
+    assert key.tokens == ("xi", "jinping")
     assert key.syllabic
+    assert normalise_name("中兴通讯股份") == "zhong xing tong xun gu fen"
 
 
 def test_it_writes_number_words_and_ordinals_as_digits():

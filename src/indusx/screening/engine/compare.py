@@ -8,7 +8,7 @@ from indusx.screening.engine.types import EntityType, Hit, IndexEntry, Query
 
 WEAK_ALIAS_FACTOR = 0.85
 COUNTRY_MATCH = 0.05
-COUNTRY_DIFFERS = -0.10
+COUNTRY_DIFFERS = -0.15
 BIRTH_DATE_MATCH = 0.08
 BIRTH_YEAR_MATCH = 0.05
 BIRTH_YEAR_DIFFERS = -0.20

@@ -21,8 +21,10 @@ from indusx.screening.engine.types import Hit, IndexEntry, Query
 
 REVIEW_THRESHOLD = 0.75
 RETRIEVAL_MIN_WEIGHT = 0.5  # particles and initials find nothing on their own
-MIN_COVER_BEST = 0.5  # the better-covered side must be at least half covered
-MIN_COVER_SUM = 0.8  # query and name coverage together
+# A name is scored in full only if the coverage retrieval found could reach the threshold:
+# 0.7 x the better side + 0.3 x the other side (the scorer's most lenient form, for people),
+# with slack for what retrieval does not see (initials, particles, words written together).
+MIN_COVER = 0.6
 MAX_CANDIDATES = 40  # names scored in full per query, best covered first
 BATCH = 1024
 
@@ -131,7 +133,7 @@ class ScreeningIndex:
         # Swapped in one assignment each, so that concurrent readers see whole matrices.
         self._cover, self._present = cover, present
 
-    def _token_matches(self, token: str, skel: str, abjad: bool) -> list[int]:
+    def _token_matches(self, token: str, skel: str, abjad: bool) -> list[tuple[int, float]]:
         found: set[int] = set(self._lookup.get(token, ()))
         for d in deletions(token):
             found.update(self._lookup.get(d, ()))
@@ -143,7 +145,7 @@ class ScreeningIndex:
                 token, self._vocab_tokens[vid], skel, self._vocab_skeletons[vid], abjad
             )
             if sim >= MIN_TOKEN_SIM:
-                out.append(vid)
+                out.append((vid, sim))
         return out
 
     def search(
@@ -157,7 +159,7 @@ class ScreeningIndex:
     ) -> list[list[Hit]]:
         """Return the hits of each query, in input order."""
         out: list[list[Hit]] = []
-        cache: dict[tuple[str, bool], list[int]] = {}
+        cache: dict[tuple[str, bool], list[tuple[int, float]]] = {}
         cover, present, names = self._cover, self._present, self._names
         for start in range(0, len(queries), BATCH):
             chunk = queries[start : start + BATCH]
@@ -170,13 +172,14 @@ class ScreeningIndex:
         cover: sparse.csr_matrix,
         present: sparse.csr_matrix,
         names: list[_Name | None],
-        cache: dict[tuple[str, bool], list[int]],
+        cache: dict[tuple[str, bool], list[tuple[int, float]]],
         threshold: float,
         limit: int,
     ) -> list[list[Hit]]:
         keys = [name_key(q.name) for q in queries]
         a_rows: list[int] = []
         a_cols: list[int] = []
+        a_vals: list[float] = []
         b_vals: list[float] = []
         for qi, key in enumerate(keys):
             toks = [
@@ -185,22 +188,23 @@ class ScreeningIndex:
                 if w >= RETRIEVAL_MIN_WEIGHT
             ] or list(zip(key.tokens, key.skeletons, key.weights, strict=True))
             total = sum(w for _, _, w in toks) or 1.0
-            seen: dict[int, float] = {}
+            seen: dict[int, tuple[float, float]] = {}
             for tok, skel, w in toks:
                 vids = cache.get((tok, key.abjad))
                 if vids is None:
                     vids = cache[(tok, key.abjad)] = self._token_matches(tok, skel, key.abjad)
-                for vid in vids:
-                    seen[vid] = max(seen.get(vid, 0.0), w / total)
-            for vid, frac in seen.items():
+                for vid, sim in vids:
+                    old = seen.get(vid, (0.0, 0.0))
+                    seen[vid] = (max(old[0], sim), max(old[1], sim * w / total))
+            for vid, (sim, frac) in seen.items():
                 a_rows.append(qi)
                 a_cols.append(vid)
+                a_vals.append(sim)
                 b_vals.append(frac)
         shape = (len(queries), cover.shape[0])
         qfrac = sparse.csr_matrix((b_vals, (a_rows, a_cols)), shape=shape, dtype=np.float32)
-        qbin = qfrac.copy()
-        qbin.data[:] = 1.0
-        name_cov = (qbin @ cover).tocsr()  # share of each name's weight the query found
+        qsim = sparse.csr_matrix((a_vals, (a_rows, a_cols)), shape=shape, dtype=np.float32)
+        name_cov = (qsim @ cover).tocsr()  # share of each name's weight the query found
         query_cov = (qfrac @ present).tocsr()  # share of the query's weight found in the name
         name_cov.sort_indices()
         query_cov.sort_indices()
@@ -219,10 +223,11 @@ class ScreeningIndex:
         qlo, qhi = query_cov.indptr[qi], query_cov.indptr[qi + 1]
         # Both products have the same sparsity pattern (rows of the same query).
         qc = np.minimum(query_cov.data[qlo:qhi], 1.0)
-        keep = (np.maximum(nc, qc) >= MIN_COVER_BEST) & (nc + qc >= MIN_COVER_SUM)
+        reach = 0.7 * np.maximum(nc, qc) + 0.3 * np.minimum(nc, qc)
+        keep = reach >= MIN_COVER
         chosen = nids[keep]
         if len(chosen) > MAX_CANDIDATES:
-            order = np.argsort(-(nc + qc)[keep], kind="stable")[:MAX_CANDIDATES]
+            order = np.argsort(-reach[keep], kind="stable")[:MAX_CANDIDATES]
             chosen = chosen[order]
         found = set(chosen.tolist())
         found.update(self._joined.get(key.joined, ()))

@@ -106,11 +106,11 @@ _TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy"
 _TENS.update({"eighty": 8, "ninety": 9})
 # Given names written many ways, and their short forms: each group has one canonical key.
 _VARIANT_GROUPS = (
-    "muhammad mohammad mohammed muhammed mohamed mohamad muhamad mohd md mhd",
-    "ahmad ahmed ahmet",
+    "muhammad mohammad mohammed muhammed mohamed mohamad muhamad mohd md mhd mhmd",
+    "ahmad ahmed ahmet hmd",
     "osama usama usamah",
     "yusuf yousef youssef yusef yousuf jusuf",
-    "abdul abd abdel abdal abdoul",
+    "abdul abd abdel abdal abdoul bd",
     "husayn hussein hussain husain hossein huseyn",
     "hasan hassan",
     "umar omar",
@@ -140,7 +140,7 @@ _VARIANT_GROUPS = (
     "anthony tony",
     "edward ed ted",
     "al el ul",
-    "bin ibn ben",
+    "bin ibn ben bn",
     "international intl",
 )
 VARIANT_KEY: dict[str, str] = {}
@@ -151,6 +151,7 @@ for _group in _VARIANT_GROUPS:
 
 _DEVANAGARI_VIRAMA = "\u094d"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -197,6 +198,13 @@ def _devanagari(text: str) -> str:
     return "".join(out)
 
 
+def _han_name(run: str) -> str:
+    syllables = [anyascii(ch) for ch in run]
+    if len(syllables) > 4:  # longer runs are organisations: one syllable a token
+        return f" {' '.join(syllables)} "
+    return f" {syllables[0]} {''.join(syllables[1:])} "
+
+
 def to_latin(name: str) -> str:
     """Return the name in lower-case ASCII, each CJK character its own syllable."""
     if name.isascii():
@@ -209,14 +217,19 @@ def to_latin(name: str) -> str:
             _devanagari(part) if part and "\u0900" <= part[0] <= "\u097f" else part
             for part in re.split(r"([\u0900-\u097f]+)", text)
         )
+    if _HAN.search(text):  # a Chinese name: surname syllable, then the given name as one word
+        text = _HAN.sub(lambda m: _han_name(m.group()), text)
     if _CJK.search(text):
         text = _CJK.sub(lambda m: f" {anyascii(m.group())} ", text)
     return anyascii(text).lower()
 
 
 def skeleton(token: str) -> str:
-    """Return a token's consonant skeleton: vowels, h, w, y and doubled letters dropped."""
+    """Return a token's consonant skeleton: vowels, w, y, the h of digraphs, doubles dropped."""
     s = token.replace("x", "ks").replace("ph", "f").replace("ck", "k")
+    s = _DIGRAPH_H.sub(r"\1", s)
+    if len(s) >= 3 and s.endswith("h"):  # Arabic ta marbuta: usamah, osama
+        s = s[:-1]
     s = s.translate(_SKELETON_MAP)
     out: list[str] = []
     for ch in s:
@@ -225,8 +238,9 @@ def skeleton(token: str) -> str:
     return "".join(out)
 
 
+_DIGRAPH_H = re.compile(r"([kstdgzc])h")
 _SKELETON_MAP = str.maketrans(
-    {"a": None, "e": None, "i": None, "o": None, "u": None, "y": None, "w": None, "h": None}
+    {"a": None, "e": None, "i": None, "o": None, "u": None, "y": None, "w": None}
     | {"'": None, "q": "k", "c": "k", "p": "b", "v": "f", "z": "s", "j": "g"}
 )
 

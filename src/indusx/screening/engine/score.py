@@ -1,6 +1,7 @@
 """Scoring one name against another, token by token, and the reasons for the score."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -8,7 +9,9 @@ from indusx.screening.engine.names import PARTICLES, NameKey
 
 MIN_TOKEN_SIM = 0.7
 VARIANT_SIM = 0.9  # same consonant skeleton: a spelling or transliteration variant
+ABJAD_SIM = 0.85  # Arabic script against Latin: consonants alone agree
 INITIAL_SIM = 0.85
+INITIAL_WEIGHT = 0.4
 ACRONYM_SIM = 0.7
 JOINED_SIM = 0.95
 CONFLICT_PENALTY = 1.6  # per unit of weight that both sides leave unmatched
@@ -34,7 +37,7 @@ class NameScore:
 
 def allowed_edits(length: int) -> int:
     """Return how many typos a token of this length may carry and still match."""
-    if length <= 3:
+    if length <= 4:
         return 0
     if length <= 7:
         return 1
@@ -43,6 +46,7 @@ def allowed_edits(length: int) -> int:
     return 3
 
 
+@lru_cache(maxsize=500_000)
 def token_sim(
     a: str, b: str, sa: str, sb: str, abjad: bool = False, syllabic: bool = False
 ) -> tuple[float, str, int]:
@@ -50,38 +54,35 @@ def token_sim(
     if a == b:
         return 1.0, "exact", 0
     if a.isdigit() or b.isdigit() or syllabic:
-        return 0.0, "", 0  # numbers must agree; so must syllables of CJK names
+        return 0.0, "", 0  # numbers must agree; so must the syllables of CJK names
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         if a[0] == b[0]:
             return INITIAL_SIM, "initial", 0
         return 0.0, "", 0
     if abjad:  # Arabic script drops short vowels: only the consonants can be compared
-        if len(sa) >= 2 and sa == sb:
-            return VARIANT_SIM, "variant", 0
-        longest = max(len(sa), len(sb))
-        d = OSA.distance(sa, sb, score_cutoff=allowed_edits(longest + 1))
-        if len(sa) >= 3 and d <= allowed_edits(longest + 1):
-            return 0.8, "variant", d
+        if len(sa) >= 3 and sa == sb:
+            return ABJAD_SIM, "variant", 0
+        if len(sa) == 2 and sa == sb and min(la, lb) <= 5:  # two consonants prove little
+            return MIN_TOKEN_SIM, "variant", 0
+        if min(len(sa), len(sb)) >= 5 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+            return ABJAD_SIM - 0.1, "variant", 1
         return 0.0, "", 0
     longest = max(la, lb)
-    limit = allowed_edits(longest)
-    if limit:
-        d = OSA.distance(a, b, score_cutoff=limit)
-        if d <= limit:
-            sim = 1.0 - 0.8 * d / longest
-            if len(sa) >= 3 and sa == sb:
-                sim = max(sim, VARIANT_SIM)
-            return sim, "typo", d
-    if len(sa) >= 3 and sa == sb and a[0] == b[0]:
-        return VARIANT_SIM, "variant", 0
+    limit = allowed_edits(longest) or int(la == lb == 4)  # "olaf", "olav"
+    d = OSA.distance(a, b, score_cutoff=limit)
+    if limit and d <= limit and (longest > 6 or a[0] == b[0]):  # short words keep their first
+        sim = 1.0 - 0.8 * d / longest
+        if len(sa) >= 3 and sa == sb:
+            sim = max(sim, VARIANT_SIM)
+        return sim, "typo", d
     return 0.0, "", 0
 
 
 def _greedy(q: NameKey, c: NameKey) -> list[TokenMatch]:
     pairs = []
     abjad = q.abjad or c.abjad
-    syllabic = q.syllabic and c.syllabic
+    syllabic = q.syllabic or c.syllabic
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
             sim, kind, edits = token_sim(a, b, q.skeletons[i], c.skeletons[j], abjad, syllabic)
@@ -152,6 +153,14 @@ def align(q: NameKey, c: NameKey) -> list[TokenMatch]:
     return matches
 
 
+def _credit(m: TokenMatch, key: NameKey, positions: tuple[int, ...]) -> float:
+    """Return the weight a match covers on one side; an initial stands for little."""
+    weight = sum(key.weights[k] for k in positions)
+    if m.kind == "initial":
+        weight = min(weight, INITIAL_WEIGHT)
+    return m.sim * weight
+
+
 def name_score(q: NameKey, c: NameKey, person: bool = False) -> NameScore:
     """Return how well two names match (0..1) and why.
 
@@ -168,8 +177,8 @@ def name_score(q: NameKey, c: NameKey, person: bool = False) -> NameScore:
         return NameScore(JOINED_SIM + 0.04, (), (reason,))
     matches = align(q, c)
     wq, wc = q.weight, c.weight
-    mq = sum(m.sim * sum(q.weights[i] for i in m.query) for m in matches)
-    mc = sum(m.sim * sum(c.weights[j] for j in m.cand) for m in matches)
+    mq = sum(_credit(m, q, m.query) for m in matches)
+    mc = sum(_credit(m, c, m.cand) for m in matches)
     used_q = {i for m in matches for i in m.query}
     used_c = {j for m in matches for j in m.cand}
     free_q = [i for i in range(len(q.tokens)) if i not in used_q]
