@@ -33,6 +33,9 @@ from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
+from indusx.pathway import pages as pathway_pages
+from indusx.pathway import routes as pathway_routes
+from indusx.pathway import service as pathway_service
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
 
@@ -151,8 +154,10 @@ def create_app(
     for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
-                   screening_pages):
+                   screening_pages, pathway_routes, pathway_pages):
         app.include_router(module.router)
+    # A bad rule file stops the app here, naming its file and line.
+    pathway_service.ruleset()
     return app
 
 

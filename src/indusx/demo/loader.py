@@ -26,6 +26,7 @@ from indusx.orgs.models import (
     org_focus_area,
 )
 from indusx.orgs.service import slugify
+from indusx.pathway import demo as pathway_demo
 from indusx.screening import demo as screening_demo
 
 DEMO_PASSWORD = "indusx-demo-2026"
@@ -177,6 +178,7 @@ def load_demo(
         summary=f"loaded {len(ids)} fictional demo organisations (seed {seed})",
         after={"orgs": len(ids), "seed": seed},
     )
+    pathway_demo.load_demo_hurdles(session=session, actor=actor)  # real hurdles, marked Demo
     startups = {
         country: next(
             (i for i, o in zip(ids, generated, strict=True)

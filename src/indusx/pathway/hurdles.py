@@ -37,8 +37,12 @@ class HurdleSort(StrEnum):
     NEWEST = "newest"
 
 
-SORT_LABELS = {HurdleSort.TITLE: "Title", HurdleSort.STATUS: "Status",
-               HurdleSort.UPDATED: "Recently updated", HurdleSort.NEWEST: "Newest"}
+SORT_LABELS = {
+    HurdleSort.TITLE: "Title",
+    HurdleSort.STATUS: "Status",
+    HurdleSort.UPDATED: "Recently updated",
+    HurdleSort.NEWEST: "Newest",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,7 @@ def snapshot(hurdle: Hurdle) -> dict[str, Any]:
 
 def _areas(session: Session, slugs: Sequence[str]) -> list[FocusArea]:
     slugs = list(dict.fromkeys(slugs))
-    found = {a.slug: a for a in session.scalars(select(FocusArea)
-                                                .where(FocusArea.slug.in_(slugs)))}
+    found = {a.slug: a for a in session.scalars(select(FocusArea).where(FocusArea.slug.in_(slugs)))}
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise Invalid.field("focus_areas", f"unknown focus area(s): {', '.join(unknown)}")
@@ -73,15 +76,17 @@ def _check_key_free(session: Session, key: str | None, exclude_id: int | None = 
     if exclude_id is not None:
         query = query.where(Hurdle.id != exclude_id)
     if session.scalar(query) is not None:
-        raise Conflict("key: another hurdle already has this key",
-                       errors=[{"field": "key", "message": "another hurdle already has this "
-                                                           "key"}])
+        raise Conflict(
+            "key: another hurdle already has this key",
+            errors=[{"field": "key", "message": "another hurdle already has this key"}],
+        )
 
 
 def get_hurdle(*, session: Session, hurdle_id: int) -> Hurdle:
     """Return a hurdle with its focus areas, or raise NotFound."""
-    hurdle = session.scalar(select(Hurdle).where(Hurdle.id == hurdle_id)
-                            .options(selectinload(Hurdle.focus_areas)))
+    hurdle = session.scalar(
+        select(Hurdle).where(Hurdle.id == hurdle_id).options(selectinload(Hurdle.focus_areas))
+    )
     if hurdle is None:
         raise NotFound(f"No hurdle {hurdle_id}")
     return hurdle
@@ -104,10 +109,19 @@ def assessment_ids(*, session: Session, hurdle_ids: Sequence[int]) -> dict[int, 
 def read(hurdle: Hurdle, linked: Sequence[int] = ()) -> HurdleRead:
     """Return the API shape of a loaded hurdle."""
     return HurdleRead(
-        id=hurdle.id, key=hurdle.key, title=hurdle.title, regulation=hurdle.regulation,
-        description=hurdle.description, focus_areas=[a.slug for a in hurdle.focus_areas],
-        owner=hurdle.owner, status=hurdle.status, remedy=hurdle.remedy, is_demo=hurdle.is_demo,
-        assessment_ids=list(linked), created_at=hurdle.created_at, updated_at=hurdle.updated_at,
+        id=hurdle.id,
+        key=hurdle.key,
+        title=hurdle.title,
+        regulation=hurdle.regulation,
+        description=hurdle.description,
+        focus_areas=[a.slug for a in hurdle.focus_areas],
+        owner=hurdle.owner,
+        status=hurdle.status,
+        remedy=hurdle.remedy,
+        is_demo=hurdle.is_demo,
+        assessment_ids=list(linked),
+        created_at=hurdle.created_at,
+        updated_at=hurdle.updated_at,
     )
 
 
@@ -116,13 +130,22 @@ def create_hurdle(
 ) -> Hurdle:
     """Add a hurdle to the register."""
     _check_key_free(session, hurdle_in.key)
-    hurdle = Hurdle(**hurdle_in.model_dump(exclude={"focus_areas"}), is_demo=is_demo,
-                    focus_areas=_areas(session, hurdle_in.focus_areas))
+    hurdle = Hurdle(
+        **hurdle_in.model_dump(exclude={"focus_areas"}),
+        is_demo=is_demo,
+        focus_areas=_areas(session, hurdle_in.focus_areas),
+    )
     session.add(hurdle)
     session.flush()
-    audit.record(session=session, actor=actor, action="hurdle.create", object_type="hurdle",
-                 object_id=hurdle.id, summary=f"added hurdle '{hurdle.title}'",
-                 after=snapshot(hurdle))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="hurdle.create",
+        object_type="hurdle",
+        object_id=hurdle.id,
+        summary=f"added hurdle '{hurdle.title}'",
+        after=snapshot(hurdle),
+    )
     return hurdle
 
 
@@ -146,17 +169,30 @@ def update_hurdle(
     if after != before:
         hurdle.updated_at = utcnow()
         session.flush()
-        audit.record(session=session, actor=actor, action="hurdle.update", object_type="hurdle",
-                     object_id=hurdle.id, summary=f"changed hurdle '{hurdle.title}'",
-                     before=before, after=after)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="hurdle.update",
+            object_type="hurdle",
+            object_id=hurdle.id,
+            summary=f"changed hurdle '{hurdle.title}'",
+            before=before,
+            after=after,
+        )
     return hurdle
 
 
 def delete_hurdle(*, session: Session, hurdle: Hurdle, actor: Actor) -> None:
     """Remove a hurdle (its links to assessments go with it; the audit log keeps it)."""
-    audit.record(session=session, actor=actor, action="hurdle.delete", object_type="hurdle",
-                 object_id=hurdle.id, summary=f"deleted hurdle '{hurdle.title}'",
-                 before=snapshot(hurdle))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="hurdle.delete",
+        object_type="hurdle",
+        object_id=hurdle.id,
+        summary=f"deleted hurdle '{hurdle.title}'",
+        before=snapshot(hurdle),
+    )
     session.delete(hurdle)
     session.flush()
 
@@ -165,16 +201,25 @@ def _filtered(flt: HurdleFilter) -> Select[Hurdle]:
     query = select(Hurdle)
     if flt.q.strip():
         like = f"%{flt.q.strip()}%"
-        query = query.where(or_(Hurdle.title.ilike(like), Hurdle.regulation.ilike(like),
-                                Hurdle.description.ilike(like), Hurdle.remedy.ilike(like),
-                                Hurdle.owner.ilike(like)))
+        query = query.where(
+            or_(
+                Hurdle.title.ilike(like),
+                Hurdle.regulation.ilike(like),
+                Hurdle.description.ilike(like),
+                Hurdle.remedy.ilike(like),
+                Hurdle.owner.ilike(like),
+            )
+        )
     if flt.status:
         query = query.where(Hurdle.status.in_(flt.status))
     if flt.area:
-        query = query.where(Hurdle.id.in_(
-            select(hurdle_focus_area.c.hurdle_id)
-            .join(FocusArea, FocusArea.id == hurdle_focus_area.c.focus_area_id)
-            .where(FocusArea.slug.in_(flt.area))))
+        query = query.where(
+            Hurdle.id.in_(
+                select(hurdle_focus_area.c.hurdle_id)
+                .join(FocusArea, FocusArea.id == hurdle_focus_area.c.focus_area_id)
+                .where(FocusArea.slug.in_(flt.area))
+            )
+        )
     return query
 
 
@@ -196,9 +241,12 @@ def list_hurdles(
     """Return one page of the hurdles that match, with their focus areas, and the total."""
     query = _filtered(flt)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.options(selectinload(Hurdle.focus_areas))
-                           .order_by(*_ordering(flt.sort))
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = session.scalars(
+        query.options(selectinload(Hurdle.focus_areas))
+        .order_by(*_ordering(flt.sort))
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
     return list(rows), total
 
 
@@ -214,18 +262,23 @@ def report(*, session: Session) -> HurdleReport:
     ):
         by_area.setdefault(area_id, {})[status] = count
     totals: dict[HurdleStatus, int] = dict.fromkeys(HurdleStatus, 0)
-    for status, count in session.execute(select(Hurdle.status, func.count())
-                                         .group_by(Hurdle.status)):
+    for status, count in session.execute(
+        select(Hurdle.status, func.count()).group_by(Hurdle.status)
+    ):
         totals[status] = count
     rows = []
     for area in areas:
         counts = by_area.get(area.id)
         if counts:
             full = {s: counts.get(s, 0) for s in HurdleStatus}
-            rows.append(HurdleReportRow(area=area.slug, name=area.name, counts=full,
-                                        total=sum(full.values())))
+            rows.append(
+                HurdleReportRow(
+                    area=area.slug, name=area.name, counts=full, total=sum(full.values())
+                )
+            )
     if None in by_area:
         full = {s: by_area[None].get(s, 0) for s in HurdleStatus}
-        rows.append(HurdleReportRow(area=None, name="No focus area", counts=full,
-                                    total=sum(full.values())))
+        rows.append(
+            HurdleReportRow(area=None, name="No focus area", counts=full, total=sum(full.values()))
+        )
     return HurdleReport(rows=rows, totals=totals, total=sum(totals.values()))

@@ -19,24 +19,31 @@ class HurdleStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-HURDLE_STATUS_LABELS = {HurdleStatus.OPEN: "Open", HurdleStatus.IN_PROGRESS: "In progress",
-                        HurdleStatus.RESOLVED: "Resolved"}
+HURDLE_STATUS_LABELS = {
+    HurdleStatus.OPEN: "Open",
+    HurdleStatus.IN_PROGRESS: "In progress",
+    HurdleStatus.RESOLVED: "Resolved",
+}
 
 assessment_hurdle = Table(
     "assessment_hurdle",
     Base.metadata,
-    Column("assessment_id", ForeignKey("pathway_assessment.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("hurdle_id", ForeignKey("hurdle.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
+    Column(
+        "assessment_id", ForeignKey("pathway_assessment.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("hurdle_id", ForeignKey("hurdle.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 hurdle_focus_area = Table(
     "hurdle_focus_area",
     Base.metadata,
     Column("hurdle_id", ForeignKey("hurdle.id", ondelete="CASCADE"), primary_key=True),
-    Column("focus_area_id", ForeignKey("focus_area.id", ondelete="RESTRICT"), primary_key=True,
-           index=True),
+    Column(
+        "focus_area_id",
+        ForeignKey("focus_area.id", ondelete="RESTRICT"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -56,8 +63,9 @@ class Hurdle(Base):
     regulation: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[HurdleStatus] = mapped_column(_enum(HurdleStatus, "hurdle_status"),
-                                                 default=HurdleStatus.OPEN)
+    status: Mapped[HurdleStatus] = mapped_column(
+        _enum(HurdleStatus, "hurdle_status"), default=HurdleStatus.OPEN
+    )
     remedy: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -76,8 +84,9 @@ class Assessment(Base):
     """
 
     __tablename__ = "pathway_assessment"
-    __table_args__ = (Index("ix_pathway_assessment_created_by_created_at", "created_by_id",
-                            "created_at"),)
+    __table_args__ = (
+        Index("ix_pathway_assessment_created_by_created_at", "created_by_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")

@@ -29,13 +29,19 @@ class PartyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    org: str | None = Field(default=None, max_length=120,
-                            description="a directory organisation's slug or id")
+    org: str | None = Field(
+        default=None, max_length=120, description="a directory organisation's slug or id"
+    )
     name: str | None = Field(default=None, max_length=200)
-    country: str | None = Field(default=None, pattern=COUNTRY,
-                                description="ISO 3166-1 alpha-2, e.g. IN or US")
-    kind: PartyKind | None = Field(default=None, description="default: from the directory, else company")
-    role: str = Field(default="", max_length=100, description="e.g. licensor, manufacturer, investor")
+    country: str | None = Field(
+        default=None, pattern=COUNTRY, description="ISO 3166-1 alpha-2, e.g. IN or US"
+    )
+    kind: PartyKind | None = Field(
+        default=None, description="default: from the directory, else company"
+    )
+    role: str = Field(
+        default="", max_length=100, description="e.g. licensor, manufacturer, investor"
+    )
 
     _country = field_validator("country", mode="before")(_upper)
 
@@ -61,14 +67,17 @@ class ItemIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     classification: str | None = Field(
-        None, max_length=60,
+        None,
+        max_length=60,
         description="EAR99, an ECCN (e.g. 9A619), a USML category (e.g. Cat. XIX), a SCOMET "
-                    "category (e.g. SCOMET 6A), 'Not controlled', or empty/unknown",
+        "category (e.g. SCOMET 6A), 'Not controlled', or empty/unknown",
     )
-    origin: str | None = Field(default=None, pattern=COUNTRY,
-                               description="whose controls apply; by default the regime's")
+    origin: str | None = Field(
+        default=None, pattern=COUNTRY, description="whose controls apply; by default the regime's"
+    )
     missile_technology: bool | None = Field(
-        None, description="controlled for missile technology (default: from the ECCN)")
+        None, description="controlled for missile technology (default: from the ECCN)"
+    )
     temporary: bool = Field(default=False, description="a temporary export (trials, exhibitions)")
     description: str = Field(default="", max_length=2000)
 
@@ -85,8 +94,9 @@ class InvestmentIn(BaseModel):
 
     investor_country: str | None = Field(default=None, pattern=COUNTRY)
     investee_country: str | None = Field(default=None, pattern=COUNTRY)
-    equity_share: float | None = Field(default=None, ge=0, le=100,
-                                       description="the investor's share after the deal, %")
+    equity_share: float | None = Field(
+        default=None, ge=0, le=100, description="the investor's share after the deal, %"
+    )
 
     _countries = field_validator("investor_country", "investee_country", mode="before")(_upper)
 
@@ -112,8 +122,9 @@ class AssessmentIn(BaseModel):
     procurement: ProcurementIn | None = None
     end_customer: EndCustomer | None = None
     sp_segment: SpSegment | None = None
-    red_flags: list[str] = Field(default=[], max_length=20,
-                                 description="red flags noticed (empty: none known)")
+    red_flags: list[str] = Field(
+        default=[], max_length=20, description="red flags noticed (empty: none known)"
+    )
     notes: str = Field(default="", max_length=5000)
 
     @field_validator("activity", mode="before")
@@ -254,11 +265,16 @@ class RuleSetRead(BaseModel):
 
 # --- hurdle register ------------------------------------------------------------------------
 
+
 class HurdleBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str | None = Field(default=None, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                            description="how rules name it (lower-case words and hyphens)")
+    key: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        description="how rules name it (lower-case words and hyphens)",
+    )
     title: str = Field(min_length=3, max_length=200)
     regulation: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=10_000)

@@ -32,7 +32,7 @@ from indusx.pathway.engine.facts import (
     Screening,
 )
 from indusx.pathway.engine.rules import RuleSet, load_ruleset
-from indusx.pathway.models import Assessment, Hurdle
+from indusx.pathway.models import Assessment, Hurdle, assessment_hurdle
 from indusx.pathway.schemas import (
     AssessmentIn,
     AssessmentPage,
@@ -66,28 +66,33 @@ def ruleset() -> RuleSet:
 
 def rules_read(rules: RuleSet) -> RuleSetRead:
     """Return the rule set as officers read it."""
-    return RuleSetRead(version=rules.version, rules=[
-        RuleRead(**r.spec.model_dump(), file=r.file, line=r.line)
-        for r in rules.rules
-    ])
+    return RuleSetRead(
+        version=rules.version,
+        rules=[RuleRead(**r.spec.model_dump(), file=r.file, line=r.line) for r in rules.rules],
+    )
 
 
 def _resolve_org(session: Session, ref: str, index: int) -> Organisation:
     try:
         return org_service.get_org_by_slug(session=session, slug=ref)
     except NotFound as exc:
-        raise Invalid.field(f"parties.{index}.org", f"no organisation '{ref}' in the "
-                                                    "directory") from exc
+        raise Invalid.field(
+            f"parties.{index}.org", f"no organisation '{ref}' in the directory"
+        ) from exc
 
 
 def _parties(
     session: Session, assessment_in: AssessmentIn
 ) -> tuple[list[PartyFacts], list[PartyRead]]:
     """Return each party's facts (with its screening status) and how it is shown."""
-    orgs = {i: _resolve_org(session, p.org, i)
-            for i, p in enumerate(assessment_in.parties) if p.org is not None}
-    statuses = screening_service.org_statuses(session=session,
-                                              org_ids=[o.id for o in orgs.values()])
+    orgs = {
+        i: _resolve_org(session, p.org, i)
+        for i, p in enumerate(assessment_in.parties)
+        if p.org is not None
+    }
+    statuses = screening_service.org_statuses(
+        session=session, org_ids=[o.id for o in orgs.values()]
+    )
     facts: list[PartyFacts] = []
     shown: list[PartyRead] = []
     for index, party in enumerate(assessment_in.parties):
@@ -96,22 +101,40 @@ def _parties(
             name, country = org.name, org.country.value
             kind = party.kind or ORG_KIND_PARTY.get(org.kind, PartyKind.COMPANY)
             standing = statuses.get(org.id) or screening_service.PartyScreening(
-                screening_service.ScreeningStatus.NOT_SCREENED, "Not screened yet")
+                screening_service.ScreeningStatus.NOT_SCREENED, "Not screened yet"
+            )
         else:
             name, country = party.name or "", party.country or ""
             kind = party.kind or PartyKind.COMPANY
             standing = screening_service.check_party(
-                session=session, name=name, country=country,
-                entity_type="person" if kind is PartyKind.INDIVIDUAL else "entity")
+                session=session,
+                name=name,
+                country=country,
+                entity_type="person" if kind is PartyKind.INDIVIDUAL else "entity",
+            )
         status = Screening(standing.status.value)
-        facts.append(PartyFacts(name=name, country=country, kind=kind, screening=status,
-                                screening_summary=standing.summary))
-        shown.append(PartyRead(
-            name=name, country=country, kind=kind.value, role=party.role,
-            org_id=org.id if org else None, org_slug=org.slug if org else None,
-            screening=ScreeningRead(status=status.value, summary=standing.summary,
-                                    case_ids=list(standing.case_ids)),
-        ))
+        facts.append(
+            PartyFacts(
+                name=name,
+                country=country,
+                kind=kind,
+                screening=status,
+                screening_summary=standing.summary,
+            )
+        )
+        shown.append(
+            PartyRead(
+                name=name,
+                country=country,
+                kind=kind.value,
+                role=party.role,
+                org_id=org.id if org else None,
+                org_slug=org.slug if org else None,
+                screening=ScreeningRead(
+                    status=status.value, summary=standing.summary, case_ids=list(standing.case_ids)
+                ),
+            )
+        )
     return facts, shown
 
 
@@ -123,17 +146,23 @@ def facts_of(assessment_in: AssessmentIn, parties: Sequence[PartyFacts]) -> Fact
         activities=tuple(assessment_in.activity),
         parties=tuple(parties),
         items=tuple(
-            ItemFacts(name=i.name, classification=classification.parse(i.classification),
-                      origin=i.origin, missile_technology=i.missile_technology,
-                      temporary=i.temporary)
+            ItemFacts(
+                name=i.name,
+                classification=classification.parse(i.classification),
+                origin=i.origin,
+                missile_technology=i.missile_technology,
+                temporary=i.temporary,
+            )
             for i in assessment_in.items
         ),
-        investment=InvestmentFacts(inv.investor_country, inv.investee_country,
-                                   inv.equity_share) if inv else None,
+        investment=InvestmentFacts(inv.investor_country, inv.investee_country, inv.equity_share)
+        if inv
+        else None,
         red_flags=tuple(assessment_in.red_flags),
         end_customer=assessment_in.end_customer,
         procurement=ProcurementFacts(proc.category, proc.value_inr_crore, proc.route)
-        if proc else None,
+        if proc
+        else None,
         sp_segment=assessment_in.sp_segment,
     )
 
@@ -149,23 +178,47 @@ def result_of(
         notice=NOTICE,
         ruleset_version=outcome.ruleset_version,
         activity=[a.value for a in assessment_in.activity],
-        authorisations=[AuthorisationRead(side=c.side, name=c.authorisation or c.title,
-                                          subject=c.subject, rule_id=c.rule_id)
-                        for c in outcome.authorisations],
+        authorisations=[
+            AuthorisationRead(
+                side=c.side, name=c.authorisation or c.title, subject=c.subject, rule_id=c.rule_id
+            )
+            for c in outcome.authorisations
+        ],
         to_determine=list(outcome.to_determine),
         blocked_by=list(outcome.blocked_by),
         parties=parties,
-        items=[ItemRead(name=i.name, classification=parsed.text, regime=parsed.regime.value,
-                        origin=i.origin or parsed.origin)
-               for i in assessment_in.items
-               for parsed in [classification.parse(i.classification)]],
-        conclusions=[ConclusionRead(
-            rule_id=c.rule_id, kind=c.kind.value, side=c.side, title=c.title, text=c.text,
-            subject=c.subject, authorisation=c.authorisation, determine=c.determine,
-            conditions=list(c.conditions), steps=list(c.steps), hurdles=list(c.hurdles),
-            citation=c.citation, source_url=c.source_url, effective=c.effective,
-            confidence=c.confidence, confidence_note=c.confidence_note, facts=c.facts,
-        ) for c in outcome.conclusions],
+        items=[
+            ItemRead(
+                name=i.name,
+                classification=parsed.text,
+                regime=parsed.regime.value,
+                origin=i.origin or parsed.origin,
+            )
+            for i in assessment_in.items
+            for parsed in [classification.parse(i.classification)]
+        ],
+        conclusions=[
+            ConclusionRead(
+                rule_id=c.rule_id,
+                kind=c.kind.value,
+                side=c.side,
+                title=c.title,
+                text=c.text,
+                subject=c.subject,
+                authorisation=c.authorisation,
+                determine=c.determine,
+                conditions=list(c.conditions),
+                steps=list(c.steps),
+                hurdles=list(c.hurdles),
+                citation=c.citation,
+                source_url=c.source_url,
+                effective=c.effective,
+                confidence=c.confidence,
+                confidence_note=c.confidence_note,
+                facts=c.facts,
+            )
+            for c in outcome.conclusions
+        ],
     )
 
 
@@ -177,34 +230,48 @@ def _hurdles_hit(session: Session, keys: Sequence[str]) -> list[Hurdle]:
 
 
 def run_assessment(
-    *, session: Session, assessment_in: AssessmentIn, actor: Actor | None = None,
-    save: bool = False, rules: RuleSet | None = None,
+    *,
+    session: Session,
+    assessment_in: AssessmentIn,
+    actor: Actor | None = None,
+    save: bool = False,
+    rules: RuleSet | None = None,
 ) -> AssessmentResult:
     """Assess a proposed collaboration; with `save`, keep it (audited) and link its hurdles."""
     party_facts, parties = _parties(session, assessment_in)
     outcome = assess(rules or ruleset(), facts_of(assessment_in, party_facts))
     result = result_of(assessment_in, outcome, parties)
     hurdles = _hurdles_hit(session, outcome.hurdle_keys)
-    result.hurdles = [HurdleRef(id=h.id, key=h.key, title=h.title, status=h.status)
-                      for h in hurdles]
+    result.hurdles = [
+        HurdleRef(id=h.id, key=h.key, title=h.title, status=h.status) for h in hurdles
+    ]
     if not save:
         return result
     actor = actor or Actor.system()
     row = Assessment(
-        title=assessment_in.title, verdict=outcome.verdict,
+        title=assessment_in.title,
+        verdict=outcome.verdict,
         ruleset_version=outcome.ruleset_version,
         input=assessment_in.model_dump(mode="json", exclude={"save"}),
         result=result.model_dump(mode="json", exclude={"id", "created_at", "created_by"}),
-        created_by_id=actor.user_id, hurdles=hurdles,
+        created_by_id=actor.user_id,
+        hurdles=hurdles,
     )
     session.add(row)
     session.flush()
     audit.record(
-        session=session, actor=actor, action="pathway.assessment.create",
-        object_type="pathway_assessment", object_id=row.id,
+        session=session,
+        actor=actor,
+        action="pathway.assessment.create",
+        object_type="pathway_assessment",
+        object_id=row.id,
         summary=f"assessed '{assessment_in.title or 'untitled'}': {outcome.verdict_label}",
-        after={"verdict": outcome.verdict.value, "ruleset_version": outcome.ruleset_version,
-               "parties": [p.name for p in parties], "hurdles": [h.id for h in hurdles]},
+        after={
+            "verdict": outcome.verdict.value,
+            "ruleset_version": outcome.ruleset_version,
+            "parties": [p.name for p in parties],
+            "hurdles": [h.id for h in hurdles],
+        },
     )
     result.id, result.created_at, result.created_by = row.id, row.created_at, actor.email
     return result
@@ -215,14 +282,20 @@ def validate_input(data: Any) -> AssessmentIn:
     try:
         return AssessmentIn.model_validate(data)
     except ValidationError as exc:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "file",
-                   "message": str(e["msg"]).removeprefix("Value error, ")}
-                  for e in exc.errors()]
-        raise Invalid("; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                      errors=errors) from exc
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e["loc"]) or "file",
+                "message": str(e["msg"]).removeprefix("Value error, "),
+            }
+            for e in exc.errors()
+        ]
+        raise Invalid(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        ) from exc
 
 
 # --- saved assessments -----------------------------------------------------------------------
+
 
 def _visible(principal: Principal) -> Any:
     """Return the filter of the assessments a caller may see: their own; officers all."""
@@ -233,9 +306,11 @@ def _visible(principal: Principal) -> Any:
 
 def get_assessment(*, session: Session, principal: Principal, assessment_id: int) -> Assessment:
     """Return a saved assessment the caller may see, or raise NotFound."""
-    row = session.scalar(select(Assessment).where(Assessment.id == assessment_id,
-                                                  _visible(principal))
-                         .options(selectinload(Assessment.hurdles)))
+    row = session.scalar(
+        select(Assessment)
+        .where(Assessment.id == assessment_id, _visible(principal))
+        .options(selectinload(Assessment.hurdles))
+    )
     if row is None:
         raise NotFound(f"No assessment {assessment_id}")
     return row
@@ -253,8 +328,9 @@ def assessment_read(session: Session, row: Assessment) -> AssessmentResult:
     result = AssessmentResult.model_validate(row.result)
     result.id, result.created_at = row.id, row.created_at
     result.created_by = _author_emails(session, [row]).get(row.created_by_id or 0)
-    result.hurdles = [HurdleRef(id=h.id, key=h.key, title=h.title, status=h.status)
-                      for h in row.hurdles]
+    result.hurdles = [
+        HurdleRef(id=h.id, key=h.key, title=h.title, status=h.status) for h in row.hurdles
+    ]
     return result
 
 
@@ -264,16 +340,51 @@ def list_assessments(
     """Return one page of the saved assessments the caller may see, newest first."""
     where = _visible(principal)
     total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
-    rows = session.scalars(select(Assessment).where(where)
-                           .order_by(Assessment.created_at.desc(), Assessment.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = session.scalars(
+        select(Assessment)
+        .where(where)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
     emails = _author_emails(session, rows)
-    return AssessmentPage(items=[
-        AssessmentSummary(
-            id=r.id, title=r.title, verdict=r.verdict,
-            verdict_label=r.result.get("verdict_label", r.verdict.value),
-            activity=r.result.get("activity", []),
-            parties=[p["name"] for p in r.result.get("parties", [])],
-            created_at=r.created_at, created_by=emails.get(r.created_by_id or 0),
-        ) for r in rows
-    ], total=total, page=page, page_size=page_size)
+    return AssessmentPage(
+        items=[
+            AssessmentSummary(
+                id=r.id,
+                title=r.title,
+                verdict=r.verdict,
+                verdict_label=r.result.get("verdict_label", r.verdict.value),
+                activity=r.result.get("activity", []),
+                parties=[p["name"] for p in r.result.get("parties", [])],
+                created_at=r.created_at,
+                created_by=emails.get(r.created_by_id or 0),
+            )
+            for r in rows
+        ],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def hurdle_assessments(
+    *, session: Session, principal: Principal, hurdle_id: int
+) -> Sequence[Assessment]:
+    """Return the saved assessments the caller may see that hit a hurdle, newest first."""
+    return session.scalars(
+        select(Assessment)
+        .join(assessment_hurdle, assessment_hurdle.c.assessment_id == Assessment.id)
+        .where(assessment_hurdle.c.hurdle_id == hurdle_id, _visible(principal))
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    ).all()
+
+
+def org_choices(*, session: Session, typed: str, limit: int = 12) -> Sequence[Organisation]:
+    """Return directory organisations whose name contains what was typed, by name."""
+    return session.scalars(
+        select(Organisation)
+        .where(Organisation.name.ilike(f"%{typed}%"))
+        .order_by(Organisation.name)
+        .limit(limit)
+    ).all()

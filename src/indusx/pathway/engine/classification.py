@@ -73,7 +73,10 @@ def parse(canonical: str | None) -> Classification:
         else:
             series = EccnSeries.OTHER
         return Classification(
-            text=text, regime=Regime.ECCN, eccn=number, eccn_series=series,
+            text=text,
+            regime=Regime.ECCN,
+            eccn=number,
+            eccn_series=series,
             eccn_missile_technology=match[3] == "1",
         )
     if match := _SCOMET.match(text):

@@ -22,8 +22,11 @@ from indusx.pathway.engine.facts import FACTS
 
 Path = tuple[str | int, ...]
 NUMBER_OPS = ("gt", "gte", "lt", "lte")
-SCOPES = {"assessment": {"assessment"}, "item": {"assessment", "item"},
-          "party": {"assessment", "party"}}
+SCOPES = {
+    "assessment": {"assessment"},
+    "item": {"assessment", "item"},
+    "party": {"assessment", "party"},
+}
 
 
 class ConditionError(ValueError):
@@ -85,8 +88,7 @@ def _test(fact: str, expected: Any, path: Path, scope: str) -> Condition:
     if spec is None:
         raise ConditionError(path, f"unknown fact {fact!r} (see docs/pathway.md for the list)")
     if spec.scope not in SCOPES[scope]:
-        raise ConditionError(path, f"{fact} is an {spec.scope} fact; this rule's scope is "
-                                   f"{scope}")
+        raise ConditionError(path, f"{fact} is an {spec.scope} fact; this rule's scope is {scope}")
     if isinstance(expected, list):
         if not expected:
             raise ConditionError(path, f"{fact}: the list of values is empty")
@@ -94,16 +96,18 @@ def _test(fact: str, expected: Any, path: Path, scope: str) -> Condition:
         return Test(fact, "in", values)
     if isinstance(expected, Mapping):
         if len(expected) != 1:
-            raise ConditionError(path, f"{fact}: give exactly one operator "
-                                       f"({', '.join(NUMBER_OPS)} or present)")
+            raise ConditionError(
+                path, f"{fact}: give exactly one operator ({', '.join(NUMBER_OPS)} or present)"
+            )
         [(op, value)] = expected.items()
         if op == "present":
             if not isinstance(value, bool):
                 raise ConditionError((*path, op), "present is true or false")
             return Test(fact, op, value)
         if op not in NUMBER_OPS:
-            raise ConditionError((*path, op), f"unknown operator {op!r}; use "
-                                              f"{', '.join(NUMBER_OPS)} or present")
+            raise ConditionError(
+                (*path, op), f"unknown operator {op!r}; use {', '.join(NUMBER_OPS)} or present"
+            )
         if spec.type != "number":
             raise ConditionError((*path, op), f"{op} compares numbers; {fact} is not one")
         return Test(fact, op, _check_value(fact, value, (*path, op)))
@@ -120,8 +124,9 @@ def compile_condition(raw: Any, *, scope: str, path: Path = ()) -> Condition:
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
                 raise ConditionError(here, f"{key} takes a non-empty list of conditions")
-            subs = tuple(compile_condition(v, scope=scope, path=(*here, i))
-                         for i, v in enumerate(value))
+            subs = tuple(
+                compile_condition(v, scope=scope, path=(*here, i)) for i, v in enumerate(value)
+            )
             parts.append(All(subs) if key == "all" else AnyOf(subs))
         elif key == "not":
             parts.append(Not(compile_condition(value, scope=scope, path=here)))
@@ -141,8 +146,12 @@ def _holds(test: Test, actual: Any) -> bool:
             return False
         number = float(actual)
         limit = float(test.value)
-        return {"gt": number > limit, "gte": number >= limit, "lt": number < limit,
-                "lte": number <= limit}[test.op]
+        return {
+            "gt": number > limit,
+            "gte": number >= limit,
+            "lt": number < limit,
+            "lte": number <= limit,
+        }[test.op]
     wanted = test.value if test.op == "in" else (test.value,)
     if isinstance(actual, list):
         return any(a in wanted for a in actual)

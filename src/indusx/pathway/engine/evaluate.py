@@ -34,8 +34,15 @@ NOTICE = (
     "determine it."
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-KIND_ORDER = [RuleKind.BLOCK, RuleKind.DETERMINATION, RuleKind.AUTHORISATION,
-              RuleKind.CONDITION, RuleKind.NO_LICENCE, RuleKind.HURDLE, RuleKind.NOTE]
+KIND_ORDER = [
+    RuleKind.BLOCK,
+    RuleKind.DETERMINATION,
+    RuleKind.AUTHORISATION,
+    RuleKind.CONDITION,
+    RuleKind.NO_LICENCE,
+    RuleKind.HURDLE,
+    RuleKind.NOTE,
+]
 
 
 class Verdict(StrEnum):
@@ -109,13 +116,22 @@ def fill(template: str | None, names: dict[str, Any]) -> str | None:
 def _conclude(rule: Rule, names: dict[str, Any], subject: str | None) -> Conclusion:
     spec = rule.spec
     return Conclusion(
-        rule_id=spec.id, kind=spec.kind, side=spec.side, title=spec.title,
-        text=fill(spec.conclusion, names) or "", citation=spec.citation,
-        source_url=spec.source_url, effective=spec.effective, confidence=spec.confidence,
+        rule_id=spec.id,
+        kind=spec.kind,
+        side=spec.side,
+        title=spec.title,
+        text=fill(spec.conclusion, names) or "",
+        citation=spec.citation,
+        source_url=spec.source_url,
+        effective=spec.effective,
+        confidence=spec.confidence,
         confidence_note=spec.confidence_note,
         facts={name: names.get(name) for name in facts_tested(rule.condition)},
-        subject=subject, authorisation=fill(spec.authorisation, names),
-        determine=fill(spec.determine, names), conditions=spec.conditions, steps=spec.steps,
+        subject=subject,
+        authorisation=fill(spec.authorisation, names),
+        determine=fill(spec.determine, names),
+        conditions=spec.conditions,
+        steps=spec.steps,
         hurdles=spec.hurdles,
     )
 
@@ -141,8 +157,11 @@ def assess(ruleset: RuleSet, facts: Facts) -> Outcome:
                     found.append((rank, order, _conclude(rule, names, f"party: {party.name}")))
     conclusions = tuple(c for _, _, c in sorted(found, key=lambda f: (f[0], f[1])))
     blocks = tuple(c.text for c in conclusions if c.kind is RuleKind.BLOCK)
-    determine = tuple(dict.fromkeys(c.determine for c in conclusions
-                                    if c.kind is RuleKind.DETERMINATION and c.determine))
+    determine = tuple(
+        dict.fromkeys(
+            c.determine for c in conclusions if c.kind is RuleKind.DETERMINATION and c.determine
+        )
+    )
     authorisations = tuple(c for c in conclusions if c.kind is RuleKind.AUTHORISATION)
     if blocks:
         verdict = Verdict.BLOCKED
@@ -156,8 +175,12 @@ def assess(ruleset: RuleSet, facts: Facts) -> Outcome:
     if verdict is Verdict.INCOMPLETE and not all("classification" in d for d in determine):
         label = "Incomplete: " + "; ".join(determine)
     return Outcome(
-        verdict=verdict, verdict_label=label, ruleset_version=ruleset.version,
-        conclusions=conclusions, authorisations=authorisations, to_determine=determine,
+        verdict=verdict,
+        verdict_label=label,
+        ruleset_version=ruleset.version,
+        conclusions=conclusions,
+        authorisations=authorisations,
+        to_determine=determine,
         blocked_by=blocks,
         hurdle_keys=tuple(dict.fromkeys(k for c in conclusions for k in c.hurdles)),
     )

@@ -137,53 +137,68 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
 
 COUNTRIES = ("IN", "US")
 FACTS: dict[str, FactSpec] = {
-    "activity": FactSpec("assessment", "list", "the activities of the collaboration",
-                         _values(Activity)),
+    "activity": FactSpec(
+        "assessment", "list", "the activities of the collaboration", _values(Activity)
+    ),
     "countries": FactSpec("assessment", "list", "the countries of all parties"),
-    "parties.screening": FactSpec("assessment", "list", "every party's screening status",
-                                  _values(Screening)),
+    "parties.screening": FactSpec(
+        "assessment", "list", "every party's screening status", _values(Screening)
+    ),
     "red_flags": FactSpec("assessment", "bool", "whether any red flag was reported"),
-    "end_customer": FactSpec("assessment", "text", "who finally buys what is made",
-                             _values(EndCustomer)),
+    "end_customer": FactSpec(
+        "assessment", "text", "who finally buys what is made", _values(EndCustomer)
+    ),
     "investment.investor_country": FactSpec("assessment", "text", "the investor's country"),
     "investment.investee_country": FactSpec("assessment", "text", "the investee's country"),
-    "investment.foreign": FactSpec("assessment", "bool",
-                                   "whether investor and investee are in different countries"),
-    "investment.equity_share": FactSpec("assessment", "number",
-                                        "the foreign investor's equity share after the deal, %"),
-    "procurement.category": FactSpec("assessment", "text", "the DAP 2020 category",
-                                     _values(DapCategory)),
-    "procurement.value_inr_crore": FactSpec("assessment", "number",
-                                            "the contract's estimated value, INR crore"),
-    "procurement.route": FactSpec("assessment", "text", "how the contract is placed",
-                                  _values(ProcurementRoute)),
-    "sp_segment": FactSpec("assessment", "text", "the Strategic Partnership segment",
-                           _values(SpSegment)),
+    "investment.foreign": FactSpec(
+        "assessment", "bool", "whether investor and investee are in different countries"
+    ),
+    "investment.equity_share": FactSpec(
+        "assessment", "number", "the foreign investor's equity share after the deal, %"
+    ),
+    "procurement.category": FactSpec(
+        "assessment", "text", "the DAP 2020 category", _values(DapCategory)
+    ),
+    "procurement.value_inr_crore": FactSpec(
+        "assessment", "number", "the contract's estimated value, INR crore"
+    ),
+    "procurement.route": FactSpec(
+        "assessment", "text", "how the contract is placed", _values(ProcurementRoute)
+    ),
+    "sp_segment": FactSpec(
+        "assessment", "text", "the Strategic Partnership segment", _values(SpSegment)
+    ),
     "item.name": FactSpec("item", "text", "the item's name"),
     "item.classification": FactSpec("item", "text", "the canonical classification"),
     "item.regime": FactSpec("item", "text", "the control regime", _values(Regime)),
     "item.origin": FactSpec("item", "text", "the country whose controls apply"),
     "item.usml_category": FactSpec("item", "text", "the USML category, I to XXI"),
     "item.eccn": FactSpec("item", "text", "the ECCN, e.g. 9A619"),
-    "item.eccn_series": FactSpec("item", "text", "600, 515 or other",
-                                 ("600", "515", "other")),
-    "item.missile_technology": FactSpec("item", "bool",
-                                        "whether the item is controlled for missile technology"),
-    "item.scomet_category": FactSpec("item", "text", "the SCOMET category, 0 to 8",
-                                     tuple(str(n) for n in range(9))),
+    "item.eccn_series": FactSpec("item", "text", "600, 515 or other", ("600", "515", "other")),
+    "item.missile_technology": FactSpec(
+        "item", "bool", "whether the item is controlled for missile technology"
+    ),
+    "item.scomet_category": FactSpec(
+        "item", "text", "the SCOMET category, 0 to 8", tuple(str(n) for n in range(9))
+    ),
     "item.temporary": FactSpec("item", "bool", "whether the export is temporary"),
-    "item.exported": FactSpec("item", "bool",
-                              "whether a party is outside the item's country of origin"),
-    "item.destination": FactSpec("item", "list",
-                                 "the countries of the parties outside the item's origin"),
+    "item.exported": FactSpec(
+        "item", "bool", "whether a party is outside the item's country of origin"
+    ),
+    "item.destination": FactSpec(
+        "item", "list", "the countries of the parties outside the item's origin"
+    ),
     "item.non_government_recipient": FactSpec(
-        "item", "bool", "whether a recipient outside the origin is not a government body"),
+        "item", "bool", "whether a recipient outside the origin is not a government body"
+    ),
     "party.name": FactSpec("party", "text", "the party's name"),
     "party.country": FactSpec("party", "text", "the party's country"),
-    "party.kind": FactSpec("party", "text", "company, government, academic, investor, ...",
-                           _values(PartyKind)),
-    "party.screening": FactSpec("party", "text", "the party's screening status",
-                                _values(Screening)),
+    "party.kind": FactSpec(
+        "party", "text", "company, government, academic, investor, ...", _values(PartyKind)
+    ),
+    "party.screening": FactSpec(
+        "party", "text", "the party's screening status", _values(Screening)
+    ),
     "party.screening_summary": FactSpec("party", "text", "what screening found"),
 }
 
@@ -200,8 +215,12 @@ def assessment_namespace(facts: Facts) -> dict[str, Any]:
         "end_customer": facts.end_customer.value if facts.end_customer else None,
         "investment.investor_country": inv.investor_country if inv else None,
         "investment.investee_country": inv.investee_country if inv else None,
-        "investment.foreign": bool(inv and inv.investor_country and inv.investee_country
-                                   and inv.investor_country != inv.investee_country),
+        "investment.foreign": bool(
+            inv
+            and inv.investor_country
+            and inv.investee_country
+            and inv.investor_country != inv.investee_country
+        ),
         "investment.equity_share": inv.equity_share if inv else None,
         "procurement.category": proc.category.value if proc and proc.category else None,
         "procurement.value_inr_crore": proc.value_inr_crore if proc else None,
@@ -231,8 +250,7 @@ def item_namespace(facts: Facts, item: ItemFacts) -> dict[str, Any]:
         "item.temporary": item.temporary,
         "item.exported": bool(outside),
         "item.destination": sorted({p.country for p in outside}),
-        "item.non_government_recipient": any(p.kind is not PartyKind.GOVERNMENT
-                                             for p in outside),
+        "item.non_government_recipient": any(p.kind is not PartyKind.GOVERNMENT for p in outside),
     }
 
 

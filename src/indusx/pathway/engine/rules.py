@@ -127,10 +127,12 @@ class FileProblems(ValueError):
 
     def __init__(self, problems: list[tuple[str, int | None, str]]) -> None:
         self.problems = problems
-        super().__init__("\n".join(
-            f"{file}:{line}: {message}" if line else f"{file}: {message}"
-            for file, line, message in problems
-        ))
+        super().__init__(
+            "\n".join(
+                f"{file}:{line}: {message}" if line else f"{file}: {message}"
+                for file, line, message in problems
+            )
+        )
 
 
 class RuleFileError(FileProblems):
@@ -218,25 +220,36 @@ def _rules_of_file(path: Path, seen: dict[str, str]) -> tuple[str, list[Rule]]:
         try:
             condition = compile_condition(spec.when, scope=spec.scope, path=(*loc, "when"))
         except ConditionError as exc:
-            problems.append((name, line_of(lines, exc.path),
-                             f"{_dotted(exc.path)}: {exc.message}"))
+            problems.append((name, line_of(lines, exc.path), f"{_dotted(exc.path)}: {exc.message}"))
             continue
         for field in ("conclusion", "determine", "authorisation"):
             for fact in _PLACEHOLDER.findall(getattr(spec, field) or ""):
                 spec_of = FACTS.get(fact)
-                if spec_of is None or (spec_of.scope != "assessment"
-                                       and spec_of.scope != spec.scope):
-                    problems.append((name, line_of(lines, (*loc, field)),
-                                     f"{_dotted((*loc, field))}: {{{fact}}} is not a fact "
-                                     f"of a {spec.scope} rule"))
+                if spec_of is None or (
+                    spec_of.scope != "assessment" and spec_of.scope != spec.scope
+                ):
+                    problems.append(
+                        (
+                            name,
+                            line_of(lines, (*loc, field)),
+                            f"{_dotted((*loc, field))}: {{{fact}}} is not a fact "
+                            f"of a {spec.scope} rule",
+                        )
+                    )
         if spec.id in seen:
-            problems.append((name, line_of(lines, (*loc, "id")),
-                             f"{_dotted((*loc, 'id'))}: duplicate rule id {spec.id!r} "
-                             f"(first in {seen[spec.id]})"))
+            problems.append(
+                (
+                    name,
+                    line_of(lines, (*loc, "id")),
+                    f"{_dotted((*loc, 'id'))}: duplicate rule id {spec.id!r} "
+                    f"(first in {seen[spec.id]})",
+                )
+            )
             continue
         seen[spec.id] = name
-        rules.append(Rule(spec=spec, condition=condition, file=path.name,
-                          line=line_of(lines, loc) or 1))
+        rules.append(
+            Rule(spec=spec, condition=condition, file=path.name, line=line_of(lines, loc) or 1)
+        )
     if problems:
         raise RuleFileError(problems)
     return file_spec.version, rules

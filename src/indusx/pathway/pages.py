@@ -1,0 +1,644 @@
+"""Web pages for the regulatory pathway: the assessment form and result, saved assessments,
+the rule set (officers) and the hurdle register."""
+
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from indusx import templating
+from indusx.deps import Officer, SessionDep, SignedIn
+from indusx.errors import DomainError
+from indusx.forms import field_errors
+from indusx.orgs import service as org_service
+from indusx.pathway import hurdles as hurdle_service
+from indusx.pathway import service
+from indusx.pathway.engine.facts import (
+    Activity,
+    DapCategory,
+    EndCustomer,
+    PartyKind,
+    ProcurementRoute,
+    SpSegment,
+)
+from indusx.pathway.hurdles import SORT_LABELS, HurdleFilter, HurdleSort
+from indusx.pathway.models import HURDLE_STATUS_LABELS, Hurdle, HurdleStatus
+from indusx.pathway.schemas import AssessmentIn, AssessmentResult, HurdleCreate, HurdleUpdate
+
+router = APIRouter(include_in_schema=False)
+
+ACTIVITY_LABELS = {
+    Activity.CO_DEVELOPMENT: "Co-development",
+    Activity.CO_PRODUCTION: "Co-production / manufacture",
+    Activity.TECHNOLOGY_TRANSFER: "Technology transfer",
+    Activity.HARDWARE_EXPORT: "Hardware export",
+    Activity.INVESTMENT: "Investment / equity",
+    Activity.RESEARCH: "Research",
+}
+PARTY_KIND_LABELS = {
+    PartyKind.COMPANY: "Company",
+    PartyKind.GOVERNMENT: "Government body",
+    PartyKind.ACADEMIC: "Academic institution",
+    PartyKind.INVESTOR: "Investor",
+    PartyKind.INDIVIDUAL: "Individual",
+    PartyKind.OTHER: "Other",
+}
+END_CUSTOMER_LABELS = {
+    EndCustomer.INDIAN_MOD: "Indian Ministry of Defence",
+    EndCustomer.US_DOD: "US Department of Defense",
+    EndCustomer.OTHER_GOVERNMENT: "Another government",
+    EndCustomer.COMMERCIAL: "Commercial customers",
+}
+DAP_LABELS = {
+    DapCategory.BUY_INDIAN_IDDM: "Buy (Indian-IDDM)",
+    DapCategory.BUY_INDIAN: "Buy (Indian)",
+    DapCategory.BUY_AND_MAKE_INDIAN: "Buy and Make (Indian)",
+    DapCategory.BUY_GLOBAL: "Buy (Global)",
+    DapCategory.BUY_GLOBAL_MANUFACTURE_IN_INDIA: "Buy (Global-Manufacture in India)",
+}
+ROUTE_LABELS = {
+    ProcurementRoute.COMPETITIVE: "Competitive",
+    ProcurementRoute.SINGLE_VENDOR: "Single vendor",
+    ProcurementRoute.INTER_GOVERNMENTAL: "Inter-governmental agreement",
+    ProcurementRoute.GOVERNMENT_TO_GOVERNMENT: "Government to government",
+    ProcurementRoute.FMS: "US Foreign Military Sales",
+}
+SP_LABELS = {
+    SpSegment.FIGHTER_AIRCRAFT: "Fighter aircraft",
+    SpSegment.HELICOPTERS: "Helicopters",
+    SpSegment.SUBMARINES: "Submarines",
+    SpSegment.ARMOURED_VEHICLES: "Armoured vehicles / main battle tanks",
+}
+KIND_LABELS = {
+    "block": "Blocks",
+    "determination": "To determine",
+    "authorisation": "Authorisation",
+    "condition": "Conditions",
+    "no-licence": "No licence",
+    "hurdle": "Open hurdle",
+    "note": "Note",
+}
+SIDE_LABELS = {"US": "United States", "IN": "India", "both": "Both sides"}
+PARTY_ROWS, ITEM_ROWS = 2, 1  # blank rows a new form starts with
+HURDLE_PAGE_SIZES = (10, 20, 50)
+_ROW_KEY = re.compile(r"(parties|items)-(\d+)-([a-z_]+)")
+PARTY_FIELDS = ("org", "name", "country", "kind", "role")
+ITEM_FIELDS = ("name", "classification", "origin", "missile_technology", "temporary")
+HURDLE_FIELD_LABELS = {
+    "key": "Key",
+    "title": "Title",
+    "regulation": "Regulation",
+    "description": "Description",
+    "focus_areas": "Focus areas",
+    "owner": "Owner",
+    "status": "Status",
+    "remedy": "Proposed remedy",
+}
+
+
+def _wants_partial(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+async def _form(request: Request) -> FormData:
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(_form)]
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _options(labels: dict[Any, str]) -> list[tuple[str, str]]:
+    return [(str(k.value if hasattr(k, "value") else k), v) for k, v in labels.items()]
+
+
+def _common() -> dict[str, Any]:
+    return {
+        "activity_labels": _options(ACTIVITY_LABELS),
+        "party_kinds": _options(PARTY_KIND_LABELS),
+        "end_customers": _options(END_CUSTOMER_LABELS),
+        "dap_categories": _options(DAP_LABELS),
+        "routes": _options(ROUTE_LABELS),
+        "sp_segments": _options(SP_LABELS),
+        "kind_labels": KIND_LABELS,
+        "side_labels": SIDE_LABELS,
+        "status_labels": {s.value: label for s, label in HURDLE_STATUS_LABELS.items()},
+    }
+
+
+# --- the assessment form ----------------------------------------------------------------------
+
+
+def _empty_values() -> dict[str, Any]:
+    return {
+        "title": "",
+        "activity": [],
+        "notes": "",
+        "red_flags": "",
+        "end_customer": "",
+        "sp_segment": "",
+        "investor_country": "",
+        "investee_country": "",
+        "equity_share": "",
+        "category": "",
+        "value_inr_crore": "",
+        "route": "",
+        "parties": [dict.fromkeys(PARTY_FIELDS, "") for _ in range(PARTY_ROWS)],
+        "items": [dict.fromkeys(ITEM_FIELDS, "") for _ in range(ITEM_ROWS)],
+    }
+
+
+def _form_values(form: FormData) -> dict[str, Any]:
+    """Return what the user typed, as the form shows it again."""
+    values = _empty_values()
+    for name in (
+        "title",
+        "notes",
+        "red_flags",
+        "end_customer",
+        "sp_segment",
+        "investor_country",
+        "investee_country",
+        "equity_share",
+        "category",
+        "value_inr_crore",
+        "route",
+    ):
+        values[name] = _text(form, name)
+    values["activity"] = [v for v in form.getlist("activity") if isinstance(v, str)]
+    rows: dict[str, dict[int, dict[str, str]]] = {"parties": {}, "items": {}}
+    for key in form:
+        if match := _ROW_KEY.fullmatch(key):
+            rows[match[1]].setdefault(int(match[2]), {})[match[3]] = _text(form, key)
+    values["parties"] = [
+        {f: r.get(f, "") for f in PARTY_FIELDS} for _, r in sorted(rows["parties"].items())
+    ] or values["parties"]
+    values["items"] = [
+        {f: r.get(f, "") for f in ITEM_FIELDS} for _, r in sorted(rows["items"].items())
+    ]
+    values["save"] = _text(form, "save") == "on"
+    return values
+
+
+def _payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the assessment input of the form's values; blank rows are left out."""
+    parties = [
+        {
+            "org": p["org"] or None,
+            "name": p["name"] or None,
+            "country": p["country"] or None,
+            "kind": p["kind"] or None,
+            "role": p["role"],
+        }
+        for p in values["parties"]
+        if any(p[f] for f in ("org", "name", "country"))
+    ]
+    items = [
+        {
+            "name": i["name"],
+            "classification": i["classification"] or None,
+            "origin": i["origin"] or None,
+            "temporary": i["temporary"] == "on",
+            "missile_technology": {"yes": True, "no": False}.get(i["missile_technology"]),
+        }
+        for i in values["items"]
+        if i["name"] or i["classification"]
+    ]
+    data: dict[str, Any] = {
+        "title": values["title"],
+        "activity": values["activity"],
+        "parties": parties,
+        "items": items,
+        "notes": values["notes"],
+        "red_flags": [line for line in values["red_flags"].splitlines() if line.strip()],
+        "end_customer": values["end_customer"] or None,
+        "sp_segment": values["sp_segment"] or None,
+    }
+    if values["investor_country"] or values["investee_country"] or values["equity_share"]:
+        data["investment"] = {
+            "investor_country": values["investor_country"] or None,
+            "investee_country": values["investee_country"] or None,
+            "equity_share": values["equity_share"] or None,
+        }
+    if values["category"] or values["value_inr_crore"] or values["route"]:
+        data["procurement"] = {
+            "category": values["category"] or None,
+            "value_inr_crore": values["value_inr_crore"].replace(",", "") or None,
+            "route": values["route"] or None,
+        }
+    return data
+
+
+def _error_labels(errors: dict[str, str]) -> dict[str, str]:
+    labels = {}
+    for key in errors:
+        parts = key.split("-")
+        if parts[0] in ("parties", "items") and len(parts) >= 2 and parts[1].isdigit():
+            thing = "Party" if parts[0] == "parties" else "Item"
+            field = f", {parts[2].replace('_', ' ')}" if len(parts) > 2 else ""
+            labels[key] = f"{thing} {int(parts[1]) + 1}{field}"
+        else:
+            labels[key] = key.replace("_", " ").replace("-", ", ").capitalize()
+    return labels
+
+
+def _map_errors(errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+    """Point errors on the payload's rows back at the form's rows (blank rows were skipped)."""
+    kept = {
+        "parties": [
+            n
+            for n, p in enumerate(values["parties"])
+            if any(p[f] for f in ("org", "name", "country"))
+        ],
+        "items": [n for n, i in enumerate(values["items"]) if i["name"] or i["classification"]],
+    }
+    out = {}
+    for key, message in errors.items():
+        parts = key.split("-")
+        if (
+            parts[0] in kept
+            and len(parts) >= 2
+            and parts[1].isdigit()
+            and int(parts[1]) < len(kept[parts[0]])
+        ):
+            parts[1] = str(kept[parts[0]][int(parts[1])])
+        elif parts[0] in ("investment", "procurement") and len(parts) == 2:
+            parts = parts[1:]
+        out["-".join(parts)] = message
+    return out
+
+
+def _render_form(
+    request: Request,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    errors = errors or {}
+    return templating.render(
+        request,
+        "pathway/assess.html",
+        {
+            **_common(),
+            "values": values,
+            "errors": errors,
+            "error_labels": _error_labels(errors),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/pathway")
+def assess_form(request: Request, principal: SignedIn) -> HTMLResponse:
+    """Show the form for assessing a proposed collaboration."""
+    return _render_form(request, values=_empty_values())
+
+
+@router.get("/pathway/org-options")
+def org_options(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
+    """Return <option>s of directory organisations whose name matches what is typed."""
+    # The party's input sends its own (row-numbered) field name: take whichever was sent.
+    typed = next((v for v in request.query_params.values() if v.strip()), "").strip()
+    found = service.org_choices(session=session, typed=typed) if len(typed) >= 2 else []
+    return templating.render(request, "pathway/_org_options.html", {"found": found})
+
+
+def _render_result(
+    request: Request,
+    result: AssessmentResult,
+    *,
+    assessment_in: AssessmentIn | None = None,
+) -> HTMLResponse:
+    payload = assessment_in.model_dump_json() if assessment_in is not None else ""
+    return templating.render(
+        request,
+        "pathway/result.html",
+        {
+            **_common(),
+            "result": result,
+            "payload": payload,
+            "can_see_rules": getattr(request.state, "principal", None) is not None
+            and request.state.principal.is_officer,
+        },
+    )
+
+
+@router.post("/pathway")
+def assess(request: Request, principal: SignedIn, session: SessionDep, form: FormDep) -> Response:
+    """Assess the collaboration; show the result, or keep it and show the saved one."""
+    values = _form_values(form)
+    payload = _payload(values)
+    try:
+        assessment_in = AssessmentIn.model_validate(payload)
+        result = service.run_assessment(
+            session=session, assessment_in=assessment_in, actor=principal.actor, save=values["save"]
+        )
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        errors = _map_errors(field_errors(exc), values)
+        return _render_form(request, values=values, errors=errors, status_code=422)
+    if result.id is not None:
+        return templating.redirect(
+            f"/pathway/assessments/{result.id}", flash="Assessment saved.", request=request
+        )
+    return _render_result(request, result, assessment_in=assessment_in)
+
+
+@router.post("/pathway/assessments")
+def save_assessment(
+    request: Request, principal: SignedIn, session: SessionDep, form: FormDep
+) -> Response:
+    """Assess again and keep an assessment shown on the result page."""
+    try:
+        assessment_in = AssessmentIn.model_validate(json.loads(_text(form, "payload") or "{}"))
+    except (ValueError, ValidationError):
+        return _render_form(
+            request,
+            values=_empty_values(),
+            errors={
+                "__all__": "The assessment to save was not understood; fill in the form again."
+            },
+            status_code=422,
+        )
+    result = service.run_assessment(
+        session=session, assessment_in=assessment_in, actor=principal.actor, save=True
+    )
+    return templating.redirect(
+        f"/pathway/assessments/{result.id}", flash="Assessment saved.", request=request
+    )
+
+
+@router.get("/pathway/assessments")
+def assessments(
+    request: Request,
+    principal: SignedIn,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    """List saved assessments: your own; officers see all."""
+    result = service.list_assessments(session=session, principal=principal, page=page)
+    return templating.render(
+        request,
+        "pathway/assessments.html",
+        {
+            **_common(),
+            "page_data": result,
+            "pages": max(1, -(-result.total // result.page_size)),
+        },
+    )
+
+
+@router.get("/pathway/assessments/{assessment_id}")
+def assessment(
+    request: Request, principal: SignedIn, session: SessionDep, assessment_id: int
+) -> HTMLResponse:
+    """Show a saved assessment (its author and officers)."""
+    row = service.get_assessment(session=session, principal=principal, assessment_id=assessment_id)
+    return _render_result(request, service.assessment_read(session, row))
+
+
+@router.get("/pathway/rules")
+def rules(request: Request, principal: Officer) -> HTMLResponse:
+    """Show the rule set in force, rule by rule with its source (officers)."""
+    ruleset = service.rules_read(service.ruleset())
+    return templating.render(request, "pathway/rules.html", {**_common(), "ruleset": ruleset})
+
+
+# --- the hurdle register ----------------------------------------------------------------------
+
+
+def load_hurdle(hurdle_id: int, session: SessionDep) -> Hurdle:
+    """Return the hurdle named in the path, or 404."""
+    return hurdle_service.get_hurdle(session=session, hurdle_id=hurdle_id)
+
+
+HurdleById = Annotated[Hurdle, Depends(load_hurdle)]
+
+
+@router.get("/pathway/hurdles")
+def hurdles(
+    request: Request,
+    principal: SignedIn,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: Annotated[list[str], Query()] = [],  # noqa: B006
+    area: Annotated[list[str], Query()] = [],  # noqa: B006
+    sort: Annotated[str, Query(max_length=20)] = HurdleSort.STATUS.value,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HTMLResponse:
+    """Browse the hurdle register; HTMX requests get just the table."""
+    statuses = tuple(HurdleStatus(s) for s in status if s in HurdleStatus._value2member_map_)
+    chosen_sort = HurdleSort(sort) if sort in HurdleSort._value2member_map_ else HurdleSort.STATUS
+    flt = HurdleFilter(q=q, status=statuses, area=tuple(area), sort=chosen_sort)
+    rows, total = hurdle_service.list_hurdles(
+        session=session, flt=flt, page=page, page_size=page_size
+    )
+    linked = hurdle_service.assessment_ids(session=session, hurdle_ids=[h.id for h in rows])
+    first = (page - 1) * page_size + 1
+    context = {
+        **_common(),
+        "rows": [(h, linked[h.id]) for h in rows],
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+        "page_sizes": HURDLE_PAGE_SIZES,
+        "pages": max(1, -(-total // page_size)),
+        "first": first,
+        "last": min(first + len(rows) - 1, total),
+        "q": q,
+        "chosen_status": [s.value for s in statuses],
+        "chosen_area": list(area),
+        "sort": chosen_sort.value,
+        "sort_labels": {s.value: lbl for s, lbl in SORT_LABELS.items()},
+        "areas": org_service.list_focus_areas(session=session),
+        "can_edit": principal.is_officer,
+    }
+    name = "pathway/_hurdles_table.html" if _wants_partial(request) else "pathway/hurdles.html"
+    return templating.render(request, name, context)
+
+
+@router.get("/pathway/hurdles/report")
+def hurdle_report(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
+    """Show hurdles counted by focus area and status."""
+    return templating.render(
+        request,
+        "pathway/hurdle_report.html",
+        {
+            **_common(),
+            "report": hurdle_service.report(session=session),
+            "statuses": list(HurdleStatus),
+        },
+    )
+
+
+def _hurdle_form_values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {name: _text(form, name) for name in HURDLE_FIELD_LABELS}
+    values["focus_areas"] = [v for v in form.getlist("focus_areas") if isinstance(v, str)]
+    return values
+
+
+def _hurdle_values(hurdle: Hurdle) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: getattr(hurdle, name) or "" for name in HURDLE_FIELD_LABELS if name != "focus_areas"
+    }
+    values["status"] = hurdle.status.value
+    values["focus_areas"] = [a.slug for a in hurdle.focus_areas]
+    return values
+
+
+def _render_hurdle_form(
+    request: Request,
+    session: SessionDep,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    hurdle: Hurdle | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return templating.render(
+        request,
+        "pathway/hurdle_form.html",
+        {
+            **_common(),
+            "values": values,
+            "errors": errors or {},
+            "hurdle": hurdle,
+            "error_labels": HURDLE_FIELD_LABELS,
+            "area_options": [
+                (a.slug, a.name) for a in org_service.list_focus_areas(session=session)
+            ],
+            "status_options": [(s.value, label) for s, label in HURDLE_STATUS_LABELS.items()],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/pathway/hurdles/new")
+def new_hurdle_form(request: Request, principal: Officer, session: SessionDep) -> HTMLResponse:
+    """Show the form for adding a hurdle (officers)."""
+    values: dict[str, Any] = dict.fromkeys(HURDLE_FIELD_LABELS, "")
+    values.update(focus_areas=[], status=HurdleStatus.OPEN.value)
+    return _render_hurdle_form(request, session, values=values)
+
+
+@router.post("/pathway/hurdles/new")
+def create_hurdle(
+    request: Request, principal: Officer, session: SessionDep, form: FormDep
+) -> Response:
+    """Add a hurdle to the register (officers)."""
+    values = _hurdle_form_values(form)
+    try:
+        hurdle_in = HurdleCreate.model_validate({**values, "key": values["key"] or None})
+        hurdle = hurdle_service.create_hurdle(
+            session=session, hurdle_in=hurdle_in, actor=principal.actor
+        )
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        return _render_hurdle_form(
+            request, session, values=values, errors=field_errors(exc), status_code=422
+        )
+    return templating.redirect(
+        f"/pathway/hurdles/{hurdle.id}", flash=f"Hurdle '{hurdle.title}' added.", request=request
+    )
+
+
+@router.get("/pathway/hurdles/{hurdle_id}")
+def hurdle_detail(
+    request: Request, principal: SignedIn, hurdle: HurdleById, session: SessionDep
+) -> HTMLResponse:
+    """Show a hurdle with the saved assessments that hit it."""
+    ids = hurdle_service.assessment_ids(session=session, hurdle_ids=[hurdle.id])[hurdle.id]
+    linked = service.hurdle_assessments(session=session, principal=principal, hurdle_id=hurdle.id)
+    return templating.render(
+        request,
+        "pathway/hurdle.html",
+        {
+            **_common(),
+            "hurdle": hurdle,
+            "linked": linked,
+            "linked_total": len(ids),
+            "can_edit": principal.is_officer,
+        },
+    )
+
+
+@router.get("/pathway/hurdles/{hurdle_id}/edit")
+def edit_hurdle_form(
+    request: Request, principal: Officer, hurdle: HurdleById, session: SessionDep
+) -> HTMLResponse:
+    """Show the form for changing a hurdle (officers)."""
+    return _render_hurdle_form(request, session, values=_hurdle_values(hurdle), hurdle=hurdle)
+
+
+@router.post("/pathway/hurdles/{hurdle_id}/edit")
+def update_hurdle(
+    request: Request,
+    principal: Officer,
+    hurdle: HurdleById,
+    session: SessionDep,
+    form: FormDep,
+) -> Response:
+    """Save every field of the form (officers)."""
+    values = _hurdle_form_values(form)
+    try:
+        full = HurdleCreate.model_validate({**values, "key": values["key"] or None})
+        hurdle_service.update_hurdle(
+            session=session,
+            hurdle=hurdle,
+            hurdle_in=HurdleUpdate(**full.model_dump()),
+            actor=principal.actor,
+        )
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        return _render_hurdle_form(
+            request,
+            session,
+            values=values,
+            errors=field_errors(exc),
+            hurdle=hurdle,
+            status_code=422,
+        )
+    return templating.redirect(
+        f"/pathway/hurdles/{hurdle.id}", flash="Changes saved.", request=request
+    )
+
+
+@router.get("/pathway/hurdles/{hurdle_id}/delete")
+def delete_hurdle_confirm(request: Request, principal: Officer, hurdle: HurdleById) -> HTMLResponse:
+    """Ask for confirmation before deleting a hurdle (officers)."""
+    return templating.render(
+        request,
+        "confirm.html",
+        {
+            "heading": f"Delete the hurdle '{hurdle.title}'?",
+            "body": "It leaves the register and the assessments that hit it no longer link to it. "
+            "The audit log keeps a record. This cannot be undone.",
+            "action": f"/pathway/hurdles/{hurdle.id}/delete",
+            "confirm_label": "Delete hurdle",
+            "cancel_url": f"/pathway/hurdles/{hurdle.id}",
+        },
+    )
+
+
+@router.post("/pathway/hurdles/{hurdle_id}/delete")
+def delete_hurdle(
+    request: Request, principal: Officer, hurdle: HurdleById, session: SessionDep
+) -> Response:
+    """Delete a hurdle (officers)."""
+    title = hurdle.title
+    hurdle_service.delete_hurdle(session=session, hurdle=hurdle, actor=principal.actor)
+    return templating.redirect(
+        "/pathway/hurdles", flash=f"Hurdle '{title}' was deleted.", request=request
+    )
