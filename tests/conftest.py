@@ -46,6 +46,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "secret_key": SECRET,
         "outbox_worker": False,
         "match_indexer": False,
+        "screening_warmer": False,
     }
     values.update(overrides)
     return Settings(**values)

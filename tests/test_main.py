@@ -1,6 +1,7 @@
-"""The application's background work: the matchmaking indexer embeds what changed."""
+"""The application's background work: the matchmaking indexer and the screening warmer."""
 
 import time
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -10,7 +11,11 @@ from indusx.main import create_app
 from indusx.matching import vectors
 from indusx.orgs import service as org_service
 from indusx.orgs.schemas import OrgCreate
+from indusx.screening import imports
+from indusx.screening import index as name_index
+from indusx.screening.lists import ListFormat
 from tests.conftest import ACTOR, make_settings
+from tests.screening.support import write_ofac
 
 
 def test_the_background_indexer_embeds_new_profiles_while_the_app_runs(
@@ -37,4 +42,27 @@ def test_the_background_indexer_embeds_new_profiles_while_the_app_runs(
 
     with session_scope(factory) as session:
         assert vectors.stale_count(session) == (0, 1)
+    engine.dispose()
+
+
+def test_the_screening_warmer_builds_the_name_index_when_the_app_starts(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(fresh_database_url, screening_warmer=True,
+                             match_indexer_interval_seconds=0.05)
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with session_scope(factory) as session:
+        imports.import_list(session=session, fmt=ListFormat.OFAC, paths=write_ofac(tmp_path),
+                            actor=ACTOR)
+    state = name_index._state_for(factory())
+    assert state.index is None
+
+    with TestClient(create_app(settings, engine=engine)):
+        deadline = time.monotonic() + 30
+        while state.index is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    assert state.index is not None and len(state.index) == 3
     engine.dispose()

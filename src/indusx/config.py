@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # Embeds new and edited profiles for matchmaking in the background (see matching/vectors).
     match_indexer: bool = True
     match_indexer_interval_seconds: float = 5.0
+    # Keep the restricted-party name index built (at start and after each list import), so
+    # that no request waits seconds for it.
+    screening_warmer: bool = True
     db_echo: bool = False
 
     @model_validator(mode="after")

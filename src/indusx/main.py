@@ -36,6 +36,7 @@ from indusx.orgs import routes as org_routes
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
+from indusx.screening import index as name_index
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
 
@@ -79,13 +80,30 @@ def _match_indexer(app: FastAPI, stop: threading.Event) -> None:
             log.exception("matchmaking index round failed")
 
 
+def _screening_warmer(app: FastAPI, stop: threading.Event) -> None:
+    """Build the name index at start and rebuild it soon after a list import."""
+    settings: Settings = app.state.settings
+    interval = settings.match_indexer_interval_seconds
+    while True:
+        try:
+            with session_scope(app.state.sessionmaker) as session:
+                if name_index.has_lists(session):
+                    name_index.current(session)
+        except Exception:  # a database hiccup: try again on the next round
+            log.exception("screening index round failed")
+        if stop.wait(interval):
+            return
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     workers = []
     settings: Settings = app.state.settings
     for enabled, target, name in ((settings.outbox_worker, _outbox_worker, "indusx-outbox"),
-                                  (settings.match_indexer, _match_indexer, "indusx-indexer")):
+                                  (settings.match_indexer, _match_indexer, "indusx-indexer"),
+                                  (settings.screening_warmer, _screening_warmer,
+                                   "indusx-screening")):
         if enabled:
             worker = threading.Thread(target=target, args=(app, stop), daemon=True, name=name)
             worker.start()
