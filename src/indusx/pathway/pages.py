@@ -88,6 +88,8 @@ HURDLE_PAGE_SIZES = (10, 20, 50)
 _ROW_KEY = re.compile(r"(parties|items)-(\d+)-([a-z_]+)")
 PARTY_FIELDS = ("org", "name", "country", "kind", "role")
 ITEM_FIELDS = ("name", "classification", "origin", "missile_technology", "temporary")
+FRIENDLIER = {"activity": "Choose at least one activity",
+              "parties": "Add at least one party: a directory organisation or a name and country"}
 HURDLE_FIELD_LABELS = {
     "key": "Key",
     "title": "Title",
@@ -347,6 +349,9 @@ def assess(request: Request, principal: SignedIn, session: SessionDep, form: For
     except (ValidationError, DomainError) as exc:
         session.rollback()
         errors = _map_errors(field_errors(exc), values)
+        for name, message in FRIENDLIER.items():
+            if name in errors and errors[name].startswith("List should have"):
+                errors[name] = message
         return _render_form(request, values=values, errors=errors, status_code=422)
     if result.id is not None:
         return templating.redirect(

@@ -320,7 +320,8 @@ def _author_emails(session: Session, rows: Sequence[Assessment]) -> dict[int, st
     ids = {r.created_by_id for r in rows if r.created_by_id is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).tuples())
+    rows_found = session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()
+    return {user_id: email for user_id, email in rows_found}
 
 
 def assessment_read(session: Session, row: Assessment) -> AssessmentResult:

@@ -29,8 +29,12 @@ def _item(name: str, classified: str | None, **kw: object) -> ItemFacts:
     return ItemFacts(name=name, classification=classification.parse(classified), **kw)  # type: ignore[arg-type]
 
 
-def _assess(*activities: Activity, parties: tuple[PartyFacts, ...] = (US, IN),
-            items: tuple[ItemFacts, ...] = (), **kw: object) -> Outcome:
+def _assess(
+    *activities: Activity,
+    parties: tuple[PartyFacts, ...] = (US, IN),
+    items: tuple[ItemFacts, ...] = (),
+    **kw: object,
+) -> Outcome:
     return assess(RULES, Facts(activities=activities, parties=parties, items=items, **kw))  # type: ignore[arg-type]
 
 
@@ -39,16 +43,18 @@ def _ids(outcome: Outcome) -> list[str]:
 
 
 def test_co_production_in_india_of_a_usml_xix_engine_part_needs_an_mla() -> None:
-    outcome = _assess(Activity.CO_PRODUCTION,
-                      items=(_item("Turbine blade", "USML Cat. XIX"),))
+    outcome = _assess(Activity.CO_PRODUCTION, items=(_item("Turbine blade", "USML Cat. XIX"),))
 
     assert outcome.verdict is Verdict.AUTHORISATIONS_REQUIRED
     [mla] = outcome.authorisations
     assert mla.rule_id == "us-itar-mla-manufacture-abroad"
     assert mla.authorisation == "ITAR Manufacturing Licence Agreement (MLA)"
     assert mla.subject == "item: Turbine blade" and "XIX" in mla.text
-    assert mla.facts == {"item.regime": "usml", "item.exported": True,
-                         "activity": ["co-production"]}
+    assert mla.facts == {
+        "item.regime": "usml",
+        "item.exported": True,
+        "activity": ["co-production"],
+    }
     assert mla.citation.startswith("22 CFR 124") and mla.source_url.startswith("https://")
     assert str(mla.effective) == "2022-02-01" and mla.confidence == "medium"
 
@@ -63,8 +69,11 @@ def test_an_ear99_item_between_two_clear_parties_needs_no_export_licence() -> No
 
 
 def test_an_ear99_item_with_red_flags_gets_no_verdict_until_they_are_resolved() -> None:
-    outcome = _assess(Activity.CO_DEVELOPMENT, items=(_item("Data logger", "EAR99"),),
-                      red_flags=("end user will not say where it is used",))
+    outcome = _assess(
+        Activity.CO_DEVELOPMENT,
+        items=(_item("Data logger", "EAR99"),),
+        red_flags=("end user will not say where it is used",),
+    )
 
     assert outcome.verdict is Verdict.INCOMPLETE
     assert outcome.to_determine == ("whether the red flags about Data logger are resolved",)
@@ -83,8 +92,9 @@ def test_an_unknown_classification_says_what_to_determine_and_gives_no_verdict()
 
 
 def test_an_unknown_classification_outweighs_the_authorisations_of_other_items() -> None:
-    outcome = _assess(Activity.CO_PRODUCTION,
-                      items=(_item("Blade", "USML Cat. XIX"), _item("Harness", None)))
+    outcome = _assess(
+        Activity.CO_PRODUCTION, items=(_item("Blade", "USML Cat. XIX"), _item("Harness", None))
+    )
 
     assert outcome.verdict is Verdict.INCOMPLETE
     assert [a.rule_id for a in outcome.authorisations] == ["us-itar-mla-manufacture-abroad"]
@@ -94,12 +104,17 @@ def test_an_unknown_classification_outweighs_the_authorisations_of_other_items()
 def test_a_confirmed_screening_hit_on_any_party_is_reported_and_blocks(
     hit: PartyFacts,
 ) -> None:
-    listed = PartyFacts(hit.name, hit.country, screening=Screening.CONFIRMED,
-                        screening_summary="confirmed on the SDN list")
+    listed = PartyFacts(
+        hit.name,
+        hit.country,
+        screening=Screening.CONFIRMED,
+        screening_summary="confirmed on the SDN list",
+    )
     parties = (listed, IN) if hit is US else (US, listed)
 
-    outcome = _assess(Activity.CO_DEVELOPMENT, parties=parties,
-                      items=(_item("Data logger", "EAR99"),))
+    outcome = _assess(
+        Activity.CO_DEVELOPMENT, parties=parties, items=(_item("Data logger", "EAR99"),)
+    )
 
     assert outcome.verdict is Verdict.BLOCKED
     [block] = [c for c in outcome.conclusions if c.kind.value == "block"]
@@ -112,8 +127,9 @@ def test_a_confirmed_screening_hit_on_any_party_is_reported_and_blocks(
 
 def test_a_party_awaiting_review_is_an_open_hurdle_not_a_block() -> None:
     waiting = PartyFacts("Example Aero", "IN", screening=Screening.REVIEW)
-    outcome = _assess(Activity.CO_PRODUCTION, parties=(US, waiting),
-                      items=(_item("Blade", "USML Cat. XIX"),))
+    outcome = _assess(
+        Activity.CO_PRODUCTION, parties=(US, waiting), items=(_item("Blade", "USML Cat. XIX"),)
+    )
 
     assert outcome.verdict is Verdict.AUTHORISATIONS_REQUIRED
     assert "screening-open-case" in _ids(outcome)
@@ -131,8 +147,11 @@ def test_a_600_series_item_for_a_private_indian_firm_lists_sta_and_its_condition
 
 def test_a_government_recipient_needs_no_end_use_check_undertaking() -> None:
     ministry = PartyFacts("Example Ministry", "IN", PartyKind.GOVERNMENT, Screening.CLEAR)
-    outcome = _assess(Activity.HARDWARE_EXPORT, parties=(US, ministry),
-                      items=(_item("Fuel control", "ECCN 9A619"),))
+    outcome = _assess(
+        Activity.HARDWARE_EXPORT,
+        parties=(US, ministry),
+        items=(_item("Fuel control", "ECCN 9A619"),),
+    )
 
     assert "us-ear-sta-end-use-checks" not in _ids(outcome)
 
@@ -156,21 +175,21 @@ def test_scomet_category_6_is_for_ddp_and_the_others_for_dgft() -> None:
 
 
 def test_an_item_shared_only_within_its_own_country_needs_no_export_authorisation() -> None:
-    outcome = _assess(Activity.HARDWARE_EXPORT, parties=(IN, IN),
-                      items=(_item("Airframe", "SCOMET 6A"),))
+    outcome = _assess(
+        Activity.HARDWARE_EXPORT, parties=(IN, IN), items=(_item("Airframe", "SCOMET 6A"),)
+    )
 
     assert outcome.verdict is Verdict.NO_LICENCE_REQUIRED
 
 
-@pytest.mark.parametrize(("share", "route"), [(74.0, "in-fdi-automatic-route"),
-                                              (80.0, "in-fdi-government-route")])
+@pytest.mark.parametrize(
+    ("share", "route"), [(74.0, "in-fdi-automatic-route"), (80.0, "in-fdi-government-route")]
+)
 def test_the_fdi_route_follows_the_equity_share(share: float, route: str) -> None:
-    outcome = _assess(Activity.INVESTMENT,
-                      investment=InvestmentFacts("US", "IN", share))
+    outcome = _assess(Activity.INVESTMENT, investment=InvestmentFacts("US", "IN", share))
 
     assert route in _ids(outcome) and "in-fdi-security-review" in _ids(outcome)
-    expected = (Verdict.AUTHORISATIONS_REQUIRED if share > 74
-                else Verdict.NO_LICENCE_REQUIRED)
+    expected = Verdict.AUTHORISATIONS_REQUIRED if share > 74 else Verdict.NO_LICENCE_REQUIRED
     assert outcome.verdict is expected
 
 
@@ -178,8 +197,9 @@ def test_an_investment_without_an_equity_share_asks_for_it() -> None:
     outcome = _assess(Activity.INVESTMENT, investment=InvestmentFacts("US", "IN", None))
 
     assert outcome.verdict is Verdict.INCOMPLETE
-    assert outcome.verdict_label == ("Incomplete: the foreign investor's equity share after "
-                                     "the investment")
+    assert outcome.verdict_label == (
+        "Incomplete: the foreign investor's equity share after the investment"
+    )
 
 
 def test_every_outcome_carries_the_notice() -> None:
@@ -189,8 +209,10 @@ def test_every_outcome_carries_the_notice() -> None:
 
 
 EXPECTED = {
-    "usml-xix-coproduction.yaml": (Verdict.AUTHORISATIONS_REQUIRED,
-                                   ["us-itar-mla-manufacture-abroad"]),
+    "usml-xix-coproduction.yaml": (
+        Verdict.AUTHORISATIONS_REQUIRED,
+        ["us-itar-mla-manufacture-abroad"],
+    ),
     "ear99-codevelopment.yaml": (Verdict.NO_LICENCE_REQUIRED, []),
     "600-series-sta.yaml": (Verdict.AUTHORISATIONS_REQUIRED, ["us-ear-600-series-licence"]),
     "scomet-cat6-export.yaml": (Verdict.AUTHORISATIONS_REQUIRED, ["in-scomet-cat6-ddp"]),
@@ -205,8 +227,10 @@ def test_every_example_file_is_covered() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_example_file_evaluates_to_its_documented_verdict(name: str) -> None:
     assessment_in = read_assessment(EXAMPLES / name)
-    parties = [PartyFacts(p.name or "", p.country or "", p.kind or PartyKind.COMPANY,
-                          Screening.CLEAR) for p in assessment_in.parties]
+    parties = [
+        PartyFacts(p.name or "", p.country or "", p.kind or PartyKind.COMPANY, Screening.CLEAR)
+        for p in assessment_in.parties
+    ]
 
     outcome = assess(RULES, service.facts_of(assessment_in, parties))
 

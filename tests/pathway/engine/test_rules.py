@@ -44,8 +44,12 @@ def test_the_packaged_rule_set_loads_and_every_rule_cites_its_source() -> None:
         assert spec.citation and spec.source_url.startswith("https://"), rule.id
         assert spec.effective.year >= 1996 and spec.confidence_note, rule.id
     kinds = {rule.spec.kind for rule in ruleset.rules}
-    assert {RuleKind.AUTHORISATION, RuleKind.BLOCK, RuleKind.DETERMINATION,
-            RuleKind.NO_LICENCE} <= kinds
+    assert {
+        RuleKind.AUTHORISATION,
+        RuleKind.BLOCK,
+        RuleKind.DETERMINATION,
+        RuleKind.NO_LICENCE,
+    } <= kinds
 
 
 def test_rules_citing_secondary_sources_say_so() -> None:
@@ -77,7 +81,8 @@ def test_an_unknown_fact_is_refused_with_its_file_and_line(tmp_path: Path) -> No
 def test_a_value_outside_a_fact_s_vocabulary_is_refused_with_its_line(tmp_path: Path) -> None:
     folder = _write(tmp_path, GOOD_RULE.replace("[co-production]", "[coproduction]"))
 
-    with pytest.raises(RuleFileError, match=r"rules\.yaml:17: rules\[0\]\.when\.activity\[0\]: .*'coproduction' is not one of"):
+    pattern = r"rules\.yaml:17: rules\[0\]\.when\.activity\[0\]: .*'coproduction' is not one"
+    with pytest.raises(RuleFileError, match=pattern):
         load_ruleset(folder)
 
 
@@ -106,7 +111,7 @@ def test_a_duplicate_rule_id_across_files_is_refused(tmp_path: Path) -> None:
 def test_an_item_fact_in_an_assessment_rule_is_refused(tmp_path: Path) -> None:
     folder = _write(tmp_path, GOOD_RULE.replace("    scope: item\n", ""))
 
-    with pytest.raises(RuleFileError, match="item.regime is an item fact"):
+    with pytest.raises(RuleFileError, match=r"item\.regime is an item fact"):
         load_ruleset(folder)
 
 
@@ -132,15 +137,22 @@ def test_the_rules_directory_is_package_data() -> None:
 
 
 def test_conditions_combine_all_any_not_lists_and_numbers() -> None:
-    condition = compile_condition({
-        "activity": ["investment"],
-        "investment.equity_share": {"gt": 74},
-        "any": [{"investment.investee_country": "IN"}, {"countries": "IN"}],
-        "not": {"red_flags": True},
-    }, scope="assessment")
-    facts = {"activity": ["co-development", "investment"], "investment.equity_share": 80.0,
-             "investment.investee_country": None, "countries": ["IN", "US"],
-             "red_flags": False}
+    condition = compile_condition(
+        {
+            "activity": ["investment"],
+            "investment.equity_share": {"gt": 74},
+            "any": [{"investment.investee_country": "IN"}, {"countries": "IN"}],
+            "not": {"red_flags": True},
+        },
+        scope="assessment",
+    )
+    facts = {
+        "activity": ["co-development", "investment"],
+        "investment.equity_share": 80.0,
+        "investment.investee_country": None,
+        "countries": ["IN", "US"],
+        "red_flags": False,
+    }
 
     assert holds(condition, facts)
     assert not holds(condition, {**facts, "investment.equity_share": 74})
@@ -150,8 +162,9 @@ def test_conditions_combine_all_any_not_lists_and_numbers() -> None:
 
 
 def test_present_tests_whether_a_fact_was_given() -> None:
-    condition = compile_condition({"investment.equity_share": {"present": False}},
-                                  scope="assessment")
+    condition = compile_condition(
+        {"investment.equity_share": {"present": False}}, scope="assessment"
+    )
 
     assert holds(condition, {"investment.equity_share": None})
     assert not holds(condition, {"investment.equity_share": 10})
