@@ -56,7 +56,8 @@ def test_the_screening_warmer_builds_the_name_index_when_the_app_starts(
     with session_scope(factory) as session:
         imports.import_list(session=session, fmt=ListFormat.OFAC, paths=write_ofac(tmp_path),
                             actor=ACTOR)
-    state = name_index._state_for(factory())
+    with factory() as session:
+        state = name_index.state(session)
     assert state.index is None
 
     with TestClient(create_app(settings, engine=engine)):

@@ -9,18 +9,18 @@ rebuild, in every worker process.
 
 import dataclasses
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import Membership, User
 from indusx.accounts.permissions import Principal
+from indusx.db import PerEngine
 from indusx.errors import Conflict, NotFound
 from indusx.matching import introductions as intro_service
 from indusx.matching import vectors
@@ -70,19 +70,7 @@ class EngineState:
     mentors: dict[int, Mentor] = field(default_factory=dict)
 
 
-# One state per database engine (tests and tools may open several in one process).
-_STATES: "weakref.WeakKeyDictionary[Engine, EngineState]" = weakref.WeakKeyDictionary()
-_STATES_LOCK = threading.Lock()
-
-
-def _state_for(session: Session) -> EngineState:
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    with _STATES_LOCK:
-        state = _STATES.get(engine)
-        if state is None:
-            state = _STATES[engine] = EngineState()
-        return state
+_STATES: PerEngine[EngineState] = PerEngine(EngineState)
 
 
 def _marker(session: Session) -> tuple[int, datetime | None]:
@@ -138,7 +126,7 @@ def _apply(state: EngineState, session: Session, org_ids: Sequence[int] | None) 
 
 def current(session: Session) -> EngineState:
     """Return this process's engines, brought up to date with the stored vectors."""
-    state = _state_for(session)
+    state = _STATES.get(session)
     count, newest = _marker(session)
     if state.suggest is not None and (count, newest) == (state.seen_count, state.seen_newest):
         return state

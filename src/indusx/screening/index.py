@@ -7,13 +7,13 @@ concurrently; a rebuild swaps the new index in whole.
 """
 
 import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from indusx.db import PerEngine
 from indusx.screening.engine import ScreeningIndex
 from indusx.screening.engine.types import EntityType, IndexEntry
 from indusx.screening.lists.entry import ListEntry
@@ -27,18 +27,12 @@ class IndexState:
     marker: tuple[object, ...] | None = None
 
 
-_STATES: "weakref.WeakKeyDictionary[Engine, IndexState]" = weakref.WeakKeyDictionary()
-_STATES_LOCK = threading.Lock()
+_STATES: PerEngine[IndexState] = PerEngine(IndexState)
 
 
-def _state_for(session: Session) -> IndexState:
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    with _STATES_LOCK:
-        state = _STATES.get(engine)
-        if state is None:
-            state = _STATES[engine] = IndexState()
-        return state
+def state(session: Session) -> IndexState:
+    """Return this process's index state for the database behind a session."""
+    return _STATES.get(session)
 
 
 def index_entry(key: int, entry: ListEntry) -> IndexEntry:
@@ -76,7 +70,7 @@ def _marker(session: Session) -> tuple[object, ...]:
 
 def current(session: Session) -> ScreeningIndex:
     """Return this process's index over the live entries, rebuilt if a list changed."""
-    state = _state_for(session)
+    state = _STATES.get(session)
     marker = _marker(session)
     if state.index is not None and state.marker == marker:
         return state.index
