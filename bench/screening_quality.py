@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (the Cyrillic letters are meant)
 """Benchmark: name-matching quality on labelled pairs, listed-name recall, ordinary-name hits.
 
     .venv/bin/python bench/screening_quality.py [--data ../shared/data] [--perturbed 1000]
@@ -22,6 +23,7 @@ import csv
 import random
 import re
 import sys
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,8 +46,6 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 NAMES = "name_matching/nomenklatura_name_bench_cases.csv"
 LOGICV2 = "name_matching/nomenklatura_logicv2_frozen_baseline.csv"
 LOGICV2_THRESHOLD = 0.70
-_VARIANTS = [("mohammed", "muhammad"), ("ou", "u"), ("ee", "i"), ("y", "i"), ("kh", "h")]
-_VARIANTS += [("sergey", "sergei"), ("v", "w"), ("j", "dzh"), ("ch", "tch"), ("oo", "u")]
 
 
 def prf(scores: Sequence[float], labels: Sequence[bool], threshold: float) -> tuple:
@@ -145,68 +145,200 @@ def pair_quality(data: Path) -> None:
     print()
 
 
+# Latin -> Cyrillic as a Russian clerk would write a romanised name: digraphs first.
+_TO_CYRILLIC = [
+    ("shch", "щ"),
+    ("dzh", "дж"),
+    ("kh", "х"),
+    ("zh", "ж"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("ts", "ц"),
+    ("ya", "я"),
+    ("yu", "ю"),
+    ("yo", "ё"),
+    ("ye", "е"),
+    ("ph", "ф"),
+    ("th", "т"),
+    ("ck", "к"),
+    ("qu", "кв"),
+    ("ce", "се"),
+    ("ci", "си"),
+    ("x", "кс"),
+    ("j", "дж"),
+]
+_CYRILLIC_LETTERS = dict(zip("abcdefghiklmnopqrstuvwz", "абкдефгхиклмнопкрстуввз", strict=True))
+# Romanisation variants seen on sanctions lists and in passports: (pattern, replacement).
+_MUHAMMAD = ["muhammad", "mohammad", "mohammed", "muhammed", "mohamed", "mohamad"]
+_VARIANT_RULES: list[tuple[str, str]] = [
+    (r"kh", "h"),
+    (r"(?<![cskgzptd])h", "kh"),
+    (r"(?<=\w)y(?=\w)", "i"),
+    (r"(?<=[aeou])i(?=[aeou])", "y"),
+    (r"\by(?=[aou])", "j"),
+    (r"dzh", "j"),
+    (r"j", "dzh"),
+    (r"ks", "x"),
+    (r"x", "ks"),
+    (r"ou", "u"),
+    (r"(?<![aoq])u", "ou"),
+    (r"ya", "ia"),
+    (r"ia", "ya"),
+    (r"yu", "iu"),
+    (r"iu", "yu"),
+    (r"ie", "ye"),
+    (r"ye", "ie"),
+    (r"sh", "ch"),
+    (r"(?<!t)ch", "tch"),
+    (r"([bcdfgklmnprstz])\1", r"\1"),
+    (r"(?<=[aeiou])([bdfgklmnprst])(?=[aeiou])", r"\1\1"),
+    (r"ov\b", "off"),
+    (r"ev\b", "eff"),
+    (r"iy\b", "ii"),
+    (r"ii\b", "iy"),
+    (r"(?<=[^aeiou])y\b", "iy"),
+    (r"iy\b", "y"),
+    (r"ee", "i"),
+    (r"oo", "u"),
+    (r"w", "v"),
+    (r"q", "k"),
+    (r"\bal-", "el-"),
+]
+KINDS = ("typo", "reorder", "drop middle name", "cyrillic", "variant")
+
+
+def to_cyrillic(name: str) -> str:
+    """Return a romanised name written in Cyrillic, digraphs (kh, zh, shch, ya) as one letter."""
+    out = []
+    for word in name.lower().split():
+        i, letters = 0, []
+        while i < len(word):
+            for latin, cyr in _TO_CYRILLIC:
+                if word.startswith(latin, i):
+                    letters.append(cyr)
+                    i += len(latin)
+                    break
+            else:
+                ch, nxt = word[i], word[i + 1 : i + 2]
+                if ch == "y":  # й after a vowel, ий at the end of a word, и elsewhere
+                    prev = word[i - 1] if i else ""
+                    letters.append("й" if prev in "aeiou" and prev else "ий" if not nxt else "и")
+                else:
+                    letters.append(_CYRILLIC_LETTERS.get(ch, ch))
+                i += 1
+        out.append("".join(letters))
+    return " ".join(out)
+
+
+def spelling_variant(name: str, rng: random.Random) -> str | None:
+    """Return the name with one romanisation variant applied, or None if none applies."""
+    lowered = name.lower()
+    words = lowered.split()
+    family = [w for w in words if w in _MUHAMMAD]
+    rules = list(_VARIANT_RULES)
+    rng.shuffle(rules)
+    if family and rng.random() < 0.5:
+        other = rng.choice([m for m in _MUHAMMAD if m != family[0]])
+        return " ".join(other if w == family[0] else w for w in words)
+    for pattern, repl in rules:
+        found = list(re.finditer(pattern, lowered))
+        if found:
+            m = rng.choice(found)
+            return lowered[: m.start()] + m.expand(repl) + lowered[m.end() :]
+    return None
+
+
 def perturb(entry: IndexEntry, rng: random.Random) -> tuple[str, str]:
     """Return a perturbed spelling of an entry's primary name and how it was perturbed."""
-    from transliterate import translit
-
-    name = re.sub(r"[^\w\s-]", " ", entry.names[0].replace(",", " ")).strip()
+    listed = entry.names[0]
+    # Apostrophes are left out when typing (Sa'id -> Said); other punctuation separates words.
+    name = re.sub(r"[^\w\s-]", " ", re.sub(r"['\u2019`]", "", listed.replace(",", " ")))
+    name = re.sub(r"\s+", " ", name).strip()
     words = name.split()
+    # OFAC writes "SURNAME, Given Middle": the middle name is the last word after the comma.
+    given = listed.split(",", 1)[1].split() if "," in listed else words[1:]
     kinds = ["typo", "reorder", "variant"]
     if entry.entity_type == EntityType.PERSON:  # people's names are what gets transliterated
         kinds.append("cyrillic")
-        if len(words) >= 3:
+        if len(words) >= 3 and len(given) >= 2:
             kinds.append("drop middle name")
     kind = rng.choice(kinds)
-    if kind == "typo":
-        return typo(name, rng), kind
     if kind == "reorder" and len(words) > 1:
         return " ".join(words[1:] + words[:1]), kind
     if kind == "drop middle name":
-        return " ".join(w for i, w in enumerate(words) if i != len(words) - 2), kind
+        return " ".join(words[:-1] if "," in listed else words[:-2] + words[-1:]), kind
     if kind == "cyrillic":
-        return translit(name.lower(), "ru"), kind
-    lowered = name.lower()
-    for old, new in rng.sample(_VARIANTS, len(_VARIANTS)):
-        if old in lowered:
-            return lowered.replace(old, new, 1), "variant"
+        return to_cyrillic(name), kind
+    if kind == "variant":
+        varied = spelling_variant(name, rng)
+        if varied is not None:
+            return varied, kind
     return typo(name, rng), "typo"
 
 
-def listed_recall(index: ScreeningIndex, entries: list[IndexEntry], n: int, seed: int) -> None:
+def _rate_lines(found: list[bool], kinds: list[str]) -> dict[str, tuple[int, int]]:
+    out = {k: (0, 0) for k in KINDS if k in kinds}
+    for f, k in zip(found, kinds, strict=True):
+        hit, n = out[k]
+        out[k] = (hit + f, n + 1)
+    out["all"] = (sum(found), len(found))
+    return out
+
+
+def listed_recall(
+    index: ScreeningIndex, entries: list[IndexEntry], n: int, seed: int, show: int
+) -> None:
     rng = random.Random(seed)
     pool = [e for e in entries if e.entity_type in (EntityType.PERSON, EntityType.ENTITY)]
     sample = rng.sample(pool, n)
-    queries, kinds = [], []
-    for i, e in enumerate(sample):
-        name, kind = perturb(e, rng)
-        facts = e.entity_type == EntityType.PERSON and i % 2 == 0
-        country = sorted(e.countries)[0] if facts and e.countries else None
-        birth = e.birth_dates[0][:4] if facts and e.birth_dates else None
-        queries.append(Query(name, country, e.entity_type, birth))
-        kinds.append(kind)
-    results = index.search_many(queries)
-    found = [e.key in {h.key for h in hits} for e, hits in zip(sample, results, strict=True)]
-    print(f"Perturbed listed names: {n} OFAC SDN people and entities, threshold {REVIEW_THRESHOLD}")
-    for kind in sorted(set(kinds)):
-        sel = [f for f, k in zip(found, kinds, strict=True) if k == kind]
-        print(f"  {kind:18} {sum(sel):5d} / {len(sel):5d}  recall {sum(sel) / len(sel):.3f}")
-    print(f"  {'all':18} {sum(found):5d} / {len(found):5d}  recall {sum(found) / n:.3f}")
-    misses = [q.name for q, f in zip(queries, found, strict=True) if not f][:8]
-    print(f"  missed, e.g.: {misses}")
+    perturbed = [perturb(e, rng) for e in sample]
+    kinds = [k for _, k in perturbed]
+    runs = {}
+    for label in ("name + type", "with facts"):
+        queries = []
+        for e, (name, _) in zip(sample, perturbed, strict=True):
+            facts = label == "with facts"
+            country = sorted(e.countries)[0] if facts and e.countries else None
+            birth = e.birth_dates[0][:4] if facts and e.birth_dates else None
+            queries.append(Query(name, country, e.entity_type, birth))
+        results = index.search_many(queries)
+        found = [e.key in {h.key for h in r} for e, r in zip(sample, results, strict=True)]
+        runs[label] = _rate_lines(found, kinds)
+        misses = [(q.name, k) for q, f, k in zip(queries, found, kinds, strict=True) if not f]
+        if show:
+            print(f"  missed ({label}): {misses[:show]}")
+    print(
+        f"Perturbed listed names: {n} OFAC SDN people and entities, seed {seed}, "
+        f"threshold {REVIEW_THRESHOLD}"
+    )
+    print("| perturbation | found / n, name + type | recall | found / n, with facts | recall |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for kind in runs["name + type"]:
+        cells = []
+        for label in runs:
+            hit, total = runs[label][kind]
+            cells.append(f"{hit} / {total} | {hit / total:.3f}")
+        print(f"| {kind} | {' | '.join(cells)} |")
     print()
 
 
-def ordinary_hits(index: ScreeningIndex, data: Path, n: int, seed: int) -> None:
+def ordinary_hits(index: ScreeningIndex, data: Path, n: int, seed: int, show: int) -> None:
     people = faker_people(n, seed + 1)
     firms = read_sbir_firms(data)
+    person, entity = EntityType.PERSON, EntityType.ENTITY
     sets = {
-        "Faker people, country + birth date": [
-            Query(name, country, EntityType.PERSON, born) for name, country, born in people
-        ],
         "Faker people, name only": [Query(name) for name, _, _ in people],
+        "Faker people, type + country": [Query(nm, c, person) for nm, c, _ in people],
+        "Faker people, type + country + birth date": [
+            Query(nm, c, person, born) for nm, c, born in people
+        ],
         "SBIR defence firms, name only": [Query(f) for f in firms],
+        "SBIR defence firms, type + country US": [Query(f, "US", entity) for f in firms],
     }
     print(f"Ordinary names raising a hit (threshold {REVIEW_THRESHOLD}; target < 1 in 1,000)")
+    print("| ordinary names | hits / n | per 1,000 |")
+    print("| --- | ---: | ---: |")
+    shown = []
     for label, queries in sets.items():
         results = index.search_many(queries)
         hit = [
@@ -214,10 +346,10 @@ def ordinary_hits(index: ScreeningIndex, data: Path, n: int, seed: int) -> None:
             for q, r in zip(queries, results, strict=True)
             if r
         ]
-        rate = len(hit) / len(queries)
-        print(f"  {label:36} {len(hit):4d} / {len(queries):5d} = {1000 * rate:5.2f} per 1,000")
-        for q, m, s in hit[:5]:
-            print(f"      {q!r} -> {m!r} ({s:.2f})")
+        print(f"| {label} | {len(hit)} / {len(queries)} | {1000 * len(hit) / len(queries):.2f} |")
+        shown.extend((label, *h) for h in hit[:show])
+    for label, q, m, s in shown:
+        print(f"    {label}: {q!r} -> {m!r} ({s:.2f})")
     print()
 
 
@@ -227,12 +359,17 @@ def main() -> None:
     parser.add_argument("--perturbed", type=int, default=1000)
     parser.add_argument("--ordinary", type=int, default=6000)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--show", type=int, default=5, help="misses and false hits to print")
+    parser.add_argument("--skip-pairs", action="store_true")
     args = parser.parse_args()
-    pair_quality(args.data)
+    if not args.skip_pairs:
+        pair_quality(args.data)
     entries = read_ofac(args.data)
+    t0 = time.perf_counter()
     index = ScreeningIndex(entries + read_dod(args.data, first_key=10_000_000))
-    listed_recall(index, entries, args.perturbed, args.seed)
-    ordinary_hits(index, args.data, args.ordinary, args.seed)
+    print(f"Index over OFAC + DoD built in {time.perf_counter() - t0:.1f} s\n")
+    listed_recall(index, entries, args.perturbed, args.seed, args.show)
+    ordinary_hits(index, args.data, args.ordinary, args.seed, args.show)
 
 
 if __name__ == "__main__":

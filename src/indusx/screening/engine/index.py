@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from indusx.screening.engine.compare import entry_keys, score_entry
-from indusx.screening.engine.names import NameKey, name_key, skeleton
+from indusx.screening.engine.names import NameKey, name_key, skeleton, variant_key
 from indusx.screening.engine.score import MIN_TOKEN_SIM, token_sim
 from indusx.screening.engine.types import Hit, IndexEntry, Query
 
@@ -109,6 +109,8 @@ class ScreeningIndex:
                 self._lookup[d].add(vid)
             if len(skel) >= 2:
                 self._lookup["~" + skel].add(vid)
+            if token.isalpha():
+                self._lookup["^" + variant_key(token)].add(vid)
         return vid
 
     def _rebuild(self) -> None:
@@ -139,6 +141,8 @@ class ScreeningIndex:
             found.update(self._lookup.get(d, ()))
         if len(skel) >= 2:
             found.update(self._lookup.get("~" + skel, ()))
+        if token.isalpha():
+            found.update(self._lookup.get("^" + variant_key(token), ()))
         out = []
         for vid in found:
             sim, _, _ = token_sim(

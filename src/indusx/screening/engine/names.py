@@ -58,7 +58,7 @@ _LEGAL_PHRASES = (
 LEGAL_FORMS = _wordset(
     "ltd limited pvt private llc inc incorporated ooo gmbh co company corp corporation "
     "jsc pjsc ojsc cjsc zao oao pao ao llp lp sa ag aktiengesellschaft plc bv nv srl spa sas "
-    "sarl kg kgaa oy ab asa pte pty bhd sdn tov fzco fze fzc ano fgup gup"
+    "sarl sal sac doo kg kgaa oy ab asa pte pty bhd sdn tov fzco fze fzc ano fgup gup"
 )
 HONORIFICS = _wordset(
     "mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh shaykh sheik haji hajji hadji "
@@ -143,11 +143,64 @@ _VARIANT_GROUPS = (
     "bin ibn ben bn",
     "international intl",
 )
+# Romanisation variants, rewritten in this order to one spelling ("iurii", "yury" -> "iuri").
+_TRANSLIT = (
+    ("shch", "sh"),
+    ("dzh", "j"),
+    ("tch", "ch"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ce", "se"),
+    ("ci", "si"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+)
+_CH = re.compile(r"c(?!h)")
+_FINAL_OF = re.compile(r"([oe])f$")
+
+
+@lru_cache(maxsize=200_000)
+def variant_key(token: str) -> str:
+    """Return one spelling for a token's romanisation variants (kh/h, dzh/j, y/i, ks/x, ...)."""
+    s = token
+    for old, new in _TRANSLIT:
+        s = s.replace(old, new)
+    s = _CH.sub("k", s)
+    if len(token) >= 5:  # French "ch" for "sh" (Chahid); short words like chen/shen stay apart
+        s = s.replace("sh", "ch")
+    out: list[str] = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return _FINAL_OF.sub(r"\1v", "".join(out))  # -off, -eff: -ov, -ev
+
+
 VARIANT_KEY: dict[str, str] = {}
 for _group in _VARIANT_GROUPS:
     _words = _group.split()
     for _w in _words:
         VARIANT_KEY[_w] = _words[0]
+# The same groups found by their romanisation key ("mokhammed", "khussein").
+_VARIANT_BY_KEY = {variant_key(w): key for w, key in VARIANT_KEY.items() if len(w) >= 4}
+
+
+def canonical(token: str) -> str:
+    """Return the canonical spelling of a given name written many ways, else the token."""
+    found = VARIANT_KEY.get(token)
+    if found is None and len(token) >= 4 and token.isalpha():
+        found = _VARIANT_BY_KEY.get(variant_key(token))
+    return found or token
+
 
 _DEVANAGARI_VIRAMA = "\u094d"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
@@ -265,6 +318,21 @@ def _numbers(tokens: list[str]) -> list[str]:
     return out
 
 
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Return tokens with runs of single letters joined ("s a l" -> "sal"), as dotted ones are."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        out.extend(["".join(run)] if len(run) >= 2 else run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
 def _strip_phrases(text: str) -> str:
     padded = f" {text} "
     for phrase in _LEGAL_PHRASES:
@@ -309,7 +377,7 @@ def name_key(name: str) -> NameKey:
     # "S.C. Johnson" and "L.X.C" read as one token; other punctuation separates words.
     latin = re.sub(r"\b([a-z])\.(?=[a-z]\b\.?)", r"\1", latin)
     text = _NON_WORD.sub(" ", latin).strip()
-    all_tokens = _numbers(text.split())
+    all_tokens = _join_letters(_numbers(text.split()))
     joined = "".join(all_tokens)
     core = _strip_phrases(" ".join(all_tokens)).split()
     while core and core[0] in HONORIFICS:  # titles stand before the name
@@ -317,7 +385,7 @@ def name_key(name: str) -> NameKey:
     core = [t for t in core if t not in LEGAL_FORMS and not _misspelt_legal_form(t)]
     if all(t in PARTICLES for t in core):  # a name made only of legal forms keeps them
         core = all_tokens
-    tokens = tuple(VARIANT_KEY.get(t, t) for t in core)
+    tokens = tuple(canonical(t) for t in core)
     return NameKey(
         original=name,
         tokens=tokens,

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from indusx.screening.engine.names import PARTICLES, NameKey
+from indusx.screening.engine.names import PARTICLES, NameKey, variant_key
 
 MIN_TOKEN_SIM = 0.7
 VARIANT_SIM = 0.9  # same consonant skeleton: a spelling or transliteration variant
@@ -68,10 +68,14 @@ def token_sim(
         if min(len(sa), len(sb)) >= 5 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             return ABJAD_SIM - 0.1, "variant", 1
         return 0.0, "", 0
+    if variant_key(a) == variant_key(b):  # "iurii" / "yuri", "khamza" / "hamza"
+        return VARIANT_SIM, "variant", 0
     longest = max(la, lb)
     limit = allowed_edits(longest) or int(la == lb == 4)  # "olaf", "olav"
     d = OSA.distance(a, b, score_cutoff=limit)
-    if limit and d <= limit and (longest > 6 or a[0] == b[0]):  # short words keep their first
+    # a short word keeps its first letter, unless its first two letters are swapped
+    first = longest > 6 or a[0] == b[0] or (a[:2] == b[1::-1] and a[2:] == b[2:])
+    if limit and d <= limit and first:
         sim = 1.0 - 0.8 * d / longest
         if len(sa) >= 3 and sa == sb:
             sim = max(sim, VARIANT_SIM)
