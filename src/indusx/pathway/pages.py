@@ -88,8 +88,10 @@ HURDLE_PAGE_SIZES = (10, 20, 50)
 _ROW_KEY = re.compile(r"(parties|items)-(\d+)-([a-z_]+)")
 PARTY_FIELDS = ("org", "name", "country", "kind", "role")
 ITEM_FIELDS = ("name", "classification", "origin", "missile_technology", "temporary")
-FRIENDLIER = {"activity": "Choose at least one activity",
-              "parties": "Add at least one party: a directory organisation or a name and country"}
+FRIENDLIER = {
+    "activity": "Choose at least one activity",
+    "parties": "Add at least one party: a directory organisation or a name and country",
+}
 HURDLE_FIELD_LABELS = {
     "key": "Key",
     "title": "Title",
