@@ -3,6 +3,7 @@
 from indusx.accounts import models as accounts_models
 from indusx.audit import models as audit_models
 from indusx.awards import models as awards_models
+from indusx.challenges import models as challenges_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
@@ -13,6 +14,7 @@ __all__ = [
     "accounts_models",
     "audit_models",
     "awards_models",
+    "challenges_models",
     "matching_models",
     "notifications_models",
     "orgs_models",
