@@ -70,9 +70,9 @@ def test_search_scores_only_retrieved_candidates_never_the_whole_list(monkeypatc
     scored: list[int] = []
     real = index_module.score_entry
 
-    def spy(query, qkey, entry, keys=None):
+    def spy(query, qkey, entry, *args):
         scored.append(entry.key)
-        return real(query, qkey, entry, keys)
+        return real(query, qkey, entry, *args)
 
     monkeypatch.setattr(index_module, "score_entry", spy)
     filler = [IndexEntry(100 + i, (f"Unrelated Trading {i}",)) for i in range(200)]

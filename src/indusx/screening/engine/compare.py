@@ -4,15 +4,19 @@ from collections.abc import Sequence
 
 from indusx.screening.engine.names import NameKey, name_key
 from indusx.screening.engine.score import name_score
+from indusx.screening.engine.stats import NO_STATS, TokenStats
 from indusx.screening.engine.types import EntityType, Hit, IndexEntry, Query
 
 WEAK_ALIAS_FACTOR = 0.85
 COUNTRY_MATCH = 0.05
 COUNTRY_DIFFERS = -0.15
+# Organisations rarely move across countries; people hold other nationalities and move.
+ENTITY_COUNTRY_DIFFERS = -0.25
 BIRTH_DATE_MATCH = 0.08
 BIRTH_YEAR_MATCH = 0.05
-BIRTH_YEAR_DIFFERS = -0.20
-TYPE_DIFFERS = -0.20
+BIRTH_YEAR_DIFFERS = -0.20  # two to four years from every listed year
+BIRTH_YEAR_FAR = -0.35  # five years or more: another person of the same name
+TYPE_DIFFERS = -0.30
 
 
 def entry_keys(entry: IndexEntry) -> list[tuple[NameKey, str]]:
@@ -37,8 +41,13 @@ def _facts(query: Query, entry: IndexEntry) -> tuple[float, list[str], list[str]
             fields.append("country")
         else:
             listed = ", ".join(sorted(entry.countries))
-            delta += COUNTRY_DIFFERS
-            reasons.append(f"country {country} differs from {listed} (score lowered)")
+            entity = entry.entity_type == EntityType.ENTITY and query.entity_type in (
+                EntityType.ENTITY,
+                None,
+            )
+            delta += ENTITY_COUNTRY_DIFFERS if entity else COUNTRY_DIFFERS
+            what = "organisation's country" if entity else "country"
+            reasons.append(f"{what} {country} differs from {listed} (score lowered)")
     if query.birth_date and entry.birth_dates:
         change, reason = _birth(query.birth_date, entry.birth_dates)
         delta += change
@@ -64,9 +73,13 @@ def _birth(date: str, listed: Sequence[str]) -> tuple[float, str]:
     years = sorted({d[:4] for d in listed if d[:4].isdigit()})
     if year in years:
         return BIRTH_YEAR_MATCH, f"birth year {year} matches"
-    if year.isdigit() and any(abs(int(year) - int(y)) <= 1 for y in years):
+    if not year.isdigit() or not years:
+        return 0.0, f"birth date {date} cannot be compared with {', '.join(listed)}"
+    gap = min(abs(int(year) - int(y)) for y in years)
+    if gap <= 1:
         return 0.0, f"birth year {year} is within a year of {', '.join(years)}"
-    return BIRTH_YEAR_DIFFERS, f"birth year {year} differs from {', '.join(years)} (score lowered)"
+    change = BIRTH_YEAR_DIFFERS if gap < 5 else BIRTH_YEAR_FAR
+    return change, f"birth year {year} is {gap} years from {', '.join(years)} (score lowered)"
 
 
 def score_entry(
@@ -74,12 +87,13 @@ def score_entry(
     qkey: NameKey,
     entry: IndexEntry,
     keys: Sequence[tuple[NameKey, str]] | None = None,
+    stats: TokenStats = NO_STATS,
 ) -> Hit | None:
     """Return the entry scored against an already normalised query."""
     best = None
     person = EntityType.PERSON in (query.entity_type, entry.entity_type)
     for key, kind in keys if keys is not None else entry_keys(entry):
-        ns = name_score(qkey, key, person)
+        ns = name_score(qkey, key, person, stats)
         score = ns.score * (WEAK_ALIAS_FACTOR if kind == "weak" else 1.0)
         if best is None or score > best[0]:
             best = (score, ns, key, kind)

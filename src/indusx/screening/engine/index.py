@@ -17,6 +17,7 @@ from scipy import sparse
 from indusx.screening.engine.compare import entry_keys, score_entry
 from indusx.screening.engine.names import NameKey, name_key, skeleton, variant_key
 from indusx.screening.engine.score import MIN_TOKEN_SIM, token_sim
+from indusx.screening.engine.stats import TokenStats
 from indusx.screening.engine.types import Hit, IndexEntry, Query
 
 REVIEW_THRESHOLD = 0.75
@@ -63,6 +64,7 @@ class ScreeningIndex:
         self._joined: dict[str, set[int]] = defaultdict(set)
         self._cover = sparse.csr_matrix((0, 0), dtype=np.float32)
         self._present = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.stats = TokenStats()
         self.add(entries)
 
     def __len__(self) -> int:
@@ -132,8 +134,9 @@ class ScreeningIndex:
         cover.sum_duplicates()
         present = cover.copy()
         present.data[:] = 1.0
+        stats = TokenStats.from_tokens(n.key.tokens for n in self._names if n is not None)
         # Swapped in one assignment each, so that concurrent readers see whole matrices.
-        self._cover, self._present = cover, present
+        self._cover, self._present, self.stats = cover, present, stats
 
     def _token_matches(self, token: str, skel: str, abjad: bool) -> list[tuple[int, float]]:
         found: set[int] = set(self._lookup.get(token, ()))
@@ -257,7 +260,7 @@ class ScreeningIndex:
             entry = self._entries.get(entry_key)
             if entry is None:
                 continue
-            hit = score_entry(query, key, entry, keys)
+            hit = score_entry(query, key, entry, keys, self.stats)
             if hit is not None and hit.score >= threshold:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, -h.name_score, h.key))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -58,7 +58,8 @@ _LEGAL_PHRASES = (
 LEGAL_FORMS = _wordset(
     "ltd limited pvt private llc inc incorporated ooo gmbh co company corp corporation "
     "jsc pjsc ojsc cjsc zao oao pao ao llp lp sa ag aktiengesellschaft plc bv nv srl spa sas "
-    "sarl sal sac doo kg kgaa oy ab asa pte pty bhd sdn tov fzco fze fzc ano fgup gup"
+    "sarl sal sac doo compania compagnie companhia kg kgaa oy ab asa pte pty bhd sdn tov fzco "
+    "fze fzc ano fgup gup"
 )
 HONORIFICS = _wordset(
     "mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh shaykh sheik haji hajji hadji "
@@ -79,7 +80,10 @@ GENERIC_ORG_WORDS = _wordset(
     "investment investments development research institute university science sciences "
     "engineering manufacturing products logistics shipping energy resources management "
     "association organisation organization foundation center centre fund trust ventures "
-    "network networks electronics aviation airlines oil gas power"
+    "network networks electronics aviation airlines oil gas power "
+    # places in a firm's name mark a branch or subsidiary: Deutsche Bank (Schweiz)
+    "europe european asia asian africa african america american china chinese russia "
+    "russian india indian iran iranian usa uk schweiz suisse deutschland east west north south"
 )
 _NUMBER_WORDS = {
     w: str(i)
@@ -343,19 +347,20 @@ def _strip_phrases(text: str) -> str:
 _LONG_LEGAL_FORMS = tuple(f for f in LEGAL_FORMS if len(f) >= 7)
 
 
-def _misspelt_legal_form(token: str) -> bool:
-    """Return whether a long token is a legal form with a typo ("aktiengeselschaft")."""
-    if len(token) < 6 or token in GENERIC_ORG_WORDS:
-        return False
-    return any(
-        abs(len(f) - len(token)) <= 2
-        and Levenshtein.distance(token, f, score_cutoff=2) <= 1 + (len(f) > 12)
-        for f in _LONG_LEGAL_FORMS
-    )
+def _legal_spelling(token: str) -> str:
+    """Return the legal form a long token misspells ("aktiengeselschaft"), else the token."""
+    if len(token) < 6 or token in GENERIC_ORG_WORDS or token in LEGAL_FORMS:
+        return token
+    for f in _LONG_LEGAL_FORMS:
+        if abs(len(f) - len(token)) <= 2 and OSA.distance(token, f, score_cutoff=2) <= 1 + (
+            len(f) > 12
+        ):
+            return f
+    return token
 
 
 def _weight(token: str) -> float:
-    if token in PARTICLES:
+    if token in PARTICLES or token in HONORIFICS:  # a title inside the name: "IBRAHIM, Haji"
         return 0.25
     if len(token) == 1 and not token.isdigit():
         return 0.4
@@ -377,12 +382,12 @@ def name_key(name: str) -> NameKey:
     # "S.C. Johnson" and "L.X.C" read as one token; other punctuation separates words.
     latin = re.sub(r"\b([a-z])\.(?=[a-z]\b\.?)", r"\1", latin)
     text = _NON_WORD.sub(" ", latin).strip()
-    all_tokens = _join_letters(_numbers(text.split()))
+    all_tokens = [_legal_spelling(t) for t in _join_letters(_numbers(text.split()))]
     joined = "".join(all_tokens)
     core = _strip_phrases(" ".join(all_tokens)).split()
     while core and core[0] in HONORIFICS:  # titles stand before the name
         core.pop(0)
-    core = [t for t in core if t not in LEGAL_FORMS and not _misspelt_legal_form(t)]
+    core = [t for t in core if t not in LEGAL_FORMS]
     if all(t in PARTICLES for t in core):  # a name made only of legal forms keeps them
         core = all_tokens
     tokens = tuple(canonical(t) for t in core)

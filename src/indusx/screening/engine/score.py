@@ -5,7 +5,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from indusx.screening.engine.names import PARTICLES, NameKey, variant_key
+from indusx.screening.engine.names import HONORIFICS, PARTICLES, NameKey, variant_key
+from indusx.screening.engine.stats import NO_STATS, TokenStats
 
 MIN_TOKEN_SIM = 0.7
 VARIANT_SIM = 0.9  # same consonant skeleton: a spelling or transliteration variant
@@ -17,6 +18,8 @@ JOINED_SIM = 0.95
 CONFLICT_PENALTY = 1.6  # per unit of weight that both sides leave unmatched
 PERSON_SHORT_SHARE = 0.7
 PERSON_MIN_WEIGHT = 1.5  # a one-word name is not enough to forgive missing names
+EXTRA_PENALTY = 0.15  # organisations: per unit of distinctive weight only one side has
+SHORT_WORD = 5  # letters: a typo in a word this short does not match on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,20 +160,47 @@ def align(q: NameKey, c: NameKey) -> list[TokenMatch]:
     return matches
 
 
-def _credit(m: TokenMatch, key: NameKey, positions: tuple[int, ...]) -> float:
+def _credit(m: TokenMatch, weights: list[float], positions: tuple[int, ...]) -> float:
     """Return the weight a match covers on one side; an initial stands for little."""
-    weight = sum(key.weights[k] for k in positions)
+    weight = sum(weights[k] for k in positions)
     if m.kind == "initial":
         weight = min(weight, INITIAL_WEIGHT)
     return m.sim * weight
 
 
-def name_score(q: NameKey, c: NameKey, person: bool = False) -> NameScore:
+_LIGHT = PARTICLES | HONORIFICS
+
+
+def _extra(key: NameKey, weights: list[float], free: list[int]) -> float:
+    """Return the weight of the distinctive words (not particles or initials) left over."""
+    return sum(weights[k] for k in free if key.weights[k] >= 0.5)
+
+
+def _lone_short(q: NameKey, c: NameKey, matches: list[TokenMatch]) -> TokenMatch | None:
+    """Return the one inexact match of a short word that nothing else supports, if any.
+
+    Short words and acronyms (IRGC, AVIC, ARTIN) are one letter from many ordinary ones:
+    a typo or spelling variant of one counts only beside another matching word or particle.
+    """
+    if len(matches) != 1 or len(matches[0].query) != 1 or len(matches[0].cand) != 1:
+        return None
+    m = matches[0]
+    a, b = q.tokens[m.query[0]], c.tokens[m.cand[0]]
+    if m.kind in ("typo", "variant") and max(len(a), len(b)) <= SHORT_WORD:
+        return m
+    return None
+
+
+def name_score(
+    q: NameKey, c: NameKey, person: bool = False, stats: TokenStats = NO_STATS
+) -> NameScore:
     """Return how well two names match (0..1) and why.
 
-    Both sides' coverage counts; for people, whose lists add and drop middle names and
-    patronymics, the shorter name's coverage counts most. A token left unmatched on both
-    sides is a conflict (another surname) and lowers the score hard.
+    Both sides' coverage counts, each token weighed by its kind and its rarity on the list;
+    for people, whose lists add and drop middle names and patronymics, the shorter name's
+    coverage counts most. A token left unmatched on both sides is a conflict (another
+    surname) and lowers the score hard; for organisations, a distinctive word that only one
+    side has lowers it too.
     """
     if not q.tokens or not c.tokens:
         return NameScore(0.0, (), ())
@@ -180,27 +210,49 @@ def name_score(q: NameKey, c: NameKey, person: bool = False) -> NameScore:
         reason = "name matches when written without spaces or legal form"
         return NameScore(JOINED_SIM + 0.04, (), (reason,))
     matches = align(q, c)
-    wq, wc = q.weight, c.weight
-    mq = sum(_credit(m, q, m.query) for m in matches)
-    mc = sum(_credit(m, c, m.cand) for m in matches)
+    notes: list[str] = []
+    lone = _lone_short(q, c, matches)
+    if lone is not None:
+        matches.remove(lone)
+        a, b = q.tokens[lone.query[0]], c.tokens[lone.cand[0]]
+        notes.append(f"'{a}' is a short word that differs from '{b}': not counted on its own")
+    rq = [w * stats.rarity(t) for t, w in zip(q.tokens, q.weights, strict=True)]
+    rc = [w * stats.rarity(t) for t, w in zip(c.tokens, c.weights, strict=True)]
+    wq, wc = sum(rq), sum(rc)
+    mq = sum(_credit(m, rq, m.query) for m in matches)
+    mc = sum(_credit(m, rc, m.cand) for m in matches)
     used_q = {i for m in matches for i in m.query}
     used_c = {j for m in matches for j in m.cand}
     free_q = [i for i in range(len(q.tokens)) if i not in used_q]
     free_c = [j for j in range(len(c.tokens)) if j not in used_c]
     cov_q, cov_c = mq / wq, mc / wc
     short, long_ = (cov_q, cov_c) if wq <= wc else (cov_c, cov_q)
-    if person and min(wq, wc) >= PERSON_MIN_WEIGHT:
+    forgiving = person and min(q.weight, c.weight) >= PERSON_MIN_WEIGHT
+    if forgiving:
         score = PERSON_SHORT_SHARE * short + (1 - PERSON_SHORT_SHARE) * long_
     else:
         score = 0.5 * (short + long_)
-    # particles (al, bin, van) left over on both sides are no conflict
-    uq_strong = sum(q.weights[i] for i in free_q if q.tokens[i] not in PARTICLES)
-    uc_strong = sum(c.weights[j] for j in free_c if c.tokens[j] not in PARTICLES)
-    conflict = min(uq_strong, uc_strong)
+    # particles (al, bin, van) and titles left over on both sides are no conflict
+    uq = sum(rq[i] for i in free_q if q.tokens[i] not in _LIGHT)
+    uc = sum(rc[j] for j in free_c if c.tokens[j] not in _LIGHT)
+    conflict = min(uq, uc)
+    if q.syllabic != c.syllabic and matches and max(uq, uc):
+        # a Chinese name has no optional middle names: a syllable left over is another name
+        conflict = max(uq, uc)
+        notes.append("a name written in Chinese characters must match syllable for syllable")
     if conflict:
         score -= CONFLICT_PENALTY * conflict / min(wq, wc)
+    elif not forgiving and matches and (extra := _extra(q, rq, free_q) or _extra(c, rc, free_c)):
+        score -= EXTRA_PENALTY * min(1.0, extra)
+        side = "query" if free_q else "listed name"
+        notes.append(f"a distinctive word only the {side} has lowers the score")
+    common = sorted({t for t in (*q.tokens, *c.tokens) if stats.rarity(t) < 1.0})
+    if common:
+        listed = ", ".join(f"'{t}' ({stats.rarity(t):.2f})" for t in common)
+        notes.append(f"common on the list, so weighing less: {listed}")
     score = max(0.0, min(1.0, score))
-    return NameScore(score, tuple(matches), _reasons(q, c, matches, free_q, free_c))
+    reasons = _reasons(q, c, matches, free_q, free_c) + tuple(notes)
+    return NameScore(score, tuple(matches), reasons)
 
 
 def _reasons(
