@@ -6,8 +6,9 @@
 The index holds every OFAC SDN entry of January 2022 (primary name, a.k.a./f.k.a./n.k.a.
 aliases, the weak a.k.a.s of the remarks, countries of address and nationality, dates of
 birth) plus the DoD Section 1260H Chinese military companies and the Section 1286 list.
-Queries: a seeded mix of ordinary people's names from Faker in twelve locales (60%), real US
-defence firms from the DoD SBIR awards (30%) and perturbed listed names (10%).
+Queries: a seeded mix of ordinary people's names from Faker in twelve locales with the
+locale's country (60%), real US defence firms from the DoD SBIR awards with country US (30%)
+and listed names with a typo (10%), each with its entity type, as the platform screens them.
 
 Printed: index build time, `search_many` names/s over the whole batch (one process, the
 machine's two cores shared), the candidates scored per query, and beside it a brute-force
@@ -206,7 +207,8 @@ def main() -> None:
     people = faker_people(n_people, args.seed)
     firms = read_sbir_firms(args.data)
     queries = [Query(n, country=c, entity_type=EntityType.PERSON) for n, c, _ in people]
-    queries += [Query(f, entity_type=EntityType.ENTITY) for f in rng.choices(firms, k=n_firms)]
+    firm_names = rng.choices(firms, k=n_firms)  # US firms, screened with their country
+    queries += [Query(f, country="US", entity_type=EntityType.ENTITY) for f in firm_names]
     listed = rng.sample(entries, args.queries - len(queries))
     queries += [Query(typo(e.names[0], rng), entity_type=e.entity_type) for e in listed]
     rng.shuffle(queries)

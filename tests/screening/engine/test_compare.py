@@ -99,3 +99,69 @@ def test_a_differing_entity_type_lowers_the_score():
 
 def test_an_empty_name_is_not_comparable():
     assert compare(Query(" -- "), entry("Vladimir Putin")) is None
+
+
+def test_a_romanisation_variant_is_credited_and_named():
+    hit = compare(Query("Khamza Dzhalal"), entry("HAMZA, Jalal"))
+    assert hit is not None and hit.score >= REVIEW_THRESHOLD
+    assert "'khamza' is a spelling variant of 'hamza'" in hit.reasons
+    assert "'dzhalal' is a spelling variant of 'jalal'" in hit.reasons
+
+
+def test_a_name_in_cyrillic_matches_its_english_romanisation():
+    assert score("Джамал Хамза Хасан", "HAMZA, Jamal Hasan") >= REVIEW_THRESHOLD
+
+
+def test_a_multi_word_company_does_not_hit_a_one_word_listed_name_on_one_shared_word():
+    hit = compare(Query("Sierra Lobo"), entry("SIERRA"))
+    assert hit is not None and hit.score < REVIEW_THRESHOLD
+    assert "a distinctive word only the query has lowers the score" in hit.reasons
+    assert score("Sierra", "SIERRA LOBO") < REVIEW_THRESHOLD
+
+
+def test_a_short_word_one_letter_off_does_not_match_on_its_own():
+    assert score("AVIC", "AVIC") == 1.0
+    hit = compare(Query("Avid LLC"), entry("AVIC"))
+    assert hit is not None and hit.score < REVIEW_THRESHOLD
+    assert any("short word" in r for r in hit.reasons)
+
+
+def test_a_short_word_one_letter_off_still_matches_beside_other_words():
+    assert score("Al Qaeda", "Al Qa'ida") >= REVIEW_THRESHOLD
+    assert score("Isi Maritime", "ISSI MARITIME LIMITED") >= REVIEW_THRESHOLD
+
+
+def test_a_chinese_name_must_match_every_syllable():
+    person = {"entity_type": EntityType.PERSON}
+    assert score("张建平", "ZHANG, Jianping", **person) >= REVIEW_THRESHOLD
+    hit = compare(
+        Query("张平", entity_type=EntityType.PERSON), entry("ZHANG, Jiang Ping", **person)
+    )
+    assert hit is not None and hit.score < REVIEW_THRESHOLD
+    assert any("syllable for syllable" in r for r in hit.reasons)
+
+
+def test_a_title_inside_a_listed_name_does_not_count_against_the_query():
+    assert score("Ibrahim", "IBRAHIM, Haji") >= REVIEW_THRESHOLD
+
+
+def test_another_country_lowers_a_similar_organisation_more_than_a_person():
+    firm = entry("Sunrise Tradings", entity_type=EntityType.ENTITY, countries=frozenset({"IR"}))
+    man = entry("Ivan Petrovv", entity_type=EntityType.PERSON, countries=frozenset({"IR"}))
+    firm_hit = compare(Query("Sunrise Trading", "US", EntityType.ENTITY), firm)
+    man_hit = compare(Query("Ivan Petrov", "US", EntityType.PERSON), man)
+    assert firm_hit is not None and man_hit is not None
+    assert firm_hit.score - firm_hit.name_score < man_hit.score - man_hit.name_score
+    reason = "similar organisation's country US differs from IR (score lowered)"
+    assert reason in firm_hit.reasons
+    same = compare(Query("Sunrise Tradings", "US", EntityType.ENTITY), firm)
+    assert same is not None and "country US differs from IR (score lowered)" in same.reasons
+
+
+def test_a_birth_year_far_from_the_listed_one_lowers_more_than_a_near_one():
+    listed = entry("Ivan Petrov", entity_type=EntityType.PERSON, birth_dates=("1960",))
+    near = compare(Query("Ivan Petrov", birth_date="1963"), listed)
+    far = compare(Query("Ivan Petrov", birth_date="1980"), listed)
+    assert near is not None and far is not None
+    assert far.score < near.score < 1.0
+    assert "birth year 1980 is 20 years from 1960 (score lowered)" in far.reasons

@@ -79,3 +79,32 @@ def test_search_scores_only_retrieved_candidates_never_the_whole_list(monkeypatc
     index = ScreeningIndex([*LIST, *filler])
     assert keys(index.search(Query("Vladimir Putin"))) == [1]
     assert scored == [1]
+
+
+def test_a_common_word_on_the_list_weighs_less_than_a_rare_one():
+    common = [IndexEntry(100 + i, (f"Muhammad Nameless{i:03d}",)) for i in range(60)]
+    index = ScreeningIndex([*common, IndexEntry(7, ("TABRIZI",))])
+    assert index.stats.rarity("muhammad") < index.stats.rarity("tabrizi") == 1.0
+    # a rare word shared is not undone by a word the list is full of, but is by a rare one
+    assert 7 in keys(index.search(Query("Muhammad Tabrizi")))
+    assert 7 not in keys(index.search(Query("Kowalski Tabrizi")))
+
+
+def test_the_token_statistics_follow_added_and_removed_entries():
+    index = ScreeningIndex([IndexEntry(i, (f"Trading Firm{i:03d}",)) for i in range(40)])
+    assert index.stats.rarity("trading") < 1.0
+    index.remove(range(30))
+    assert index.stats.rarity("trading") == 1.0
+
+
+def test_it_finds_romanisation_variants_and_cyrillic_spellings(index):
+    index.add([IndexEntry(8, ("KHALIL, Ezedin Abdel Aziz",), EntityType.PERSON)])
+    assert keys(index.search(Query("Halil Ezedin Abdel Aziz"))) == [8]
+    assert keys(index.search(Query("Халил Эзедин Абдел Азиз"))) == [8]
+
+
+def test_a_multi_word_name_does_not_hit_a_one_word_listed_name():
+    index = ScreeningIndex([IndexEntry(1, ("DANIEL",)), IndexEntry(2, ("ARTIN",))])
+    assert index.search(Query("Daniel Powell")) == []
+    assert index.search(Query("Artis Consulting LLC")) == []
+    assert keys(index.search(Query("Artin"))) == [2]

@@ -1,5 +1,6 @@
 from indusx.screening.engine import normalise_name
 from indusx.screening.engine.names import name_key, skeleton
+from indusx.screening.engine.variants import variant_key
 
 
 def test_it_lowercases_and_strips_accents_and_punctuation():
@@ -70,3 +71,21 @@ def test_particles_weigh_less_than_names():
     key = name_key("Bashar al-Assad")
     weights = dict(zip(key.tokens, key.weights, strict=True))
     assert weights["al"] < weights["assad"]
+
+
+def test_romanisation_variants_share_one_key_and_short_syllables_stay_apart():
+    for a, b in [("iurii", "yury"), ("khamza", "hamza"), ("dzhalal", "jalal")]:
+        assert variant_key(a) == variant_key(b)
+    assert variant_key("aleksey") == variant_key("alexei")
+    assert variant_key("ivanoff") == variant_key("ivanov")
+    assert variant_key("chahid") == variant_key("shahid")
+    assert variant_key("chen") != variant_key("shen")
+
+
+def test_a_given_name_spelled_by_romanisation_gets_its_group_key():
+    assert normalise_name("Mokhammed Akhmed") == normalise_name("Muhammad Ahmad")
+
+
+def test_it_joins_spaced_initials_and_corrects_a_misspelt_legal_form():
+    assert normalise_name("C I Del Istmo S A S") == normalise_name("C.I. DEL ISTMO S.A.S.")
+    assert normalise_name("Joint Stock Companiy 140 Repair Plant") == "140 repair plant"

@@ -10,7 +10,9 @@ from indusx.screening.engine.types import EntityType, Hit, IndexEntry, Query
 WEAK_ALIAS_FACTOR = 0.85
 COUNTRY_MATCH = 0.05
 COUNTRY_DIFFERS = -0.15
-# Organisations rarely move across countries; people hold other nationalities and move.
+# Organisations rarely move across countries (people hold other nationalities and move): a
+# firm of a similar, not equal, name in another country is lowered more. An equal name keeps
+# the ordinary step, since a branch or front company abroad is worth a look.
 ENTITY_COUNTRY_DIFFERS = -0.25
 BIRTH_DATE_MATCH = 0.08
 BIRTH_YEAR_MATCH = 0.05
@@ -28,7 +30,7 @@ def entry_keys(entry: IndexEntry) -> list[tuple[NameKey, str]]:
     return [(k, kind) for k, kind in out if k.tokens]
 
 
-def _facts(query: Query, entry: IndexEntry) -> tuple[float, list[str], list[str]]:
+def _facts(query: Query, entry: IndexEntry, exact: bool) -> tuple[float, list[str], list[str]]:
     """Return the score change the facts make, their reasons and the fields that matched."""
     delta = 0.0
     reasons: list[str] = []
@@ -41,12 +43,10 @@ def _facts(query: Query, entry: IndexEntry) -> tuple[float, list[str], list[str]
             fields.append("country")
         else:
             listed = ", ".join(sorted(entry.countries))
-            entity = entry.entity_type == EntityType.ENTITY and query.entity_type in (
-                EntityType.ENTITY,
-                None,
-            )
+            entity = not exact and entry.entity_type == EntityType.ENTITY
+            entity = entity and query.entity_type in (EntityType.ENTITY, None)
             delta += ENTITY_COUNTRY_DIFFERS if entity else COUNTRY_DIFFERS
-            what = "organisation's country" if entity else "country"
+            what = "similar organisation's country" if entity else "country"
             reasons.append(f"{what} {country} differs from {listed} (score lowered)")
     if query.birth_date and entry.birth_dates:
         change, reason = _birth(query.birth_date, entry.birth_dates)
@@ -105,7 +105,7 @@ def score_entry(
         reasons.insert(0, f"alias '{key.original}' matches")
     elif kind == "weak":
         reasons.insert(0, f"weak alias '{key.original}' matches (score lowered)")
-    delta, fact_reasons, fields = _facts(query, entry)
+    delta, fact_reasons, fields = _facts(query, entry, name_sc >= 1.0)
     score = max(0.0, min(1.0, name_sc + delta if name_sc > 0 else 0.0))
     return Hit(
         key=entry.key,

@@ -15,10 +15,11 @@ import numpy as np
 from scipy import sparse
 
 from indusx.screening.engine.compare import entry_keys, score_entry
-from indusx.screening.engine.names import NameKey, name_key, skeleton, variant_key
+from indusx.screening.engine.names import NameKey, name_key, skeleton
 from indusx.screening.engine.score import MIN_TOKEN_SIM, token_sim
 from indusx.screening.engine.stats import TokenStats
 from indusx.screening.engine.types import Hit, IndexEntry, Query
+from indusx.screening.engine.variants import variant_key
 
 REVIEW_THRESHOLD = 0.75
 RETRIEVAL_MIN_WEIGHT = 0.5  # particles and initials find nothing on their own

@@ -8,6 +8,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from indusx.screening.engine.variants import canonical
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -58,7 +60,7 @@ _LEGAL_PHRASES = (
 LEGAL_FORMS = _wordset(
     "ltd limited pvt private llc inc incorporated ooo gmbh co company corp corporation "
     "jsc pjsc ojsc cjsc zao oao pao ao llp lp sa ag aktiengesellschaft plc bv nv srl spa sas "
-    "sarl sal sac doo compania compagnie companhia kg kgaa oy ab asa pte pty bhd sdn tov fzco "
+    "sarl sal sac doo kg kgaa oy ab asa pte pty bhd sdn tov fzco "
     "fze fzc ano fgup gup"
 )
 HONORIFICS = _wordset(
@@ -108,104 +110,6 @@ _NUMBER_WORDS = {
 }
 _TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7}
 _TENS.update({"eighty": 8, "ninety": 9})
-# Given names written many ways, and their short forms: each group has one canonical key.
-_VARIANT_GROUPS = (
-    "muhammad mohammad mohammed muhammed mohamed mohamad muhamad mohd md mhd mhmd",
-    "ahmad ahmed ahmet hmd",
-    "osama usama usamah",
-    "yusuf yousef youssef yusef yousuf jusuf",
-    "abdul abd abdel abdal abdoul bd",
-    "husayn hussein hussain husain hossein huseyn",
-    "hasan hassan",
-    "umar omar",
-    "ibrahim ebrahim",
-    "abdullah abdallah abdulla",
-    "khalid khaled",
-    "mahmoud mahmud mahmood",
-    "mustafa mostafa moustafa mustapha",
-    "sayyid sayed sayyed",
-    "aleksandr alexander aleksander alexandr oleksandr alex sasha",
-    "sergey sergei serguei serhiy sergiy",
-    "yuri yury yuriy iurii",
-    "dmitry dmitri dmitriy",
-    "nikolai nikolay mykola",
-    "vladimir volodymyr",
-    "evgeny evgeni yevgeny yevgeniy evgeniy",
-    "william bill will billy",
-    "robert bob rob bobby",
-    "richard rick dick",
-    "james jim jimmy",
-    "john jack johnny",
-    "michael mike mikhail",
-    "elizabeth liz beth",
-    "benjamin bibi",
-    "joseph joe",
-    "thomas tom",
-    "anthony tony",
-    "edward ed ted",
-    "al el ul",
-    "bin ibn ben bn",
-    "international intl",
-)
-# Romanisation variants, rewritten in this order to one spelling ("iurii", "yury" -> "iuri").
-_TRANSLIT = (
-    ("shch", "sh"),
-    ("dzh", "j"),
-    ("tch", "ch"),
-    ("dj", "j"),
-    ("zh", "j"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("ck", "k"),
-    ("ks", "x"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("ce", "se"),
-    ("ci", "si"),
-    ("q", "k"),
-    ("w", "v"),
-    ("y", "i"),
-)
-_CH = re.compile(r"c(?!h)")
-_FINAL_OF = re.compile(r"([oe])f$")
-
-
-@lru_cache(maxsize=200_000)
-def variant_key(token: str) -> str:
-    """Return one spelling for a token's romanisation variants (kh/h, dzh/j, y/i, ks/x, ...)."""
-    s = token
-    for old, new in _TRANSLIT:
-        s = s.replace(old, new)
-    s = _CH.sub("k", s)
-    if len(token) >= 5:  # French "ch" for "sh" (Chahid); short words like chen/shen stay apart
-        s = s.replace("sh", "ch")
-    out: list[str] = []
-    for ch in s:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return _FINAL_OF.sub(r"\1v", "".join(out))  # -off, -eff: -ov, -ev
-
-
-VARIANT_KEY: dict[str, str] = {}
-for _group in _VARIANT_GROUPS:
-    _words = _group.split()
-    for _w in _words:
-        VARIANT_KEY[_w] = _words[0]
-# The same groups found by their romanisation key ("mokhammed", "khussein").
-_VARIANT_BY_KEY = {variant_key(w): key for w, key in VARIANT_KEY.items() if len(w) >= 4}
-
-
-def canonical(token: str) -> str:
-    """Return the canonical spelling of a given name written many ways, else the token."""
-    found = VARIANT_KEY.get(token)
-    if found is None and len(token) >= 4 and token.isalpha():
-        found = _VARIANT_BY_KEY.get(variant_key(token))
-    return found or token
-
-
 _DEVANAGARI_VIRAMA = "\u094d"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -344,11 +248,14 @@ def _strip_phrases(text: str) -> str:
     return padded.strip()
 
 
-_LONG_LEGAL_FORMS = tuple(f for f in LEGAL_FORMS if len(f) >= 7)
+_LONG_LEGAL_FORMS = tuple(sorted(f for f in LEGAL_FORMS if len(f) >= 7))
+_LEGAL_SYNONYMS = {"compania": "company", "compagnie": "company", "companhia": "company"}
 
 
 def _legal_spelling(token: str) -> str:
     """Return the legal form a long token misspells ("aktiengeselschaft"), else the token."""
+    if token in _LEGAL_SYNONYMS:
+        return _LEGAL_SYNONYMS[token]
     if len(token) < 6 or token in GENERIC_ORG_WORDS or token in LEGAL_FORMS:
         return token
     for f in _LONG_LEGAL_FORMS:

@@ -5,8 +5,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from indusx.screening.engine.names import HONORIFICS, PARTICLES, NameKey, variant_key
+from indusx.screening.engine.names import HONORIFICS, PARTICLES, NameKey
 from indusx.screening.engine.stats import NO_STATS, TokenStats
+from indusx.screening.engine.variants import variant_key
 
 MIN_TOKEN_SIM = 0.7
 VARIANT_SIM = 0.9  # same consonant skeleton: a spelling or transliteration variant
@@ -20,6 +21,7 @@ PERSON_SHORT_SHARE = 0.7
 PERSON_MIN_WEIGHT = 1.5  # a one-word name is not enough to forgive missing names
 EXTRA_PENALTY = 0.15  # organisations: per unit of distinctive weight only one side has
 SHORT_WORD = 5  # letters: a typo in a word this short does not match on its own
+NOTE_RARITY = 0.9  # tokens weighed down more than this are named in the reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,7 @@ def name_score(
         score -= EXTRA_PENALTY * min(1.0, extra)
         side = "query" if free_q else "listed name"
         notes.append(f"a distinctive word only the {side} has lowers the score")
-    common = sorted({t for t in (*q.tokens, *c.tokens) if stats.rarity(t) < 1.0})
+    common = sorted({t for t in (*q.tokens, *c.tokens) if stats.rarity(t) < NOTE_RARITY})
     if common:
         listed = ", ".join(f"'{t}' ({stats.rarity(t):.2f})" for t in common)
         notes.append(f"common on the list, so weighing less: {listed}")
