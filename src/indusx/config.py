@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Keep the restricted-party name index built (at start and after each list import), so
     # that no request waits seconds for it.
     screening_warmer: bool = True
+    # Proposal attachments: kept outside the web root, each under a random key.
+    upload_dir: Path = Path("var") / "uploads"
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     db_echo: bool = False
 
     @model_validator(mode="after")
