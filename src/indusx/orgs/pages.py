@@ -46,6 +46,7 @@ from indusx.orgs.taxonomy import (
     OrgKind,
     Seeking,
 )
+from indusx.screening import service as screening_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -468,6 +469,10 @@ def _render_profile(
             "suggestions": _suggested_partners(session, principal, org),
             "awards": awards,
             "awards_total": awards_total,
+            # The organisation's screening standing: for its members and officers only.
+            "screening": (screening_service.org_statuses(session=session,
+                                                         org_ids=[org.id])[org.id]
+                          if can_view_private else None),
         },
         status_code=status_code,
     )

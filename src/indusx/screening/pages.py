@@ -3,15 +3,17 @@
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import pycountry
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from indusx import templating
 from indusx.accounts.models import User
@@ -55,40 +57,64 @@ STATUS_LABELS = {
 }
 TABS = (*STATUS_LABELS.items(), ("all", "All"))
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "score": "Highest score"}
-KIND_LABELS = {SubjectKind.ORGANISATION.value: "Organisation",
-               SubjectKind.CONTACT.value: "Contact", SubjectKind.USER.value: "User"}
+KIND_LABELS = {
+    SubjectKind.ORGANISATION.value: "Organisation",
+    SubjectKind.CONTACT.value: "Contact",
+    SubjectKind.USER.value: "User",
+}
 DECISIONS = {
     CaseStatus.FALSE_POSITIVE.value: (
         "False positive \u2014 not the listed party",
-        "The party is someone else. The decision holds until the list entry changes."),
+        "The party is someone else. The decision holds until the list entry changes.",
+    ),
     CaseStatus.CONFIRMED.value: (
-        "Confirmed \u2014 this is the listed party (blocks introductions, suggestions and "
-        "awards)",
-        "The organisation is blocked until an officer clears the hit."),
+        "Confirmed \u2014 this is the listed party (blocks introductions, suggestions and awards)",
+        "The organisation is blocked until an officer clears the hit.",
+    ),
     CaseStatus.CLEARED.value: (
         "Cleared \u2014 lift a confirmed hit",
-        "For example: the party was delisted, or a licence was obtained."),
+        "For example: the party was delisted, or a licence was obtained.",
+    ),
 }
 FORMATS = {
-    ListFormat.OFAC.value: ("OFAC SDN (CSV)",
-                            "Three files from OFAC: sdn.csv, alt.csv (aliases) and add.csv "
-                            "(addresses)."),
-    ListFormat.CSL.value: ("US Consolidated Screening List",
-                           "One file: the CSL download as JSON or CSV."),
-    ListFormat.UN.value: ("UN Security Council list (XML)",
-                          "One file: the UN consolidated list as XML."),
-    ListFormat.CSV.value: ("Simple CSV",
-                           "One file with the columns schema, name, aliases, country, program, "
-                           "notes. Give the list a key and a display name."),
+    ListFormat.OFAC.value: (
+        "OFAC SDN (CSV)",
+        "Three files from OFAC: sdn.csv, alt.csv (aliases) and add.csv (addresses).",
+    ),
+    ListFormat.CSL.value: (
+        "US Consolidated Screening List",
+        "One file: the CSL download as JSON or CSV.",
+    ),
+    ListFormat.UN.value: (
+        "UN Security Council list (XML)",
+        "One file: the UN consolidated list as XML.",
+    ),
+    ListFormat.CSV.value: (
+        "Simple CSV",
+        "One file with the columns schema, name, aliases, country, program, "
+        "notes. Give the list a key and a display name.",
+    ),
 }
-ENTITY_TYPES = {"": "Any type", EntityType.PERSON.value: "Person",
-                EntityType.ENTITY.value: "Entity (company, organisation)",
-                EntityType.VESSEL.value: "Vessel", EntityType.AIRCRAFT.value: "Aircraft"}
+ENTITY_TYPES = {
+    "": "Any type",
+    EntityType.PERSON.value: "Person",
+    EntityType.ENTITY.value: "Entity (company, organisation)",
+    EntityType.VESSEL.value: "Vessel",
+    EntityType.AIRCRAFT.value: "Aircraft",
+}
 ENTRY_FIELDS = {
-    "name": "Primary name", "entity_type": "Type", "aliases": "Aliases",
-    "programs": "Programmes", "countries": "Countries", "addresses": "Addresses",
-    "birth_dates": "Birth dates", "listed_on": "Listed on", "end_date": "End date",
-    "remarks": "Remarks", "extra": "Other details", "source": "Source list",
+    "name": "Primary name",
+    "entity_type": "Type",
+    "aliases": "Aliases",
+    "programs": "Programmes",
+    "countries": "Countries",
+    "addresses": "Addresses",
+    "birth_dates": "Birth dates",
+    "listed_on": "Listed on",
+    "end_date": "End date",
+    "remarks": "Remarks",
+    "extra": "Other details",
+    "source": "Source list",
 }
 
 
@@ -120,8 +146,9 @@ templating.templates.env.globals["screening_open_cases"] = open_case_count
 
 
 def _wants_partial(request: Request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and not request.headers.get("HX-History-Restore-Request"))
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
 
 
 def _safe_back(url: str, default: str = "/screening") -> str:
@@ -134,6 +161,7 @@ def _safe_back(url: str, default: str = "/screening") -> str:
 
 # --- the queue ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     case: ScreeningCase
@@ -142,6 +170,7 @@ class QueueRow:
     org_slug: str | None
     entry_name: str
     list_name: str
+    source: str  # the list's short name as the entry gives it, e.g. "OFAC SDN"
 
 
 def _queue_rows(session: Session, cases: list[ScreeningCase]) -> list[QueueRow]:
@@ -149,18 +178,36 @@ def _queue_rows(session: Session, cases: list[ScreeningCase]) -> list[QueueRow]:
     if not cases:
         return []
     found = {
-        r.id: r for r in session.execute(
-            select(ScreeningCase.id, ScreeningSubject.kind, Organisation.name.label("org_name"),
-                   Organisation.slug, ListEntryRecord.name.label("entry_name"),
-                   ScreeningList.name.label("list_name"))
+        r.id: r
+        for r in session.execute(
+            select(
+                ScreeningCase.id,
+                ScreeningSubject.kind,
+                Organisation.name.label("org_name"),
+                Organisation.slug,
+                ListEntryRecord.name.label("entry_name"),
+                ScreeningList.name.label("list_name"),
+                ListEntryRecord.source,
+            )
             .join(ScreeningSubject, ScreeningSubject.id == ScreeningCase.subject_id)
             .outerjoin(Organisation, Organisation.id == ScreeningSubject.org_id)
             .join(ListEntryRecord, ListEntryRecord.id == ScreeningCase.entry_record_id)
             .join(ScreeningList, ScreeningList.id == ListEntryRecord.list_id)
-            .where(ScreeningCase.id.in_([c.id for c in cases])))
+            .where(ScreeningCase.id.in_([c.id for c in cases]))
+        )
     }
-    return [QueueRow(c, found[c.id].kind.value, found[c.id].org_name, found[c.id].slug,
-                     found[c.id].entry_name, found[c.id].list_name) for c in cases]
+    return [
+        QueueRow(
+            c,
+            found[c.id].kind.value,
+            found[c.id].org_name,
+            found[c.id].slug,
+            found[c.id].entry_name,
+            found[c.id].list_name,
+            found[c.id].source,
+        )
+        for c in cases
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +222,14 @@ class QueueForm:
 
     def url(self, **changes: Any) -> str:
         """Return the queue's address with these filters, some of them changed."""
-        values = {"status": self.status, "q": self.q.strip(), "list": self.list_key,
-                  "sort": self.sort, "page": self.page, **changes}
+        values = {
+            "status": self.status,
+            "q": self.q.strip(),
+            "list": self.list_key,
+            "sort": self.sort,
+            "page": self.page,
+            **changes,
+        }
         defaults = {"status": CaseStatus.OPEN.value, "sort": "newest", "page": 1}
         items = [(k, v) for k, v in values.items() if v and defaults.get(k) != v]
         return "/screening" + (f"?{urlencode(items)}" if items else "")
@@ -190,9 +243,13 @@ def queue_form(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> QueueForm:
     """Return the queue's filters from the query string."""
-    return QueueForm(status=status if status in dict(TABS) else CaseStatus.OPEN.value,
-                     q=q, list_key=list_key, sort=sort if sort in SORT_LABELS else "newest",
-                     page=page)
+    return QueueForm(
+        status=status if status in dict(TABS) else CaseStatus.OPEN.value,
+        q=q,
+        list_key=list_key,
+        sort=sort if sort in SORT_LABELS else "newest",
+        page=page,
+    )
 
 
 QueueFormDep = Annotated[QueueForm, Depends(queue_form)]
@@ -203,10 +260,15 @@ def queue(
     request: Request, principal: Officer, session: SessionDep, form: QueueFormDep
 ) -> HTMLResponse:
     """Show the screening cases by status, searchable and sortable; HTMX gets the results."""
-    flt = CaseFilter(status=None if form.status == "all" else CaseStatus(form.status),
-                     q=form.q, list_key=form.list_key, sort=form.sort)
-    cases, total = screening_service.list_cases(session=session, flt=flt, page=form.page,
-                                                per_page=PAGE_SIZE)
+    flt = CaseFilter(
+        status=None if form.status == "all" else CaseStatus(form.status),
+        q=form.q,
+        list_key=form.list_key,
+        sort=form.sort,
+    )
+    cases, total = screening_service.list_cases(
+        session=session, flt=flt, page=form.page, per_page=PAGE_SIZE
+    )
     counts = {s.value: n for s, n in screening_service.case_counts(session=session).items()}
     counts["all"] = sum(counts.values())
     first = (form.page - 1) * PAGE_SIZE + 1
@@ -231,6 +293,7 @@ def queue(
 
 # --- one case -----------------------------------------------------------------------------
 
+
 def load_case(case_id: int, principal: Officer, session: SessionDep) -> CaseDetail:
     """Return the case in the path with its subject and list entry, or 404."""
     return screening_service.case_detail(session=session, case_id=case_id)
@@ -254,32 +317,58 @@ def _history(session: Session, detail: CaseDetail) -> list[Decision]:
     cases = [*detail.history, detail.case]
     users = {c.decided_by_id for c in cases if c.decided_by_id}
     versions = {v for c in cases for v in (c.decision_version_id, c.list_version_id) if v}
-    names = dict(session.execute(select(User.id, User.full_name)
-                                 .where(User.id.in_(users))).tuples().all()) if users else {}
-    numbers = dict(session.execute(select(ListVersion.id, ListVersion.number)
-                                   .where(ListVersion.id.in_(versions))).tuples().all())
-    out = [Decision(c, names.get(c.decided_by_id) if c.decided_by_id else None,
-                    numbers.get(c.decision_version_id or c.list_version_id),
-                    c.id == detail.case.id) for c in cases]
-    return sorted(out, key=lambda d: (d.case.decided_at or d.case.created_at, d.case.id),
-                  reverse=True)
+    names = (
+        {
+            i: n
+            for i, n in session.execute(select(User.id, User.full_name).where(User.id.in_(users)))
+        }
+        if users
+        else {}
+    )
+    numbers = {
+        i: n
+        for i, n in session.execute(
+            select(ListVersion.id, ListVersion.number).where(ListVersion.id.in_(versions))
+        )
+    }
+    out = [
+        Decision(
+            c,
+            names.get(c.decided_by_id) if c.decided_by_id else None,
+            numbers.get(c.decision_version_id or c.list_version_id),
+            c.id == detail.case.id,
+        )
+        for c in cases
+    ]
+    return sorted(
+        out, key=lambda d: (d.case.decided_at or d.case.created_at, d.case.id), reverse=True
+    )
 
 
 def _name_score(detail: CaseDetail, entry: ListEntry) -> float | None:
     """Return the names-only similarity of subject and entry, as the engine scores it now."""
     subject = detail.subject
     hit = compare(
-        NameQuery(name=subject.name, country=subject.country,
-                  entity_type=name_index.entity_type(subject.entity_type),
-                  birth_date=subject.birth_date),
+        NameQuery(
+            name=subject.name,
+            country=subject.country,
+            entity_type=name_index.entity_type(subject.entity_type),
+            birth_date=subject.birth_date,
+        ),
         name_index.index_entry(detail.entry.id, entry),
     )
     return hit.name_score if hit is not None else None
 
 
 def _render_case(
-    request: Request, session: Session, detail: CaseDetail, *, values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None, back: str = "/screening", status_code: int = 200,
+    request: Request,
+    session: Session,
+    detail: CaseDetail,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    back: str = "/screening",
+    status_code: int = 200,
 ) -> HTMLResponse:
     entry = ListEntry.from_json(detail.entry.data)
     context = {
@@ -302,7 +391,10 @@ def _render_case(
 
 @router.get("/screening/cases/{case_id}")
 def case_page(
-    request: Request, principal: Officer, session: SessionDep, detail: CaseDep,
+    request: Request,
+    principal: Officer,
+    session: SessionDep,
+    detail: CaseDep,
     back: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     """Show a case: the party beside the list entry, the evidence, and the decision form."""
@@ -320,7 +412,10 @@ def _decision_errors(exc: ValidationError) -> dict[str, str]:
 
 @router.post("/screening/cases/{case_id}/decision")
 def decide(
-    request: Request, case_id: int, principal: Officer, session: SessionDep,
+    request: Request,
+    case_id: int,
+    principal: Officer,
+    session: SessionDep,
     decision: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=5000)] = "",
     confirm_block: Annotated[str, Form()] = "",
@@ -334,14 +429,19 @@ def decide(
         body = DecisionIn(decision=decision, reason=reason.strip())  # type: ignore[arg-type]
     except ValidationError as exc:
         errors = _decision_errors(exc)
-    else:
-        if body.decision is CaseStatus.CONFIRMED and confirm_block != "yes":
-            errors["confirm_block"] = ("Tick the box to confirm that you understand this "
-                                       "blocks the party")
+    if decision == CaseStatus.CONFIRMED.value and confirm_block != "yes":
+        errors["confirm_block"] = (
+            "Tick the box to confirm that you understand this blocks the party"
+        )
     if not errors:
         try:
-            screening_service.decide(session=session, principal=principal, case_id=case_id,
-                                     decision=body.decision, reason=body.reason)
+            screening_service.decide(
+                session=session,
+                principal=principal,
+                case_id=case_id,
+                decision=body.decision,
+                reason=body.reason,
+            )
         except DomainError as exc:
             if exc.status in (401, 403, 404):
                 raise
@@ -349,22 +449,35 @@ def decide(
             errors = field_errors(exc)
     if errors:
         detail = screening_service.case_detail(session=session, case_id=case_id)
-        return _render_case(request, session, detail, values=values, errors=errors, back=back,
-                            status_code=409 if "__all__" in errors else 422)
+        return _render_case(
+            request,
+            session,
+            detail,
+            values=values,
+            errors=errors,
+            back=back,
+            status_code=409 if "__all__" in errors else 422,
+        )
     detail = screening_service.case_detail(session=session, case_id=case_id)
     label = STATUS_LABELS[body.decision.value].lower()
     return templating.redirect(
-        back, request=request,
+        back,
+        request=request,
         flash=f"Case {case_id} marked {label}: {detail.case.subject_name} and "
-              f"\u2018{detail.entry.name}\u2019 on {detail.list.name}.",
+        f"\u2018{detail.entry.name}\u2019 on {detail.list.name}.",
     )
 
 
 # --- lists --------------------------------------------------------------------------------
 
+
 def _render_lists(
-    request: Request, session: Session, *, values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None, status_code: int = 200,
+    request: Request,
+    session: Session,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = {
         "summaries": imports.list_summaries(session=session),
@@ -379,6 +492,11 @@ def _render_lists(
 def lists_page(request: Request, principal: Officer, session: SessionDep) -> HTMLResponse:
     """Show the loaded lists; administrators also get the import form."""
     return _render_lists(request, session)
+
+
+async def _form(request: Request) -> FormData:
+    # Starlette caches the parsed form, so the CSRF check and the route share one parse.
+    return await request.form()
 
 
 def _import_errors(
@@ -397,32 +515,47 @@ def _import_errors(
     if fmt == ListFormat.CSV.value:
         if not list_key:
             errors["list"] = "Give the list a key, e.g. dod-1260h"
-        elif not name and session.scalar(
-                select(ScreeningList.id).where(ScreeningList.key == list_key)) is None:
+        elif (
+            not name
+            and session.scalar(select(ScreeningList.id).where(ScreeningList.key == list_key))
+            is None
+        ):
             errors["name"] = "Give the new list a display name"
     return errors
 
 
 @router.post("/screening/lists")
 def import_list(
-    request: Request, principal: Admin, session: SessionDep,
+    request: Request,
+    principal: Admin,
+    session: SessionDep,
+    form: Annotated[FormData, Depends(_form)],
     fmt: Annotated[str, Form(alias="format", max_length=16)] = "",
-    files: Annotated[list[UploadFile] | None, File()] = None,
     list_key: Annotated[str, Form(alias="list", max_length=64)] = "",
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Import a list's files as its next version (administrators)."""
     list_key, name = list_key.strip(), name.strip()
-    chosen = [f for f in files or [] if f.filename]
+    # A file input left empty arrives as an empty string, not as a file.
+    chosen = [
+        cast(UploadFile, f)
+        for f in form.getlist("files")
+        if isinstance(f, StarletteUpload) and f.filename
+    ]
     values = {"format": fmt, "list": list_key, "name": name}
     errors = _import_errors(session, fmt, chosen, list_key, name)
     if not errors:
         with tempfile.TemporaryDirectory(prefix="indusx-list-") as tmp:
             try:
                 paths = save_uploads(chosen, Path(tmp))
-                result = imports.import_list(session=session, fmt=ListFormat(fmt), paths=paths,
-                                             actor=principal.actor, key=list_key or None,
-                                             name=name or None)
+                result = imports.import_list(
+                    session=session,
+                    fmt=ListFormat(fmt),
+                    paths=paths,
+                    actor=principal.actor,
+                    key=list_key or None,
+                    name=name or None,
+                )
             except DomainError as exc:
                 session.rollback()
                 # Name the uploaded files, not where they were kept for the import.
@@ -430,13 +563,17 @@ def import_list(
     if errors:
         return _render_lists(request, session, values=values, errors=errors, status_code=422)
     if result.version is None:
-        flash = (f"{result.list_name}: {result.entries:,} entries, unchanged since the last "
-                 "import. No new version was recorded.")
+        flash = (
+            f"{result.list_name}: {result.entries:,} entries, unchanged since the last "
+            "import. No new version was recorded."
+        )
     else:
-        flash = (f"{result.list_name} version {result.version}: {result.entries:,} entries; "
-                 f"{result.added:,} added, {result.changed:,} changed, {result.removed:,} "
-                 f"removed. {result.cases_opened} case(s) opened, {result.cases_withdrawn} "
-                 "withdrawn.")
+        flash = (
+            f"{result.list_name} version {result.version}: {result.entries:,} entries; "
+            f"{result.added:,} added, {result.changed:,} changed, {result.removed:,} "
+            f"removed. {result.cases_opened} case(s) opened, {result.cases_withdrawn} "
+            "withdrawn."
+        )
     return templating.redirect("/screening/lists", flash=flash, request=request)
 
 
@@ -455,9 +592,11 @@ def list_page(
     """Show a list's version history."""
     versions = imports.versions_of(session=session, list_id=lst.id)
     summary = next(s for s in imports.list_summaries(session=session) if s.list.id == lst.id)
-    return templating.render(request, "screening/list.html",
-                             {"lst": lst, "versions": versions, "summary": summary,
-                              "formats": FORMATS})
+    return templating.render(
+        request,
+        "screening/list.html",
+        {"lst": lst, "versions": versions, "summary": summary, "formats": FORMATS},
+    )
 
 
 def _text(field: str, value: object) -> str:
@@ -465,12 +604,21 @@ def _text(field: str, value: object) -> str:
     if value in (None, "", [], {}):
         return ""
     if field == "aliases" and isinstance(value, list):
-        return "; ".join(f"{a.get('name')} ({a.get('kind', 'aka')}{', weak' if a.get('weak') else ''})"
-                         for a in value if isinstance(a, dict))
+        return "; ".join(
+            f"{a.get('name')} ({a.get('kind', 'aka')}{', weak' if a.get('weak') else ''})"
+            for a in value
+            if isinstance(a, dict)
+        )
     if field == "addresses" and isinstance(value, list):
-        return "; ".join(", ".join(str(p) for p in (a.get("text"), a.get("city"),
-                                                    a.get("country_name") or a.get("country"))
-                                   if p) for a in value if isinstance(a, dict))
+        return "; ".join(
+            ", ".join(
+                str(p)
+                for p in (a.get("text"), a.get("city"), a.get("country_name") or a.get("country"))
+                if p
+            )
+            for a in value
+            if isinstance(a, dict)
+        )
     if field == "extra" and isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list):
@@ -480,42 +628,73 @@ def _text(field: str, value: object) -> str:
 
 def entry_diff(before: dict[str, object], after: dict[str, object]) -> list[tuple[str, str, str]]:
     """Return (field label, before, after) for each field an entry changed."""
-    return [(label, _text(field, before.get(field)), _text(field, after.get(field)))
-            for field, label in ENTRY_FIELDS.items()
-            if _text(field, before.get(field)) != _text(field, after.get(field))]
+    return [
+        (label, _text(field, before.get(field)), _text(field, after.get(field)))
+        for field, label in ENTRY_FIELDS.items()
+        if _text(field, before.get(field)) != _text(field, after.get(field))
+    ]
 
 
 @router.get("/screening/lists/{key}/versions/{number}")
 def version_page(
-    request: Request, number: int, principal: Officer, session: SessionDep, lst: ListDep,
+    request: Request,
+    number: int,
+    principal: Officer,
+    session: SessionDep,
+    lst: ListDep,
     kind: Annotated[str, Query(max_length=10)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """Show what one version of a list added, changed and removed."""
-    version = next((v for v in imports.versions_of(session=session, list_id=lst.id)
-                    if v.number == number), None)
+    version = next(
+        (v for v in imports.versions_of(session=session, list_id=lst.id) if v.number == number),
+        None,
+    )
     if version is None:
         raise NotFound(f"{lst.name} has no version {number}")
     chosen = ChangeKind(kind) if kind in {k.value for k in ChangeKind} else None
-    changes, total = imports.changes_in(session=session, version_id=version.id, page=page,
-                                        per_page=CHANGES_PAGE_SIZE, kind=chosen)
-    rows = [(change, record, ListEntry.from_json(change.before or record.data),
-             entry_diff(change.before, record.data)
-             if change.kind is ChangeKind.CHANGED and change.before else [])
-            for change, record in changes]
+    changes, total = imports.changes_in(
+        session=session, version_id=version.id, page=page, per_page=CHANGES_PAGE_SIZE, kind=chosen
+    )
+    rows = [
+        (
+            change,
+            record,
+            ListEntry.from_json(change.before or record.data),
+            entry_diff(change.before, record.data)
+            if change.kind is ChangeKind.CHANGED and change.before
+            else [],
+        )
+        for change, record in changes
+    ]
     first = (page - 1) * CHANGES_PAGE_SIZE + 1
-    return templating.render(request, "screening/version.html", {
-        "lst": lst, "version": version, "rows": rows, "kind": chosen.value if chosen else "",
-        "total": total, "page": page, "first": first, "last": min(first + len(rows) - 1, total),
-        "pages": max(1, -(-total // CHANGES_PAGE_SIZE)),
-    })
+    return templating.render(
+        request,
+        "screening/version.html",
+        {
+            "lst": lst,
+            "ver": version,
+            "rows": rows,
+            "kind": chosen.value if chosen else "",
+            "total": total,
+            "page": page,
+            "first": first,
+            "last": min(first + len(rows) - 1, total),
+            "pages": max(1, -(-total // CHANGES_PAGE_SIZE)),
+        },
+    )
 
 
 # --- a name check -------------------------------------------------------------------------
 
+
 def _render_check(
-    request: Request, session: Session, *, values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None, hits: list[screening_service.HitView] | None = None,
+    request: Request,
+    session: Session,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    hits: list[screening_service.HitView] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     context = {
@@ -540,7 +719,9 @@ def check_page(request: Request, principal: SignedIn, session: SessionDep) -> HT
 
 @router.post("/screening/check")
 def check(
-    request: Request, principal: SignedIn, session: SessionDep,
+    request: Request,
+    principal: SignedIn,
+    session: SessionDep,
     name: Annotated[str, Form(max_length=500)] = "",
     country: Annotated[str, Form(max_length=100)] = "",
     entity_type: Annotated[str, Form(alias="type", max_length=16)] = "",
@@ -549,12 +730,20 @@ def check(
     """Screen a name against the loaded lists; nothing is recorded."""
     values = {"name": name, "country": country, "type": entity_type, "birth_date": birth_date}
     try:
-        body = CheckIn(name=name, country=country or None,
-                       type=entity_type or None,  # type: ignore[arg-type]
-                       birth_date=birth_date or None)
+        body = CheckIn(
+            name=name,
+            country=country or None,
+            type=entity_type or None,  # type: ignore[arg-type]
+            birth_date=birth_date or None,
+        )
     except ValidationError as exc:
-        return _render_check(request, session, values=values, errors=field_errors(exc),
-                             status_code=422)
-    hits = screening_service.check(session=session, query=NameQuery(
-        name=body.name, country=body.country, entity_type=body.type, birth_date=body.birth_date))
+        return _render_check(
+            request, session, values=values, errors=field_errors(exc), status_code=422
+        )
+    hits = screening_service.check(
+        session=session,
+        query=NameQuery(
+            name=body.name, country=body.country, entity_type=body.type, birth_date=body.birth_date
+        ),
+    )
     return _render_check(request, session, values=values, hits=hits)
