@@ -364,5 +364,14 @@ def _register_pathway() -> None:
 _register_pathway()
 
 
+def _register_challenges() -> None:
+    from indusx.challenges.cli import challenges_app
+
+    app.add_typer(challenges_app, name="challenges")
+
+
+_register_challenges()
+
+
 if __name__ == "__main__":
     app()

@@ -19,6 +19,8 @@ from indusx.accounts import routes as account_routes
 from indusx.accounts import service as account_service
 from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
+from indusx.challenges import pages as challenge_pages
+from indusx.challenges import routes as challenge_routes
 from indusx.config import Settings, get_settings
 from indusx.db import make_engine, make_sessionmaker, session_scope
 from indusx.deps import CSRF_COOKIE
@@ -172,7 +174,8 @@ def create_app(
     for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
-                   screening_pages, pathway_routes, pathway_pages):
+                   screening_pages, pathway_routes, pathway_pages, challenge_routes,
+                   challenge_pages):
         app.include_router(module.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()

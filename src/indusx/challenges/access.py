@@ -12,7 +12,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import OrgRole
@@ -93,3 +93,25 @@ def proposal_access(
         review=review,
         see_identity=party or manage or not challenge.blind_review,
     )
+
+
+def visible_challenges(principal: Principal | None) -> ColumnElement[bool]:
+    """Return the condition on Challenge that keeps what the principal may list."""
+    if principal is not None and principal.is_admin:
+        return true()
+    published = Challenge.phase != Phase.DRAFT
+    if principal is None or not principal.is_officer:
+        return published
+    managed = select(ChallengeMember.challenge_id).where(
+        ChallengeMember.user_id == principal.user.id, ChallengeMember.role == MANAGER
+    )
+    return or_(
+        published,
+        Challenge.sponsor_org_id.in_(list(principal.org_roles) or [-1]),
+        Challenge.id.in_(managed),
+    )
+
+
+def editable_org_ids(principal: Principal) -> list[int]:
+    """Return the organisations in which the principal may act for the organisation."""
+    return [org_id for org_id, role in principal.org_roles.items() if role in _EDITORS]

@@ -1,0 +1,5 @@
+"""Web pages for joint challenges and proposals."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
