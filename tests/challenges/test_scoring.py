@@ -69,8 +69,17 @@ def test_normalisation_corrects_a_harsh_and_a_lenient_reviewer() -> None:
 
 def test_equal_normalised_scores_are_ordered_by_raw_score_then_by_id() -> None:
     # Harsh: P1 3, P2 5 (z -1, +1); lenient: P3 7, P4 9 (z -1, +1); P5 and P6 identical.
-    rows = _reviews((1, 10, 3), (2, 10, 5), (3, 11, 7), (4, 11, 9),
-                    (6, 12, 2), (5, 12, 2), (6, 13, 8), (5, 13, 8), (7, 13, 5))
+    rows = _reviews(
+        (1, 10, 3),
+        (2, 10, 5),
+        (3, 11, 7),
+        (4, 11, 9),
+        (6, 12, 2),
+        (5, 12, 2),
+        (6, 13, 8),
+        (5, 13, 8),
+        (7, 13, 5),
+    )
     result = aggregate(ONE, rows)
 
     order = [row.proposal_id for row in result.ranking]
