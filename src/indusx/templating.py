@@ -105,6 +105,12 @@ def render(
     return response
 
 
+def wants_partial(request: Request) -> bool:
+    """Return whether HTMX asks for a fragment (not a history restore, which needs a page)."""
+    return (request.headers.get("HX-Request") == "true"
+            and not request.headers.get("HX-History-Restore-Request"))
+
+
 def redirect(url: str, *, flash: str | None = None, request: Request | None = None) -> Response:
     """Return a 303 redirect (or HX-Redirect for HTMX), optionally with a flash message."""
     if request is not None and request.headers.get("HX-Request") == "true":

@@ -464,8 +464,7 @@ def _users_page(
         "invite_values": invite_values or {"role": PlatformRole.MEMBER.value},
         "invite_errors": invite_errors or {},
     }
-    hx_partial = (request.headers.get("HX-Request") == "true"
-                  and not request.headers.get("HX-History-Restore-Request"))
+    hx_partial = templating.wants_partial(request)
     name = "accounts/_users_partial.html" if hx_partial else "accounts/users.html"
     return templating.render(request, name, context, status_code=status_code)
 

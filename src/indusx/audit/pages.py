@@ -87,8 +87,7 @@ def audit_log(
         "export_url": "/admin/audit/export.csv"
         + (f"?{filters.query_string()}" if filters.query_string() else ""),
     }
-    partial = (request.headers.get("HX-Request") == "true"
-               and not request.headers.get("HX-History-Restore-Request"))
+    partial = templating.wants_partial(request)
     name = "audit/_table.html" if partial else "audit/list.html"
     return templating.render(request, name, context)
 

@@ -116,11 +116,6 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
 templating.templates.env.filters["highlight"] = highlight
 
 
-def _wants_partial(request: Request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and not request.headers.get("HX-History-Restore-Request"))
-
-
 def _int(value: str | None, lo: int, hi: int) -> int | None:
     try:
         number = int(value or "")
@@ -258,7 +253,7 @@ def _render_suggestions(
         "intro_note": intro_note,
         "candidate_key": _candidate_key,
     }
-    partial = _wants_partial(request) and request.method == "GET"
+    partial = templating.wants_partial(request) and request.method == "GET"
     name = "matching/_suggestions.html" if partial else "matching/suggestions.html"
     return templating.render(request, name, context, status_code=status_code)
 
@@ -291,7 +286,8 @@ def org_lookup(
                          with_facets=False).items if find.strip() else [])
     context = {"find": find, "found": found,
                "mode": mode if mode in {m.value for m in MatchMode} else ""}
-    name = "matching/_org_lookup.html" if _wants_partial(request) else "matching/org_lookup.html"
+    partial = templating.wants_partial(request)
+    name = "matching/_org_lookup.html" if partial else "matching/org_lookup.html"
     return templating.render(request, name, context)
 
 
@@ -328,7 +324,7 @@ def dismiss(
         reason=body.reason, note=body.note,
     )
     name = _candidate_name(session, candidate_org, candidate_user)
-    if _wants_partial(request):
+    if templating.wants_partial(request):
         return templating.render(request, "matching/_dismissed.html", {"name": name})
     return templating.redirect(_form_from_next(session, back).url(),
                                flash=f"Dismissed {name}: it won't be suggested again.")

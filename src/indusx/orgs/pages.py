@@ -111,11 +111,6 @@ async def _form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(_form)]
 
 
-def _wants_partial(request: Request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and not request.headers.get("HX-History-Restore-Request"))
-
-
 # --- directory ----------------------------------------------------------------------------
 
 def _apply_trl_bands(query: OrgQuery, bands: list[str]) -> None:
@@ -190,7 +185,7 @@ def directory(
         "clear_url": _directory_url(request, {(k, None) for _, k, _ in FACETS}
                                     | {("trl_min", None), ("trl_max", None)}),
     }
-    name = "orgs/_results.html" if _wants_partial(request) else "orgs/list.html"
+    name = "orgs/_results.html" if templating.wants_partial(request) else "orgs/list.html"
     return templating.render(request, name, context)
 
 

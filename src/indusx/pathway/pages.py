@@ -104,12 +104,6 @@ HURDLE_FIELD_LABELS = {
 }
 
 
-def _wants_partial(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 async def _form(request: Request) -> FormData:
     return await request.form()
 
@@ -472,7 +466,8 @@ def hurdles(
         "areas": org_service.list_focus_areas(session=session),
         "can_edit": principal.is_officer,
     }
-    name = "pathway/_hurdles_table.html" if _wants_partial(request) else "pathway/hurdles.html"
+    partial = templating.wants_partial(request)
+    name = "pathway/_hurdles_table.html" if partial else "pathway/hurdles.html"
     return templating.render(request, name, context)
 
 
