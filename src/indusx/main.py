@@ -39,6 +39,7 @@ from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
 from indusx.screening import index as name_index
+from indusx.screening import list_pages as screening_list_pages
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
 
@@ -174,8 +175,8 @@ def create_app(
     for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
-                   screening_pages, pathway_routes, pathway_pages, challenge_routes,
-                   challenge_pages):
+                   screening_pages, screening_list_pages, pathway_routes, pathway_pages,
+                   challenge_routes, challenge_pages):
         app.include_router(module.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
