@@ -15,6 +15,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     LOGGED = "logged"
     FAILED = "failed"
+    SKIPPED = "skipped"  # not e-mailed: the user turned e-mail off for the message's topic
 
 
 class Notification(Base):
@@ -25,9 +26,7 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     to_email: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))

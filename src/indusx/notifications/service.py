@@ -13,6 +13,7 @@ from indusx.audit import service as audit
 from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
+from indusx.notifications import preferences
 from indusx.notifications.models import DeliveryStatus, Notification
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,19 @@ def enqueue(
     link: str = "",
     in_app: bool = True,
 ) -> Notification:
-    """Store a message in the outbox; it is delivered after the transaction commits."""
+    """Store a message in the outbox; it is delivered after the transaction commits.
+
+    The recipient's settings for the kind's topic apply: with e-mail off the message is
+    kept but never sent (status skipped); with in-app off it is stored hidden and already
+    read. A message with both off is still stored (hidden, read, skipped): that keeps a
+    record and lets callers such as the deadline reminders see what was already sent.
+    """
+    wants = (
+        preferences.channels_for(session=session, user_id=user_id, kind=kind)
+        if user_id is not None
+        else preferences.Channels()
+    )
+    now = utcnow()
     note = Notification(
         user_id=user_id,
         to_email=to_email,
@@ -43,8 +56,10 @@ def enqueue(
         subject=subject,
         body=body,
         link=link,
-        in_app=in_app and user_id is not None,
-        next_attempt_at=utcnow(),
+        in_app=in_app and user_id is not None and wants.in_app,
+        next_attempt_at=now,
+        delivery_status=DeliveryStatus.PENDING if wants.email else DeliveryStatus.SKIPPED,
+        read_at=None if wants.in_app else now,
     )
     session.add(note)
     session.flush()
@@ -81,7 +96,10 @@ def log_delivery(settings: Settings, note: Notification) -> None:
         link = f"{settings.base_url.rstrip('/')}{note.link}" if note.link else ""
         log.warning(
             "outbox (no SMTP configured) to %s: %s\n%s\n%s",
-            note.to_email, note.subject, note.body, link,
+            note.to_email,
+            note.subject,
+            note.body,
+            link,
         )
     else:
         # The body may carry a one-time secret, which must never reach a log outside dev.
@@ -89,8 +107,12 @@ def log_delivery(settings: Settings, note: Notification) -> None:
 
 
 def deliver_due(
-    *, session: Session, settings: Settings, now: datetime | None = None,
-    sender: Sender | None = None, limit: int = 100,
+    *,
+    session: Session,
+    settings: Settings,
+    now: datetime | None = None,
+    sender: Sender | None = None,
+    limit: int = 100,
 ) -> dict[str, int]:
     """Deliver messages that are due; failures are kept and retried later with backoff."""
     now = now or utcnow()
@@ -140,8 +162,13 @@ def retry_failed(*, session: Session, actor: Actor) -> int:
     )
     count = int(getattr(result, "rowcount", 0) or 0)
     if count:
-        audit.record(session=session, actor=actor, action="notification.retry",
-                     object_type="notification", summary=f"queued {count} failed again")
+        audit.record(
+            session=session,
+            actor=actor,
+            action="notification.retry",
+            object_type="notification",
+            summary=f"queued {count} failed again",
+        )
     return count
 
 
@@ -190,7 +217,11 @@ def mark_read(
     count = int(getattr(result, "rowcount", 0) or 0)
     if count:
         audit.record(
-            session=session, actor=actor, action="notification.read", object_type="notification",
-            object_id=notification_id or "", summary=f"marked {count} as read",
+            session=session,
+            actor=actor,
+            action="notification.read",
+            object_type="notification",
+            object_id=notification_id or "",
+            summary=f"marked {count} as read",
         )
     return count
