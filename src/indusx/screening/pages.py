@@ -17,7 +17,6 @@ from indusx.accounts.permissions import Principal
 from indusx.deps import Officer, SessionDep
 from indusx.errors import DomainError
 from indusx.forms import field_errors
-from indusx.orgs.models import Organisation
 from indusx.screening import imports
 from indusx.screening import index as name_index
 from indusx.screening import service as screening_service
@@ -26,11 +25,8 @@ from indusx.screening.engine.types import Query as NameQuery
 from indusx.screening.lists.entry import ListEntry
 from indusx.screening.models import (
     CaseStatus,
-    ListEntryRecord,
     ListVersion,
     ScreeningCase,
-    ScreeningList,
-    ScreeningSubject,
     SubjectKind,
 )
 from indusx.screening.schemas import DecisionIn
@@ -108,54 +104,6 @@ def _safe_back(url: str, default: str = "/screening") -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueRow:
-    case: ScreeningCase
-    kind: str
-    org_name: str | None
-    org_slug: str | None
-    entry_name: str
-    list_name: str
-    source: str  # the list's short name as the entry gives it, e.g. "OFAC SDN"
-
-
-def _queue_rows(session: Session, cases: list[ScreeningCase]) -> list[QueueRow]:
-    """Return the cases with their subject's kind and organisation and their list entry."""
-    if not cases:
-        return []
-    found = {
-        r.id: r
-        for r in session.execute(
-            select(
-                ScreeningCase.id,
-                ScreeningSubject.kind,
-                Organisation.name.label("org_name"),
-                Organisation.slug,
-                ListEntryRecord.name.label("entry_name"),
-                ScreeningList.name.label("list_name"),
-                ListEntryRecord.source,
-            )
-            .join(ScreeningSubject, ScreeningSubject.id == ScreeningCase.subject_id)
-            .outerjoin(Organisation, Organisation.id == ScreeningSubject.org_id)
-            .join(ListEntryRecord, ListEntryRecord.id == ScreeningCase.entry_record_id)
-            .join(ScreeningList, ScreeningList.id == ListEntryRecord.list_id)
-            .where(ScreeningCase.id.in_([c.id for c in cases]))
-        )
-    }
-    return [
-        QueueRow(
-            c,
-            found[c.id].kind.value,
-            found[c.id].org_name,
-            found[c.id].slug,
-            found[c.id].entry_name,
-            found[c.id].list_name,
-            found[c.id].source,
-        )
-        for c in cases
-    ]
-
-
-@dataclass(frozen=True, slots=True)
 class QueueForm:
     """The queue's filters as asked for, read leniently: unknown values fall back."""
 
@@ -219,7 +167,7 @@ def queue(
     first = (form.page - 1) * PAGE_SIZE + 1
     context = {
         "form": form,
-        "rows": _queue_rows(session, cases),
+        "rows": screening_service.case_rows(session, cases),
         "total": total,
         "first": first,
         "last": min(first + len(cases) - 1, total),

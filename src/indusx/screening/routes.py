@@ -24,7 +24,7 @@ from indusx.screening.schemas import (
     ListRead,
     VersionRead,
 )
-from indusx.screening.service import CaseDetail, HitView
+from indusx.screening.service import CaseRow, HitView
 
 router = APIRouter(prefix="/api/v1/screening", tags=["screening"])
 # An upload larger than this is refused (the OFAC trio is about 4 MB, the CSL JSON ~60 MB).
@@ -39,18 +39,22 @@ def hit_read(hit: HitView) -> HitRead:
                    programs=list(hit.programs))
 
 
-def case_read(detail: CaseDetail) -> CaseRead:
+def case_read(row: CaseRow) -> CaseRead:
     """Return the API shape of a case."""
-    c = detail.case
+    c = row.case
     return CaseRead(
-        id=c.id, status=c.status, subject_kind=detail.subject.kind, subject_name=c.subject_name,
-        org_id=detail.subject.org_id, list_name=detail.list.name, list_key=detail.list.key,
-        list_version=detail.version_number, entry_id=detail.entry.entry_id,
-        entry_name=detail.entry.name, matched_name=c.matched_name, score=round(c.score, 4),
-        reasons=list(c.reasons), matched_fields=list(c.matched_fields),
-        decision_reason=c.decision_reason, decided_by=detail.decided_by,
-        decided_at=c.decided_at, created_at=c.created_at,
+        id=c.id, status=c.status, subject_kind=row.kind, subject_name=c.subject_name,
+        org_id=row.org_id, list_name=row.list_name, list_key=row.list_key,
+        list_version=row.version_number, entry_id=row.entry_id, entry_name=row.entry_name,
+        matched_name=c.matched_name, score=round(c.score, 4), reasons=list(c.reasons),
+        matched_fields=list(c.matched_fields), decision_reason=c.decision_reason,
+        decided_by=row.decided_by, decided_at=c.decided_at, created_at=c.created_at,
     )
+
+
+def _one(session: SessionDep, case_id: int) -> CaseRead:
+    case = screening_service.get_case(session=session, case_id=case_id)
+    return case_read(screening_service.case_rows(session, [case])[0])
 
 
 @router.post("/check", response_model=CheckResult)
@@ -78,15 +82,14 @@ def cases(
     flt = screening_service.CaseFilter(status=status, q=q, list_key=list_key, sort=sort)
     rows, total = screening_service.list_cases(session=session, flt=flt, page=page,
                                                per_page=per_page)
-    items = [case_read(screening_service.case_detail(session=session, case_id=c.id))
-             for c in rows]
+    items = [case_read(r) for r in screening_service.case_rows(session, rows)]
     return CasePage(items=items, total=total, page=page, per_page=per_page)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
 def case(case_id: int, principal: Officer, session: SessionDep) -> CaseRead:
     """Return one screening case (officers)."""
-    return case_read(screening_service.case_detail(session=session, case_id=case_id))
+    return _one(session, case_id)
 
 
 @router.post("/cases/{case_id}/decision", response_model=CaseRead)
@@ -94,7 +97,7 @@ def decide(case_id: int, body: DecisionIn, principal: Officer, session: SessionD
     """Decide a case: false-positive or confirmed; a confirmed hit can later be cleared."""
     screening_service.decide(session=session, principal=principal, case_id=case_id,
                              decision=body.decision, reason=body.reason)
-    return case_read(screening_service.case_detail(session=session, case_id=case_id))
+    return _one(session, case_id)
 
 
 def _list_read(session: SessionDep, summary: imports.ListSummary) -> ListRead:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from indusx.accounts.models import User
 from indusx.accounts.permissions import Principal
@@ -504,6 +504,47 @@ def get_case(*, session: Session, case_id: int) -> ScreeningCase:
     if case is None:
         raise NotFound(f"No screening case with id {case_id}")
     return case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case with what a list of cases shows of its party, entry and list."""
+
+    case: ScreeningCase
+    kind: SubjectKind
+    org_id: int | None
+    org_name: str | None
+    org_slug: str | None
+    entry_id: str
+    entry_name: str
+    source: str  # the entry's own list name, e.g. "OFAC SDN"
+    list_key: str
+    list_name: str
+    version_number: int
+    decided_by: str | None
+
+
+def case_rows(session: Session, cases: Sequence[ScreeningCase]) -> list[CaseRow]:
+    """Return cases with their party, list entry, list and version, in one query."""
+    if not cases:
+        return []
+    decider = aliased(User)
+    found = {r.id: r for r in session.execute(
+        select(ScreeningCase.id, ScreeningSubject.kind, ScreeningSubject.org_id,
+               Organisation.name.label("org_name"), Organisation.slug,
+               ListEntryRecord.entry_id, ListEntryRecord.name.label("entry_name"),
+               ListEntryRecord.source, ScreeningList.key, ScreeningList.name.label("list_name"),
+               ListVersion.number, decider.full_name)
+        .join(ScreeningSubject, ScreeningSubject.id == ScreeningCase.subject_id)
+        .outerjoin(Organisation, Organisation.id == ScreeningSubject.org_id)
+        .join(ListEntryRecord, ListEntryRecord.id == ScreeningCase.entry_record_id)
+        .join(ScreeningList, ScreeningList.id == ListEntryRecord.list_id)
+        .join(ListVersion, ListVersion.id == ScreeningCase.list_version_id)
+        .outerjoin(decider, decider.id == ScreeningCase.decided_by_id)
+        .where(ScreeningCase.id.in_([c.id for c in cases])))}
+    return [CaseRow(c, (r := found[c.id]).kind, r.org_id, r.org_name, r.slug, r.entry_id,
+                    r.entry_name, r.source, r.key, r.list_name, r.number, r.full_name)
+            for c in cases]
 
 
 @dataclass(frozen=True, slots=True)
