@@ -28,18 +28,25 @@ from tests.screening.support import write_ofac
 
 
 def _start(session: Session, user: User, challenge: Challenge, org: Organisation) -> Proposal:
-    return proposals.start(session=session, principal=principal_of(session, user),
-                           challenge=challenge, lead_org_id=org.id, title="")
+    return proposals.start(
+        session=session,
+        principal=principal_of(session, user),
+        challenge=challenge,
+        lead_org_id=org.id,
+        title="",
+    )
 
 
 def _loaded(session: Session, user: User, proposal: Proposal) -> proposals.Loaded:
-    return proposals.load(session=session, principal=principal_of(session, user),
-                          proposal_id=proposal.id)
+    return proposals.load(
+        session=session, principal=principal_of(session, user), proposal_id=proposal.id
+    )
 
 
 def _save(session: Session, user: User, proposal: Proposal, **fields: object) -> Proposal:
     return proposals.save(
-        session=session, principal=principal_of(session, user),
+        session=session,
+        principal=principal_of(session, user),
         loaded=_loaded(session, user, proposal),
         update_in=ProposalUpdate.model_validate({"version": proposal.version, **fields}),
     )
@@ -47,13 +54,22 @@ def _save(session: Session, user: User, proposal: Proposal, **fields: object) ->
 
 def _complete(session: Session, user: User, challenge: Challenge, proposal: Proposal) -> None:
     first = service.questions_of(session, challenge.id)[0]
-    _save(session, user, proposal, title="Covert acoustic mesh", trl=5,
-          answers={str(first.id): "Spread-spectrum modems with a US partner."})
+    _save(
+        session,
+        user,
+        proposal,
+        title="Covert acoustic mesh",
+        trl=5,
+        answers={str(first.id): "Spread-spectrum modems with a US partner."},
+    )
 
 
 def _submit(session: Session, user: User, proposal: Proposal) -> Proposal:
-    return proposals.submit(session=session, principal=principal_of(session, user),
-                            loaded=_loaded(session, user, proposal))
+    return proposals.submit(
+        session=session,
+        principal=principal_of(session, user),
+        loaded=_loaded(session, user, proposal),
+    )
 
 
 def _notes(session: Session, kind: str) -> list[str]:
@@ -70,8 +86,12 @@ def consortium(session: Session, world: SimpleNamespace, challenge: Challenge) -
     """Alice's start-up leads, Dave's US firm is invited as co-applicant."""
     proposal = _start(session, world.alice, challenge, world.india)
     _complete(session, world.alice, challenge, proposal)
-    proposals.invite(session=session, principal=principal_of(session, world.alice),
-                     loaded=_loaded(session, world.alice, proposal), org_id=world.us.id)
+    proposals.invite(
+        session=session,
+        principal=principal_of(session, world.alice),
+        loaded=_loaded(session, world.alice, proposal),
+        org_id=world.us.id,
+    )
     return proposal
 
 
@@ -111,7 +131,8 @@ def test_each_save_bumps_the_version_and_a_stale_save_is_refused_without_overwri
 
     with pytest.raises(StaleSave) as caught:
         proposals.save(
-            session=session, principal=principal_of(session, world.erin),
+            session=session,
+            principal=principal_of(session, world.erin),
             loaded=_loaded(session, world.erin, proposal),
             update_in=ProposalUpdate(version=1, summary="Erin's older text"),
         )
@@ -138,8 +159,12 @@ def test_a_viewer_reads_but_cannot_save(
     assert loaded.can.read and not loaded.can.edit
 
     with pytest.raises(Forbidden):
-        proposals.save(session=session, principal=principal_of(session, world.bob),
-                       loaded=loaded, update_in=ProposalUpdate(version=1, title="Bob's"))
+        proposals.save(
+            session=session,
+            principal=principal_of(session, world.bob),
+            loaded=loaded,
+            update_in=ProposalUpdate(version=1, title="Bob's"),
+        )
 
 
 @pytest.mark.parametrize(
@@ -154,8 +179,13 @@ def test_a_viewer_reads_but_cannot_save(
     ],
 )
 def test_who_may_do_what_with_a_consortium_proposal(
-    session: Session, world: SimpleNamespace, consortium: Proposal,
-    who: str, read: bool, edit: bool, manage: bool,
+    session: Session,
+    world: SimpleNamespace,
+    consortium: Proposal,
+    who: str,
+    read: bool,
+    edit: bool,
+    manage: bool,
 ) -> None:
     can = _loaded(session, getattr(world, who), consortium).can
     assert (can.read, can.edit, can.manage) == (read, edit, manage)
@@ -177,15 +207,22 @@ def test_a_co_applicant_must_confirm_before_the_proposal_can_be_submitted(
 
     with pytest.raises(Invalid) as caught:
         _submit(session, world.alice, consortium)
-    assert caught.value.errors == [{
-        "field": f"co_applicants.{world.us.id}.confirmed",
-        "message": "Dave Maritime Robotics has not confirmed its participation yet",
-    }]
+    assert caught.value.errors == [
+        {
+            "field": f"co_applicants.{world.us.id}.confirmed",
+            "message": "Dave Maritime Robotics has not confirmed its participation yet",
+        }
+    ]
 
-    proposals.respond(session=session, principal=principal_of(session, world.dave),
-                      loaded=_loaded(session, world.dave, consortium), accept=True)
+    proposals.respond(
+        session=session,
+        principal=principal_of(session, world.dave),
+        loaded=_loaded(session, world.dave, consortium),
+        accept=True,
+    )
     assert _notes(session, "challenge_co_applicant_confirmed") == [
-        world.alice.email, world.erin.email
+        world.alice.email,
+        world.erin.email,
     ]
     _submit(session, world.alice, consortium)
 
@@ -200,16 +237,25 @@ def test_a_co_applicant_must_confirm_before_the_proposal_can_be_submitted(
 def test_a_declined_co_applicant_blocks_submission_until_removed(
     session: Session, world: SimpleNamespace, consortium: Proposal
 ) -> None:
-    proposals.respond(session=session, principal=principal_of(session, world.dave),
-                      loaded=_loaded(session, world.dave, consortium), accept=False)
+    proposals.respond(
+        session=session,
+        principal=principal_of(session, world.dave),
+        loaded=_loaded(session, world.dave, consortium),
+        accept=False,
+    )
     assert _notes(session, "challenge_co_applicant_declined") == [
-        world.alice.email, world.erin.email
+        world.alice.email,
+        world.erin.email,
     ]
     with pytest.raises(Invalid, match="declined: remove it"):
         _submit(session, world.alice, consortium)
 
-    proposals.remove_party(session=session, principal=principal_of(session, world.alice),
-                           loaded=_loaded(session, world.alice, consortium), org_id=world.us.id)
+    proposals.remove_party(
+        session=session,
+        principal=principal_of(session, world.alice),
+        loaded=_loaded(session, world.alice, consortium),
+        org_id=world.us.id,
+    )
     assert _submit(session, world.alice, consortium).status is ProposalStatus.SUBMITTED
 
 
@@ -217,22 +263,36 @@ def test_only_the_co_applicants_owners_and_editors_confirm_for_it(
     session: Session, world: SimpleNamespace, consortium: Proposal
 ) -> None:
     with pytest.raises(Forbidden, match="co-applicant's owners and editors"):
-        proposals.respond(session=session, principal=principal_of(session, world.alice),
-                          loaded=_loaded(session, world.alice, consortium), accept=True)
+        proposals.respond(
+            session=session,
+            principal=principal_of(session, world.alice),
+            loaded=_loaded(session, world.alice, consortium),
+            accept=True,
+        )
 
 
 def test_every_failed_eligibility_rule_is_named_on_its_own(
-    session: Session, world: SimpleNamespace, make_challenge: MakeChallenge,
+    session: Session,
+    world: SimpleNamespace,
+    make_challenge: MakeChallenge,
     make_org: Callable[..., Organisation],
 ) -> None:
     challenge = make_challenge(
-        phase=Phase.OPEN, eligible_countries=["IN"], eligible_kinds=["startup"],
-        trl_min=4, trl_max=6, joint_team_required=True,
+        phase=Phase.OPEN,
+        eligible_countries=["IN"],
+        eligible_kinds=["startup"],
+        trl_min=4,
+        trl_max=6,
+        joint_team_required=True,
     )
     proposal = _start(session, world.alice, challenge, world.india)
     _save(session, world.alice, proposal, trl=8)
-    proposals.invite(session=session, principal=principal_of(session, world.alice),
-                     loaded=_loaded(session, world.alice, proposal), org_id=world.us.id)
+    proposals.invite(
+        session=session,
+        principal=principal_of(session, world.alice),
+        loaded=_loaded(session, world.alice, proposal),
+        org_id=world.us.id,
+    )
 
     with pytest.raises(Invalid) as caught:
         _submit(session, world.alice, proposal)
@@ -262,17 +322,19 @@ def test_a_joint_team_is_required_when_the_challenge_says_so(
 
     with pytest.raises(Invalid) as caught:
         _submit(session, world.alice, proposal)
-    assert caught.value.errors == [{
-        "field": "joint_team",
-        "message": "this challenge needs a joint team: add a co-applicant from the United States",
-    }]
+    assert caught.value.errors == [
+        {
+            "field": "joint_team",
+            "message": "this challenge needs a joint team: add a co-applicant from the "
+            "United States",
+        }
+    ]
 
 
 def test_the_lead_country_and_kind_are_checked_too(
     session: Session, world: SimpleNamespace, make_challenge: MakeChallenge
 ) -> None:
-    challenge = make_challenge(phase=Phase.OPEN, eligible_countries=["US"],
-                               eligible_kinds=["msme"])
+    challenge = make_challenge(phase=Phase.OPEN, eligible_countries=["US"], eligible_kinds=["msme"])
     proposal = _start(session, world.alice, challenge, world.india)
     _complete(session, world.alice, challenge, proposal)
     with pytest.raises(Invalid) as caught:
@@ -281,7 +343,9 @@ def test_the_lead_country_and_kind_are_checked_too(
 
 
 def test_a_submission_one_second_after_the_deadline_is_refused_and_the_draft_kept(
-    session: Session, world: SimpleNamespace, challenge: Challenge,
+    session: Session,
+    world: SimpleNamespace,
+    challenge: Challenge,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     proposal = _start(session, world.alice, challenge, world.india)
@@ -307,7 +371,9 @@ def test_a_submission_one_second_after_the_deadline_is_refused_and_the_draft_kep
 
 
 def test_a_submission_at_the_last_second_before_the_deadline_is_accepted(
-    session: Session, world: SimpleNamespace, challenge: Challenge,
+    session: Session,
+    world: SimpleNamespace,
+    challenge: Challenge,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     proposal = _start(session, world.alice, challenge, world.india)
@@ -336,26 +402,46 @@ def test_a_submitted_proposal_may_be_edited_until_the_deadline_but_must_stay_com
 
 
 def test_a_confirmed_screening_hit_on_a_party_blocks_submission(
-    session: Session, world: SimpleNamespace, challenge: Challenge, tmp_path: Path,
-    make_user: Callable[..., User], make_org: Callable[..., Organisation],
+    session: Session,
+    world: SimpleNamespace,
+    challenge: Challenge,
+    tmp_path: Path,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organisation],
 ) -> None:
-    imports.import_list(session=session, fmt=ListFormat.OFAC,
-                        paths=write_ofac(tmp_path / "ofac"), actor=ACTOR)
+    imports.import_list(
+        session=session, fmt=ListFormat.OFAC, paths=write_ofac(tmp_path / "ofac"), actor=ACTOR
+    )
     zed = make_user(name="Zed", password=None)
     listed = make_org(owner=zed, name="Zenith Strike Armaments Pvt Ltd", country="IN")
     [case] = screening_service.subject_cases(session=session, org_id=listed.id)
-    screening_service.decide(session=session, principal=principal_of(session, world.olga),
-                             case_id=case.id, decision=CaseStatus.CONFIRMED,
-                             reason="Confirmed by due diligence")
+    screening_service.decide(
+        session=session,
+        principal=principal_of(session, world.olga),
+        case_id=case.id,
+        decision=CaseStatus.CONFIRMED,
+        reason="Confirmed by due diligence",
+    )
     proposal = _start(session, world.alice, challenge, world.india)
     _complete(session, world.alice, challenge, proposal)
-    proposals.invite(session=session, principal=principal_of(session, world.alice),
-                     loaded=_loaded(session, world.alice, proposal), org_id=listed.id)
-    proposals.respond(session=session, principal=principal_of(session, zed),
-                      loaded=_loaded(session, zed, proposal), accept=True)
+    proposals.invite(
+        session=session,
+        principal=principal_of(session, world.alice),
+        loaded=_loaded(session, world.alice, proposal),
+        org_id=listed.id,
+    )
+    proposals.respond(
+        session=session,
+        principal=principal_of(session, zed),
+        loaded=_loaded(session, zed, proposal),
+        accept=True,
+    )
 
-    with pytest.raises(Conflict, match="Zenith Strike Armaments Pvt Ltd has a confirmed "
-                       "restricted-party match: submitting a proposal is blocked"):
+    with pytest.raises(
+        Conflict,
+        match="Zenith Strike Armaments Pvt Ltd has a confirmed "
+        "restricted-party match: submitting a proposal is blocked",
+    ):
         _submit(session, world.alice, proposal)
     assert proposal.status is ProposalStatus.DRAFT
 
@@ -367,8 +453,11 @@ def test_a_withdrawn_proposal_is_kept_and_can_be_started_again_before_the_deadli
     _complete(session, world.alice, challenge, proposal)
     _submit(session, world.alice, proposal)
 
-    proposals.withdraw(session=session, principal=principal_of(session, world.erin),
-                       loaded=_loaded(session, world.erin, proposal))
+    proposals.withdraw(
+        session=session,
+        principal=principal_of(session, world.erin),
+        loaded=_loaded(session, world.erin, proposal),
+    )
     assert proposal.status is ProposalStatus.WITHDRAWN and proposal.withdrawn_at is not None
     with pytest.raises(Conflict, match="withdrawn"):
         _save(session, world.alice, proposal, title="Edited")
@@ -392,8 +481,10 @@ def test_my_proposals_lists_those_of_every_organisation_i_belong_to(
 ) -> None:
     rows = proposals.my_proposals(session=session, principal=principal_of(session, world.dave))
     assert [p.id for p, _ in rows] == [consortium.id]
-    assert proposals.my_proposals(session=session,
-                                  principal=principal_of(session, world.charlie)) == []
+    assert (
+        proposals.my_proposals(session=session, principal=principal_of(session, world.charlie))
+        == []
+    )
 
 
 def test_a_co_applicant_cannot_be_invited_twice_and_an_agency_cannot_apply(
@@ -401,19 +492,29 @@ def test_a_co_applicant_cannot_be_invited_twice_and_an_agency_cannot_apply(
 ) -> None:
     alice = principal_of(session, world.alice)
     with pytest.raises(Conflict, match="already part"):
-        proposals.invite(session=session, principal=alice,
-                         loaded=_loaded(session, world.alice, consortium), org_id=world.us.id)
+        proposals.invite(
+            session=session,
+            principal=alice,
+            loaded=_loaded(session, world.alice, consortium),
+            org_id=world.us.id,
+        )
     with pytest.raises(Invalid, match="government agency"):
-        proposals.invite(session=session, principal=alice,
-                         loaded=_loaded(session, world.alice, consortium),
-                         org_id=world.agency.id)
+        proposals.invite(
+            session=session,
+            principal=alice,
+            loaded=_loaded(session, world.alice, consortium),
+            org_id=world.agency.id,
+        )
 
 
 def test_the_deadline_is_compared_with_the_server_clock_in_utc(
     session: Session, world: SimpleNamespace, make_challenge: MakeChallenge
 ) -> None:
-    challenge = make_challenge(phase=Phase.OPEN, timezone="America/New_York",
-                               deadline_at=(utcnow() + timedelta(hours=1)).isoformat())
+    challenge = make_challenge(
+        phase=Phase.OPEN,
+        timezone="America/New_York",
+        deadline_at=(utcnow() + timedelta(hours=1)).isoformat(),
+    )
     assert not proposals.past_deadline(challenge)
     assert "EDT" in proposals.deadline_text(challenge) or "EST" in proposals.deadline_text(
         challenge

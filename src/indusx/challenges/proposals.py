@@ -178,13 +178,11 @@ def read(session: Session, loaded: Loaded) -> ProposalRead:
 
 def summaries(session: Session, proposals: Sequence[Proposal]) -> list[ProposalSummary]:
     """Return listing rows of proposals."""
-    names = dict(
-        session.execute(
-            select(Organisation.id, Organisation.name).where(
-                Organisation.id.in_({p.lead_org_id for p in proposals} or {-1})
-            )
-        ).tuples()
-    )
+    lead_ids = list({p.lead_org_id for p in proposals}) or [-1]
+    rows = session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(lead_ids))
+    ).all()
+    names = {org_id: name for org_id, name in rows}
     return [
         ProposalSummary(
             id=p.id,
