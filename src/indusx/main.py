@@ -20,6 +20,7 @@ from indusx.accounts import service as account_service
 from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
 from indusx.challenges import pages as challenge_pages
+from indusx.challenges import reminders as challenge_reminders
 from indusx.challenges import routes as challenge_routes
 from indusx.config import Settings, get_settings
 from indusx.db import make_engine, make_sessionmaker, session_scope
@@ -66,6 +67,13 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
                 account_service.purge_expired(session=session)
         except Exception:  # the worker must survive a database hiccup and try again
             log.exception("outbox delivery round failed")
+        try:
+            # Its own transaction: a failure here must not hold up delivery. What it queues
+            # goes out on the next round.
+            with session_scope(app.state.sessionmaker) as session:
+                challenge_reminders.send_reminders(session=session)
+        except Exception:
+            log.exception("challenge reminder round failed")
 
 
 def _match_indexer(app: FastAPI, stop: threading.Event) -> None:

@@ -104,3 +104,14 @@ def phase(
         service.change_phase(session=session, challenge=row, to=to, reason=reason, principal=None)
         title = row.title
     typer.echo(f"{title}: {before.value} -> {to.value}")
+
+
+@challenges_app.command("remind")
+def remind() -> None:
+    """Queue the deadline and review reminders due now (each is sent only once)."""
+    from indusx.challenges import reminders
+    from indusx.cli import unit_of_work
+
+    with unit_of_work() as session:
+        count = reminders.send_reminders(session=session)
+    typer.echo(f"{count} reminder{'' if count == 1 else 's'} queued")
