@@ -21,6 +21,7 @@ from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
 from indusx.challenges import pages as challenge_pages
 from indusx.challenges import reminders as challenge_reminders
+from indusx.challenges import review_pages, review_routes
 from indusx.challenges import routes as challenge_routes
 from indusx.config import Settings, get_settings
 from indusx.db import make_engine, make_sessionmaker, session_scope
@@ -184,7 +185,8 @@ def create_app(
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
                    screening_pages, screening_list_pages, pathway_routes, pathway_pages,
-                   challenge_routes, challenge_pages):
+                   challenge_routes, challenge_pages,
+                   review_routes, review_pages):
         app.include_router(module.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()

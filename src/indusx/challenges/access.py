@@ -115,3 +115,12 @@ def visible_challenges(principal: Principal | None) -> ColumnElement[bool]:
 def editable_org_ids(principal: Principal) -> list[int]:
     """Return the organisations in which the principal may act for the organisation."""
     return [org_id for org_id, role in principal.org_roles.items() if role in _EDITORS]
+
+
+def can_see_decisions(
+    session: Session, principal: Principal, challenge: Challenge, proposal: Proposal
+) -> bool:
+    """Return whether the principal may read a proposal's decisions: its parties and managers
+    (reviewers score; they do not learn the outcome through the proposal)."""
+    rights = proposal_access(session, principal, challenge, proposal)
+    return rights.manage or (rights.read and rights.review is None)
