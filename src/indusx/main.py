@@ -19,10 +19,15 @@ from indusx.accounts import routes as account_routes
 from indusx.accounts import service as account_service
 from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
-from indusx.challenges import discovery_pages, discovery_routes
+from indusx.challenges import (
+    discovery_pages,
+    discovery_routes,
+    proposal_pages,
+    review_pages,
+    review_routes,
+)
 from indusx.challenges import pages as challenge_pages
 from indusx.challenges import reminders as challenge_reminders
-from indusx.challenges import review_pages, review_routes
 from indusx.challenges import routes as challenge_routes
 from indusx.config import Settings, get_settings
 from indusx.db import make_engine, make_sessionmaker, session_scope
@@ -186,8 +191,8 @@ def create_app(
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
                    screening_pages, screening_list_pages, pathway_routes, pathway_pages,
-                   challenge_routes, challenge_pages, discovery_routes, discovery_pages,
-                   review_routes, review_pages):
+                   challenge_routes, challenge_pages, proposal_pages, discovery_routes,
+                   discovery_pages, review_routes, review_pages):
         app.include_router(module.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
