@@ -115,3 +115,6 @@ def remind() -> None:
     with unit_of_work() as session:
         count = reminders.send_reminders(session=session)
     typer.echo(f"{count} reminder{'' if count == 1 else 's'} queued")
+
+
+from indusx.challenges import review_cli  # noqa: E402, F401  (adds `export` and `rank`)

@@ -89,9 +89,12 @@ class Ranking:
     see_identity: bool
 
 
-def _viewer(session: Session, principal: Principal, challenge: Challenge) -> tuple[bool, bool]:
-    """Return (manages, sees identity), or raise Forbidden for anyone else."""
-    if access.can_manage(session, principal, challenge):
+def _viewer(
+    session: Session, principal: Principal | None, challenge: Challenge
+) -> tuple[bool, bool]:
+    """Return (manages, sees identity), or raise Forbidden for anyone else. No principal is
+    the operator at the command line, who sees what managers see."""
+    if principal is None or access.can_manage(session, principal, challenge):
         return True, True
     if access.is_reviewer(session, principal, challenge.id):
         return False, not challenge.blind_review
@@ -163,7 +166,7 @@ def _own_scores(
 def ranking(
     *,
     session: Session,
-    principal: Principal,
+    principal: Principal | None,
     challenge: Challenge,
     flt: RankingFilter = RankingFilter(),
 ) -> Ranking:
@@ -180,6 +183,7 @@ def ranking(
         proposals = list(session.scalars(query))
         scores = scoring.aggregate(specs, submitted, [p.id for p in proposals]).by_proposal()
     else:
+        assert principal is not None  # without one, the operator sees what managers see
         readable, scores = _own_scores(session, principal, challenge, specs)
         proposals = list(session.scalars(query.where(Proposal.id.in_(readable))))
     leads, co = _lead_and_parties(session, proposals)
