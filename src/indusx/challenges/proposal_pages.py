@@ -229,7 +229,7 @@ def autosave(
             "stale": False,
             "proposal": loaded.proposal,
             "saved_at": loaded.proposal.updated_at,
-            "checklist": [c for c in proposals.read(session, loaded).checklist if not c.ok],
+            "p": proposals.read(session, loaded),
         },
     )
 

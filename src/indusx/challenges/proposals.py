@@ -605,14 +605,15 @@ def content_checks(session: Session, challenge: Challenge, proposal: Proposal) -
                 )
             )
         else:
-            out.append(Check(f"answers.{q.id}", f"Question {n} is answered", True, ""))
+            label = f"Question {n} is answered" if text else f"Question {n} (optional)"
+            out.append(Check(f"answers.{q.id}", label, True, ""))
     if challenge.trl_min is not None or challenge.trl_max is not None:
         low, high = challenge.trl_min or 1, challenge.trl_max or 9
         if proposal.trl is None:
             out.append(
                 Check(
                     "trl",
-                    f"TRL {low}-{high}",
+                    f"TRL within {low} to {high}",
                     False,
                     f"state the proposal's TRL (this challenge accepts {low} to {high})",
                 )
@@ -621,7 +622,7 @@ def content_checks(session: Session, challenge: Challenge, proposal: Proposal) -
             out.append(
                 Check(
                     "trl",
-                    f"TRL {low}-{high}",
+                    f"TRL within {low} to {high}",
                     low <= proposal.trl <= high,
                     f"the proposal's TRL {proposal.trl} is outside the challenge's "
                     f"range {low} to {high}",
