@@ -156,11 +156,14 @@ _TO_CYRILLIC = [
     ("ts", "ц"),
     ("ya", "я"),
     ("yu", "ю"),
+    ("you", "ю"),  # Youmin, Younis: Юминь, Юнис
     ("yo", "ё"),
     ("ye", "е"),
     ("ph", "ф"),
     ("th", "т"),
     ("ck", "к"),
+    ("que", "ке"),  # Spanish, French, Portuguese: Enrique, Duque (Энрике, Дуке)
+    ("qui", "ки"),
     ("qu", "кв"),
     ("ce", "се"),
     ("ci", "си"),
@@ -251,8 +254,10 @@ def spelling_variant(name: str, rng: random.Random) -> str | None:
 def perturb(entry: IndexEntry, rng: random.Random) -> tuple[str, str]:
     """Return a perturbed spelling of an entry's primary name and how it was perturbed."""
     listed = entry.names[0]
-    # Apostrophes are left out when typing (Sa'id -> Said); other punctuation separates words.
-    name = re.sub(r"[^\w\s-]", " ", re.sub(r"['\u2019`]", "", listed.replace(",", " ")))
+    # Apostrophes and the dots of initials are left out when typing (Sa'id -> Said, C.I. ->
+    # CI, S.A. -> SA); other punctuation separates words.
+    typed = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", re.sub(r"['\u2019`]", "", listed))
+    name = re.sub(r"[^\w\s-]", " ", typed.replace(",", " "))
     name = re.sub(r"\s+", " ", name).strip()
     words = name.split()
     # OFAC writes "SURNAME, Given Middle": the middle name is the last word after the comma.

@@ -165,3 +165,31 @@ def test_a_birth_year_far_from_the_listed_one_lowers_more_than_a_near_one():
     assert near is not None and far is not None
     assert far.score < near.score < 1.0
     assert "birth year 1980 is 20 years from 1960 (score lowered)" in far.reasons
+
+
+def test_a_typo_in_a_given_name_the_variant_table_rewrote_counts_against_its_spelling():
+    hit = compare(Query("CHERRI Adel Mhoamad"), entry("CHERRI, Adel Mohamad"))
+    assert hit is not None and hit.score >= REVIEW_THRESHOLD
+    assert "1 typo in 'muhammad'" in hit.reasons
+    assert score("Zahedi Moitafa", "ZAHEDI, Mostafa") >= REVIEW_THRESHOLD
+
+
+def test_cyrillic_yo_read_back_as_e_matches_a_listed_yo():
+    assert score("Де Мартини Тамаё Сергио", "DE MARTINI TAMAYO, Sergio") >= REVIEW_THRESHOLD
+    assert score("Торрес Хоёс Карлос", "TORRES HOYOS, Carlos") >= REVIEW_THRESHOLD  # noqa: RUF001
+
+
+def test_a_spelled_out_initial_matches_the_single_letter():
+    assert score("Dzh P Advertising", "J AND P ADVERTISING") >= REVIEW_THRESHOLD
+
+
+def test_a_one_word_name_with_one_typo_hits_only_when_the_facts_agree():
+    listed = entry("KOHAS AG", entity_type=EntityType.ENTITY, countries=frozenset({"CH"}))
+    agree = compare(Query("KOiAS AG", "CH", EntityType.ENTITY), listed)
+    assert agree is not None and agree.score >= REVIEW_THRESHOLD
+    assert "'koias' is one short word like 'kohas', and the facts agree: counted" in agree.reasons
+    other_country = compare(Query("KOiAS AG", "US", EntityType.ENTITY), listed)
+    untyped = compare(Query("KOiAS AG"), listed)
+    longer = compare(Query("Koias Systems", entity_type=EntityType.ENTITY), listed)
+    for hit in (other_country, untyped, longer):
+        assert hit is not None and hit.score < REVIEW_THRESHOLD

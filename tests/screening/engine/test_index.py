@@ -108,3 +108,9 @@ def test_a_multi_word_name_does_not_hit_a_one_word_listed_name():
     assert index.search(Query("Daniel Powell")) == []
     assert index.search(Query("Artis Consulting LLC")) == []
     assert keys(index.search(Query("Artin"))) == [2]
+
+
+def test_it_finds_a_typo_in_a_given_name_by_the_name_as_written():
+    index = ScreeningIndex([IndexEntry(1, ("DUBINSKY, Oleksandr",), EntityType.PERSON)])
+    assert keys(index.search(Query("Dubinsky Oleknandr"))) == [1]
+    assert index.search(Query("Dubinsky Olesya")) == []

@@ -89,3 +89,30 @@ def test_a_given_name_spelled_by_romanisation_gets_its_group_key():
 def test_it_joins_spaced_initials_and_corrects_a_misspelt_legal_form():
     assert normalise_name("C I Del Istmo S A S") == normalise_name("C.I. DEL ISTMO S.A.S.")
     assert normalise_name("Joint Stock Companiy 140 Repair Plant") == "140 repair plant"
+
+
+def test_russian_yo_spanish_que_and_initial_j_have_one_key_but_short_syllables_stay_apart():
+    assert variant_key("semyonov") == variant_key("semenov")
+    assert variant_key("younes") == variant_key("yunes")
+    assert variant_key("enrique") == variant_key("enrike")
+    assert variant_key("riccio") == variant_key("riksio")
+    assert variant_key("jacoub") == variant_key("yacoub")
+    assert variant_key("jong") != variant_key("yong")
+    assert variant_key("zhang") != variant_key("yang")
+    assert variant_key("mks") != variant_key("mcs")
+
+
+def test_it_drops_legal_forms_in_another_romanisation_or_torn_from_their_phrase():
+    assert normalise_name("MCS International GmbKh") == "mcs international"
+    assert normalise_name("Rustanker LC") == "rustanker"
+    assert normalise_name("Compgnie Aerienne des Grands Lacs") == "aerienne des grands lacs"
+    assert normalise_name("Aktsionernoe Obshchestvo Tekhnopromeksport Otkrytoe") == (
+        "tekhnopromeksport"
+    )
+    assert normalise_name("Ink Systems") == "ink systems"
+
+
+def test_it_keeps_the_tokens_as_written_beside_their_variant_keys():
+    key = name_key("Oleksandr Dubinsky")
+    assert key.tokens == ("aleksandr", "dubinsky")
+    assert key.raw == ("oleksandr", "dubinsky")

@@ -92,8 +92,13 @@ def score_entry(
     """Return the entry scored against an already normalised query."""
     best = None
     person = EntityType.PERSON in (query.entity_type, entry.entity_type)
+    # a lone short word with a typo needs the facts on its side: the same entity type, and
+    # the query's country, if it gives one, among the listed ones
+    facts_agree = query.entity_type is not None and query.entity_type == entry.entity_type
+    if query.country:
+        facts_agree = facts_agree and query.country.upper() in entry.countries
     for key, kind in keys if keys is not None else entry_keys(entry):
-        ns = name_score(qkey, key, person, stats)
+        ns = name_score(qkey, key, person, stats, facts_agree)
         score = ns.score * (WEAK_ALIAS_FACTOR if kind == "weak" else 1.0)
         if best is None or score > best[0]:
             best = (score, ns, key, kind)

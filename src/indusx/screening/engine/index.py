@@ -16,7 +16,7 @@ from scipy import sparse
 
 from indusx.screening.engine.compare import entry_keys, score_entry
 from indusx.screening.engine.names import NameKey, name_key, skeleton
-from indusx.screening.engine.score import MIN_TOKEN_SIM, token_sim
+from indusx.screening.engine.score import MIN_TOKEN_SIM, best_sim, token_sim
 from indusx.screening.engine.stats import TokenStats
 from indusx.screening.engine.types import Hit, IndexEntry, Query
 from indusx.screening.engine.variants import variant_key
@@ -61,6 +61,7 @@ class ScreeningIndex:
         self._vocab: dict[str, int] = {}
         self._vocab_tokens: list[str] = []
         self._vocab_skeletons: list[str] = []
+        self._vocab_raw: dict[int, set[str]] = defaultdict(set)  # spellings as written
         self._lookup: dict[str, set[int]] = defaultdict(set)
         self._joined: dict[str, set[int]] = defaultdict(set)
         self._cover = sparse.csr_matrix((0, 0), dtype=np.float32)
@@ -84,6 +85,9 @@ class ScreeningIndex:
                 nids.append(nid)
                 for tok, _ in _retrieval_tokens(key):
                     self._vocab_id(tok)
+                for tok, raw in zip(key.tokens, key.raw, strict=True):
+                    if raw != tok and tok in self._vocab:
+                        self._raw_form(self._vocab[tok], raw)
                 self._joined[key.joined].add(nid)
                 self._joined["".join(key.tokens)].add(nid)
             self._entry_nids[entry.key] = nids
@@ -116,6 +120,15 @@ class ScreeningIndex:
                 self._lookup["^" + variant_key(token)].add(vid)
         return vid
 
+    def _raw_form(self, vid: int, raw: str) -> None:
+        """Make a token findable by its spelling as written, and its typos, too."""
+        if raw in self._vocab_raw[vid]:
+            return
+        self._vocab_raw[vid].add(raw)
+        self._lookup[raw].add(vid)
+        for d in deletions(raw):
+            self._lookup[d].add(vid)
+
     def _rebuild(self) -> None:
         """Rebuild the token-by-name matrices (one pass over the live names)."""
         rows: list[int] = []
@@ -139,9 +152,11 @@ class ScreeningIndex:
         # Swapped in one assignment each, so that concurrent readers see whole matrices.
         self._cover, self._present, self.stats = cover, present, stats
 
-    def _token_matches(self, token: str, skel: str, abjad: bool) -> list[tuple[int, float]]:
+    def _token_matches(
+        self, token: str, raw: str, skel: str, abjad: bool
+    ) -> list[tuple[int, float]]:
         found: set[int] = set(self._lookup.get(token, ()))
-        for d in deletions(token):
+        for d in deletions(token) | ({raw} | deletions(raw) if raw != token else set()):
             found.update(self._lookup.get(d, ()))
         if len(skel) >= 2:
             found.update(self._lookup.get("~" + skel, ()))
@@ -149,9 +164,12 @@ class ScreeningIndex:
             found.update(self._lookup.get("^" + variant_key(token), ()))
         out = []
         for vid in found:
-            sim, _, _ = token_sim(
-                token, self._vocab_tokens[vid], skel, self._vocab_skeletons[vid], abjad
-            )
+            vt = self._vocab_tokens[vid]
+            sim, _, _ = token_sim(token, vt, skel, self._vocab_skeletons[vid], abjad)
+            for form in self._vocab_raw.get(vid, ()) if sim < 1.0 else ():
+                sim = max(sim, best_sim(token, vt, skel, "", (raw, form), abjad)[0])
+            if raw != token and sim < 1.0:
+                sim = max(sim, best_sim(token, vt, skel, "", (raw, vt), abjad)[0])
             if sim >= MIN_TOKEN_SIM:
                 out.append((vid, sim))
         return out
@@ -167,7 +185,7 @@ class ScreeningIndex:
     ) -> list[list[Hit]]:
         """Return the hits of each query, in input order."""
         out: list[list[Hit]] = []
-        cache: dict[tuple[str, bool], list[tuple[int, float]]] = {}
+        cache: dict[tuple[str, str, bool], list[tuple[int, float]]] = {}
         cover, present, names = self._cover, self._present, self._names
         for start in range(0, len(queries), BATCH):
             chunk = queries[start : start + BATCH]
@@ -180,7 +198,7 @@ class ScreeningIndex:
         cover: sparse.csr_matrix,
         present: sparse.csr_matrix,
         names: list[_Name | None],
-        cache: dict[tuple[str, bool], list[tuple[int, float]]],
+        cache: dict[tuple[str, str, bool], list[tuple[int, float]]],
         threshold: float,
         limit: int,
     ) -> list[list[Hit]]:
@@ -190,17 +208,15 @@ class ScreeningIndex:
         a_vals: list[float] = []
         b_vals: list[float] = []
         for qi, key in enumerate(keys):
-            toks = [
-                (t, s, w)
-                for t, s, w in zip(key.tokens, key.skeletons, key.weights, strict=True)
-                if w >= RETRIEVAL_MIN_WEIGHT
-            ] or list(zip(key.tokens, key.skeletons, key.weights, strict=True))
-            total = sum(w for _, _, w in toks) or 1.0
+            every = list(zip(key.tokens, key.raw, key.skeletons, key.weights, strict=True))
+            toks = [t for t in every if t[3] >= RETRIEVAL_MIN_WEIGHT] or every
+            total = sum(t[3] for t in toks) or 1.0
             seen: dict[int, tuple[float, float]] = {}
-            for tok, skel, w in toks:
-                vids = cache.get((tok, key.abjad))
+            for tok, raw, skel, w in toks:
+                vids = cache.get((tok, raw, key.abjad))
                 if vids is None:
-                    vids = cache[(tok, key.abjad)] = self._token_matches(tok, skel, key.abjad)
+                    vids = self._token_matches(tok, raw, skel, key.abjad)
+                    cache[(tok, raw, key.abjad)] = vids
                 for vid, sim in vids:
                     old = seen.get(vid, (0.0, 0.0))
                     seen[vid] = (max(old[0], sim), max(old[1], sim * w / total))

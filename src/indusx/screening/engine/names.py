@@ -8,7 +8,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
-from indusx.screening.engine.variants import canonical
+from indusx.screening.engine.variants import canonical, variant_key
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -58,10 +58,12 @@ _LEGAL_PHRASES = (
     "n v",
 )
 LEGAL_FORMS = _wordset(
-    "ltd limited pvt private llc inc incorporated ooo gmbh co company corp corporation "
+    "ltd limited pvt private llc lc inc incorporated ooo gmbh co company corp corporation "
     "jsc pjsc ojsc cjsc zao oao pao ao llp lp sa ag aktiengesellschaft plc bv nv srl spa sas "
     "sarl sal sac doo kg kgaa oy ab asa pte pty bhd sdn tov fzco "
-    "fze fzc ano fgup gup"
+    "fze fzc ano fgup gup "
+    # Russian legal words, also when a reordering splits the phrase (OTKRYTOE ... last)
+    "aktsionernoe aktsionernoye obshchestvo otkrytoe zakrytoe publichnoe"
 )
 HONORIFICS = _wordset(
     "mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh shaykh sheik haji hajji hadji "
@@ -126,6 +128,7 @@ class NameKey:
 
     original: str
     tokens: tuple[str, ...]
+    raw: tuple[str, ...]  # the tokens as written, before given-name variants got one key
     weights: tuple[float, ...]
     skeletons: tuple[str, ...]  # consonant skeletons for spelling and script variants
     abjad: bool  # written in Arabic script: short vowels are absent, compare skeletons
@@ -248,21 +251,28 @@ def _strip_phrases(text: str) -> str:
     return padded.strip()
 
 
-_LONG_LEGAL_FORMS = tuple(sorted(f for f in LEGAL_FORMS if len(f) >= 7))
 _LEGAL_SYNONYMS = {"compania": "company", "compagnie": "company", "companhia": "company"}
+_LONG_LEGAL_FORMS = tuple(sorted({f for f in LEGAL_FORMS if len(f) >= 7} | set(_LEGAL_SYNONYMS)))
+# A legal form in another romanisation (GmbKh from Russian ГмбХ, Korporation); forms of four
+# letters or more only, since "ink" or "sak" are words and names.
+_LEGAL_BY_VARIANT = {variant_key(f): f for f in sorted(LEGAL_FORMS) if len(f) >= 4}
 
 
 def _legal_spelling(token: str) -> str:
     """Return the legal form a long token misspells ("aktiengeselschaft"), else the token."""
     if token in _LEGAL_SYNONYMS:
         return _LEGAL_SYNONYMS[token]
+    if token.isalpha() and token not in PARTICLES and token not in LEGAL_FORMS:
+        found = _LEGAL_BY_VARIANT.get(variant_key(token))
+        if found:
+            return found
     if len(token) < 6 or token in GENERIC_ORG_WORDS or token in LEGAL_FORMS:
         return token
     for f in _LONG_LEGAL_FORMS:
         if abs(len(f) - len(token)) <= 2 and OSA.distance(token, f, score_cutoff=2) <= 1 + (
             len(f) > 12
         ):
-            return f
+            return _LEGAL_SYNONYMS.get(f, f)
     return token
 
 
@@ -301,6 +311,7 @@ def name_key(name: str) -> NameKey:
     return NameKey(
         original=name,
         tokens=tokens,
+        raw=tuple(core),
         weights=tuple(_weight(t) for t in tokens),
         skeletons=tuple(skeleton(t) for t in tokens),
         abjad=abjad,

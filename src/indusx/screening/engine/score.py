@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from indusx.screening.engine.names import HONORIFICS, PARTICLES, NameKey
+from indusx.screening.engine.names import HONORIFICS, PARTICLES, NameKey, skeleton
 from indusx.screening.engine.stats import NO_STATS, TokenStats
 from indusx.screening.engine.variants import variant_key
 
@@ -61,6 +61,8 @@ def token_sim(
     if a.isdigit() or b.isdigit() or syllabic:
         return 0.0, "", 0  # numbers must agree; so must the syllables of CJK names
     la, lb = len(a), len(b)
+    if not abjad and variant_key(a) == variant_key(b):  # "iurii" / "yuri", "dzh" / "j"
+        return VARIANT_SIM, "variant", 0
     if la == 1 or lb == 1:
         if a[0] == b[0]:
             return INITIAL_SIM, "initial", 0
@@ -73,8 +75,6 @@ def token_sim(
         if min(len(sa), len(sb)) >= 5 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
             return ABJAD_SIM - 0.1, "variant", 1
         return 0.0, "", 0
-    if variant_key(a) == variant_key(b):  # "iurii" / "yuri", "khamza" / "hamza"
-        return VARIANT_SIM, "variant", 0
     longest = max(la, lb)
     limit = allowed_edits(longest) or int(la == lb == 4)  # "olaf", "olav"
     d = OSA.distance(a, b, score_cutoff=limit)
@@ -88,13 +88,31 @@ def token_sim(
     return 0.0, "", 0
 
 
+def best_sim(
+    a: str, b: str, sa: str, sb: str, raws: tuple[str, str], abjad: bool, syllabic: bool = False
+) -> tuple[float, str, int]:
+    """Return the better of the tokens' similarity and that of their spellings as written.
+
+    A typo in a given name that the variant table rewrote ("mhoamad" against "mohamad", now
+    "muhammad") is one letter from the name as written, two or more from its key.
+    """
+    found = token_sim(a, b, sa, sb, abjad, syllabic)
+    ra, rb = raws
+    if (ra != a or rb != b) and found[0] < 1.0:
+        other = token_sim(ra, rb, skeleton(ra), skeleton(rb), abjad, syllabic)
+        if other[0] > found[0]:
+            return other
+    return found
+
+
 def _greedy(q: NameKey, c: NameKey) -> list[TokenMatch]:
     pairs = []
     abjad = q.abjad or c.abjad
     syllabic = q.syllabic or c.syllabic
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
-            sim, kind, edits = token_sim(a, b, q.skeletons[i], c.skeletons[j], abjad, syllabic)
+            raws = (q.raw[i], c.raw[j])
+            sim, kind, edits = best_sim(a, b, q.skeletons[i], c.skeletons[j], raws, abjad, syllabic)
             if sim >= MIN_TOKEN_SIM:
                 pairs.append((sim, min(q.weights[i], c.weights[j]), -abs(i - j), i, j, kind, edits))
     pairs.sort(reverse=True)
@@ -193,10 +211,25 @@ def _lone_short(q: NameKey, c: NameKey, matches: list[TokenMatch]) -> TokenMatch
     return None
 
 
+def _one_word_typo(q: NameKey, c: NameKey, m: TokenMatch, stats: TokenStats) -> bool:
+    """Return whether a lone short word may count: both names are that one word, of the same
+    length and long enough to carry a typo, and the listed word is rare on the list."""
+    a, b = q.tokens[m.query[0]], c.tokens[m.cand[0]]
+    one_word = len(q.tokens) == len(c.tokens) == 1 and len(a) == len(b)
+    return one_word and bool(allowed_edits(len(a))) and stats.rarity(b) == 1.0
+
+
 def name_score(
-    q: NameKey, c: NameKey, person: bool = False, stats: TokenStats = NO_STATS
+    q: NameKey,
+    c: NameKey,
+    person: bool = False,
+    stats: TokenStats = NO_STATS,
+    facts_agree: bool = False,
 ) -> NameScore:
     """Return how well two names match (0..1) and why.
+
+    `facts_agree` (same entity type, the query's country, if any, among the listed ones) lets
+    a one-word short name with one typo count (KOiAS / KOHAS AG).
 
     Both sides' coverage counts, each token weighed by its kind and its rarity on the list;
     for people, whose lists add and drop middle names and patronymics, the shorter name's
@@ -215,9 +248,12 @@ def name_score(
     notes: list[str] = []
     lone = _lone_short(q, c, matches)
     if lone is not None:
-        matches.remove(lone)
         a, b = q.tokens[lone.query[0]], c.tokens[lone.cand[0]]
-        notes.append(f"'{a}' is a short word that differs from '{b}': not counted on its own")
+        if facts_agree and _one_word_typo(q, c, lone, stats):
+            notes.append(f"'{a}' is one short word like '{b}', and the facts agree: counted")
+        else:
+            matches.remove(lone)
+            notes.append(f"'{a}' is a short word that differs from '{b}': not counted on its own")
     rq = [w * stats.rarity(t) for t, w in zip(q.tokens, q.weights, strict=True)]
     rc = [w * stats.rarity(t) for t, w in zip(c.tokens, c.weights, strict=True)]
     wq, wc = sum(rq), sum(rc)

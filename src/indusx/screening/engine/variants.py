@@ -43,7 +43,7 @@ _VARIANT_GROUPS = (
     "international intl",
 )
 # Romanisation variants, rewritten in this order to one spelling ("iurii", "yury" -> "iuri").
-_TRANSLIT = (
+_DIGRAPHS = (
     ("shch", "sh"),
     ("dzh", "j"),
     ("tch", "ch"),
@@ -54,27 +54,43 @@ _TRANSLIT = (
     ("ph", "f"),
     ("th", "t"),
     ("ck", "k"),
+)
+_VOWELS = (
     ("ks", "x"),
     ("ou", "u"),
     ("oo", "u"),
     ("ee", "i"),
-    ("ce", "se"),
-    ("ci", "si"),
     ("q", "k"),
     ("w", "v"),
     ("y", "i"),
 )
+_QU = re.compile(r"qu(?=[ei])")  # Spanish, French, Portuguese: Enrique, Duque (Энрике)
+_SOFT_C = re.compile(r"c(?=[eiy])")  # ce/ci -> se/si, and so Riccio -> riksio -> rixio
 _CH = re.compile(r"c(?!h)")
+# Russian ё is written yo or e (Fyodor / Fedor, Semyonov / Semenov, Tamayo read back from
+# Тамаё); "you" is another sound (Younis / Yunis) and keeps its u.
+_YO = re.compile(r"yo(?!u)")
 _FINAL_OF = re.compile(r"([oe])f$")
+# A word-initial j before a vowel reads as y in German, Dutch and Slavic romanisation (Jusuf /
+# Yusuf, Jakub / Yakub, Jacoub / Yacoub); short syllables (Jong / Yong, Jin / Yin) stay apart.
+_INITIAL_J = re.compile(r"^j(?=[aeiou])")
+INITIAL_J_MIN = 5
 
 
 @lru_cache(maxsize=200_000)
 def variant_key(token: str) -> str:
     """Return one spelling for a token's romanisation variants (kh/h, dzh/j, y/i, ks/x, ...)."""
     s = token
-    for old, new in _TRANSLIT:
+    for old, new in _DIGRAPHS:
         s = s.replace(old, new)
-    s = _CH.sub("k", s)
+    if len(s) <= 3 and not any(v in s for v in "aeiouy"):  # acronyms: MKS is not MCS
+        return s
+    if len(s) >= INITIAL_J_MIN and not token.startswith("z"):  # zh is another sound
+        s = _INITIAL_J.sub("y", s)
+    s = _YO.sub("e", _QU.sub("k", s))
+    s = _CH.sub("k", _SOFT_C.sub("s", s))
+    for old, new in _VOWELS:
+        s = s.replace(old, new)
     if len(token) >= 5:  # French "ch" for "sh" (Chahid); short words like chen/shen stay apart
         s = s.replace("sh", "ch")
     out: list[str] = []
