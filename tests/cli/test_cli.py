@@ -153,10 +153,10 @@ def test_demo_load_is_deterministic_labelled_and_skippable(cli_db: str) -> None:
     result = runner.invoke(app, ["demo", "load", "--orgs", "120", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "founder.in@indusx.example" in result.output
-    assert _count(cli_db, Organisation) == 120
+    assert _count(cli_db, Organisation) == 122  # and the two demo agencies
     again = runner.invoke(app, ["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
-    assert _count(cli_db, Organisation) == 120
+    assert _count(cli_db, Organisation) == 122  # and the two demo agencies
     engine = make_engine(make_settings(cli_db))
     with session_scope(make_sessionmaker(engine)) as session:
         assert session.scalar(select(func.count()).select_from(Organisation)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
+from indusx.challenges import demo as challenge_demo
 from indusx.demo import loader
 from indusx.orgs.models import Offering, Organisation
 from indusx.orgs.search import OrgQuery, search_orgs
@@ -13,7 +14,10 @@ from indusx.orgs.search import OrgQuery, search_orgs
 def test_the_demo_is_searchable_and_its_founders_own_start_ups(session: Session) -> None:
     created = loader.load_demo(session=session, orgs=80, seed=11)
     assert {u.email for u in created} == {u.email for u in loader.DEMO_USERS}
-    assert session.scalar(select(func.count()).select_from(Organisation)) == 80
+    # The generated 80, and the two demo agencies that sponsor the demo challenges.
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 80 + len(
+        challenge_demo.AGENCIES
+    )
     top = session.scalar(select(func.max(Offering.trl)))
     org = session.scalars(select(Organisation).where(Organisation.max_trl == top)).first()
     assert org is not None
@@ -34,4 +38,5 @@ def test_loading_twice_keeps_slugs_unique(session: Session) -> None:
     loader.load_demo(session=session, orgs=30, seed=1)
     loader.load_demo(session=session, orgs=30, seed=1)
     slugs = list(session.scalars(select(Organisation.slug)))
-    assert len(slugs) == 60 == len(set(slugs))
+    # Twice the generated 30; the demo agencies are added once.
+    assert len(slugs) == 60 + len(challenge_demo.AGENCIES) == len(set(slugs))

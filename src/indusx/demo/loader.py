@@ -12,6 +12,7 @@ from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole, PlatformRole
 from indusx.audit import service as audit
 from indusx.audit.service import Actor
+from indusx.challenges import demo as challenge_demo
 from indusx.db import utcnow
 from indusx.demo.generator import DemoOrg, generate
 from indusx.orgs import facets
@@ -55,6 +56,12 @@ DEMO_USERS = (
              "owner of a US start-up"),
     DemoUser("member@indusx.example", "Maya Member", PlatformRole.MEMBER, None,
              "member without an organisation"),
+    DemoUser("reviewer1@indusx.example", "Meera Iyer", PlatformRole.MEMBER, None,
+             "challenge reviewer"),
+    DemoUser("reviewer2@indusx.example", "Daniel Brooks", PlatformRole.MEMBER, None,
+             "challenge reviewer"),
+    DemoUser("reviewer3@indusx.example", "Farah Khan", PlatformRole.MEMBER, None,
+             "challenge reviewer"),
     DemoUser("mentor.in@indusx.example", "Kavita Rao", PlatformRole.MEMBER, None,
              "mentor (India)",
              expertise="Former naval scientist: underwater acoustics, sonar signal processing, "
@@ -205,6 +212,7 @@ def load_demo(
             )
         created.append(demo)
     screening_demo.load_demo_list(session=session, actor=actor)
+    challenge_demo.load_demo_challenges(session=session, actor=actor, password=DEMO_PASSWORD)
     return created
 
 
