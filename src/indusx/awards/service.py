@@ -175,12 +175,7 @@ def import_sbir(
         if progress is not None:
             progress(len(keys))
     # New firms are parties like any other: screened before anyone can partner with them.
-    for start in range(0, len(report.orgs_created), BATCH):
-        orgs = session.scalars(select(Organisation).where(
-            Organisation.id.in_(report.orgs_created[start:start + BATCH])))
-        screening_service.screen(
-            session=session, subjects=[f for o in orgs for f in screening_service.org_subjects(o)],
-            actor=actor)
+    screening_service.screen_unscreened(session=session, actor=actor)
     report.written = True
     if report.changed:
         audit.record(

@@ -17,7 +17,7 @@ from indusx.screening import service as screening_service
 from indusx.screening.engine.types import EntityType
 from indusx.screening.lists import ListFormat
 from indusx.screening.lists.entry import Address, Alias, ListEntry
-from indusx.screening.models import CaseStatus
+from indusx.screening.models import CaseStatus, ScreeningList
 
 DEMO_LIST_KEY = "demo-restricted"
 DEMO_LIST_NAME = "Demo restricted parties (fictional)"
@@ -46,7 +46,12 @@ def _lookalike(org: Organisation, entry_id: str, program: str) -> ListEntry:
 
 
 def load_demo_list(*, session: Session, actor: Actor) -> int:
-    """Import the demo list, screen everyone against it, and decide two of its cases."""
+    """Import the demo list, screen everyone against it, and decide two of its cases.
+
+    Only the first demo load imports the list; a later load screens its new organisations.
+    """
+    if session.scalar(select(ScreeningList.id).where(ScreeningList.key == DEMO_LIST_KEY)):
+        return screening_service.screen_unscreened(session=session, actor=actor).opened
     owned = set(session.scalars(select(Membership.org_id)))
     orgs = list(session.scalars(
         select(Organisation).where(Organisation.is_demo, Organisation.id.not_in(owned or {0}))

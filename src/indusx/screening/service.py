@@ -352,6 +352,16 @@ def all_subjects(session: Session) -> list[SubjectFacts]:
     return facts
 
 
+def screen_unscreened(*, session: Session, actor: Actor) -> ScreenSummary:
+    """Screen the organisations that have never been screened (e.g. after a bulk load)."""
+    done = select(ScreeningSubject.ref_id).where(
+        ScreeningSubject.kind == SubjectKind.ORGANISATION)
+    orgs = session.scalars(select(Organisation).where(Organisation.id.not_in(done))
+                           .order_by(Organisation.id))
+    return screen(session=session, subjects=[f for o in orgs for f in org_subjects(o)],
+                  actor=actor)
+
+
 def rescreen_all(*, session: Session, actor: Actor) -> ScreenSummary:
     """Screen every party against every live entry (`indusx screening rescreen`)."""
     return screen(session=session, subjects=all_subjects(session), actor=actor)
