@@ -5,6 +5,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -185,3 +186,22 @@ def test_a_confirmed_restricted_party_match_blocks_the_award(
 
     # Turning it down is not blocked.
     _decide(session, c.manager, proposal, Outcome.NOT_AWARDED, "Restricted party in team")
+
+
+def test_applicants_see_their_decisions_on_the_proposal_page_and_reviewers_do_not(
+    session: Session, reviewing: SimpleNamespace, client: TestClient,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    c = reviewing
+    c.challenge.phase = Phase.SHORTLIST
+    _decide(session, c.manager, c.joint, Outcome.SHORTLISTED, "Strong sea-trial plan")
+    session.commit()
+
+    sign_in(client, c.co_applicant)
+    page = client.get(f"/proposals/{c.joint.id}")
+    sign_in(client, c.reviewers[0])
+    reviewer_page = client.get(f"/proposals/{c.joint.id}")
+
+    assert page.status_code == 200
+    assert "Decisions" in page.text and "Strong sea-trial plan" in page.text
+    assert "Strong sea-trial plan" not in reviewer_page.text

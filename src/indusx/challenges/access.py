@@ -122,5 +122,9 @@ def can_see_decisions(
 ) -> bool:
     """Return whether the principal may read a proposal's decisions: its parties and managers
     (reviewers score; they do not learn the outcome through the proposal)."""
-    rights = proposal_access(session, principal, challenge, proposal)
+    return sees_decisions(proposal_access(session, principal, challenge, proposal))
+
+
+def sees_decisions(rights: ProposalAccess) -> bool:
+    """Return whether these rights include reading the proposal's decisions."""
     return rights.manage or (rights.read and rights.review is None)

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from indusx import templating
 from indusx.accounts.permissions import Principal
-from indusx.challenges import files, proposals, service
+from indusx.challenges import access, decisions, files, proposals, service
 from indusx.challenges.models import Attachment, ProposalStatus
 from indusx.challenges.pages import common
 from indusx.challenges.proposals import Loaded, StaleSave
@@ -60,6 +60,8 @@ def _editor_context(session: Session, loaded: Loaded, settings: Any) -> dict[str
         **common(),
         "p": read,
         "proposal": loaded.proposal,
+        "decisions": decisions.history(session=session, proposal_id=loaded.proposal.id)
+        if access.sees_decisions(loaded.can) else [],
         "challenge": challenge,
         "can": loaded.can,
         "questions": questions,
