@@ -57,12 +57,6 @@ FIELD_LABELS = {
 }
 
 
-def _wants_partial(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 async def _form(request: Request) -> FormData:
     return await request.form()
 
@@ -160,7 +154,7 @@ def listing(
         "area_names": {a.slug: a.name for a in org_service.list_focus_areas(session=session)},
         "can_create": principal is not None and principal.is_officer,
     }
-    name = "challenges/_cards.html" if _wants_partial(request) else "challenges/list.html"
+    name = "challenges/_cards.html" if templating.wants_partial(request) else "challenges/list.html"
     return templating.render(request, name, context)
 
 

@@ -33,12 +33,10 @@ from indusx.challenges.models import (
 from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
 from indusx.notifications import service as outbox
-from indusx.notifications.models import NotificationPreference
 from indusx.orgs.models import Organisation
 
 # Reviewers are assigned once submissions close, and score until the shortlist phase.
 REVIEW_PHASES = (Phase.SUBMISSIONS_CLOSED, Phase.REVIEW)
-NOTIFY_TOPIC = "challenges"
 OFFICER_ROLES = (PlatformRole.OFFICER, PlatformRole.ADMIN)
 
 
@@ -97,36 +95,12 @@ def require_manager(session: Session, principal: Principal, challenge: Challenge
 def notify(
     session: Session, users: Iterable[User], *, kind: str, subject: str, body: str, link: str
 ) -> int:
-    """Queue a message for each user, as their challenge notification settings allow."""
+    """Queue a message for each user (the outbox applies their notification settings)."""
     people = {u.id: u for u in users}
-    if not people:
-        return 0
-    prefs = {
-        p.user_id: p
-        for p in session.scalars(
-            select(NotificationPreference).where(
-                NotificationPreference.user_id.in_(people),
-                NotificationPreference.topic == NOTIFY_TOPIC,
-            )
-        )
-    }
-    sent = 0
     for uid, user in sorted(people.items()):
-        pref = prefs.get(uid)
-        if pref is not None and not pref.in_app and not pref.email:
-            continue
-        outbox.enqueue(
-            session=session,
-            to_email=user.email,
-            user_id=uid,
-            kind=kind,
-            subject=subject,
-            body=body,
-            link=link,
-            in_app=pref.in_app if pref is not None else True,
-        )
-        sent += 1
-    return sent
+        outbox.enqueue(session=session, to_email=user.email, user_id=uid, kind=kind,
+                       subject=subject, body=body, link=link)
+    return len(people)
 
 
 def manager_users(session: Session, challenge: Challenge) -> list[User]:

@@ -71,12 +71,6 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _wants_partial(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 def load_review(review_id: int, session: SessionDep) -> Review:
     """Return the review named in the path, or 404."""
     return review.get_review(session, review_id)
@@ -269,14 +263,14 @@ def save_review(
             raise
         found = field_errors(exc)
         found = {k.replace("scores-", "score-"): v for k, v in found.items()}
-        if _wants_partial(request) and action == "autosave":
+        if templating.wants_partial(request) and action == "autosave":
             return templating.render(
                 request, "reviews/_saved.html", {"errors": found, "saved_at": None}
             )
         return _render_review(
             request, session, principal, item, errors=found, values=values, status_code=422
         )
-    if action == "autosave" and _wants_partial(request):
+    if action == "autosave" and templating.wants_partial(request):
         return templating.render(
             request, "reviews/_saved.html", {"errors": {}, "saved_at": item.updated_at}
         )
@@ -507,7 +501,8 @@ def ranking_page(
 ) -> HTMLResponse:
     """Show the ranking with raw and normalised scores, filters, and decision actions."""
     context = _ranking_context(session, principal, challenge, flt)
-    name = "reviews/_ranking_table.html" if _wants_partial(request) else "reviews/ranking.html"
+    partial = templating.wants_partial(request)
+    name = "reviews/_ranking_table.html" if partial else "reviews/ranking.html"
     return templating.render(request, name, context)
 
 
