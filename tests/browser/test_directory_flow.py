@@ -115,7 +115,8 @@ def test_a_founder_searches_the_directory_and_edits_their_profile(
     expect(page.get_by_text("Contact details are shared with")).to_be_visible()
     _shoot(page, "profile.png")
 
-    # The founder's own organisation: edit it through My organisation.
+    # The founder's own organisation: edit it through the account menu's My organisation.
+    page.get_by_role("button", name=re.compile(r": account$")).click()
     page.get_by_role("link", name="My organisation").click()
     page.locator("a", has_text="Edit").first.click()
     expect(page).to_have_url(re.compile(r"/orgs/[a-z0-9-]+/edit$"))
