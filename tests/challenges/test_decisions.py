@@ -16,8 +16,8 @@ from indusx.challenges.models import Decision, Outcome, Phase, Proposal, Proposa
 from indusx.errors import Conflict, Forbidden, Invalid
 from indusx.notifications.models import Notification
 from indusx.orgs.models import Organisation
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
-from indusx.screening import service as screening_service
 from indusx.screening.lists import ListFormat
 from indusx.screening.models import CaseStatus
 from tests.challenges.review_support import make_proposal, principal
@@ -167,8 +167,8 @@ def test_a_confirmed_restricted_party_match_blocks_the_award(
     )
     session.commit()
     listed = make_org(name="Zenith Strike Armaments Pvt Ltd", country="IN")
-    [case] = screening_service.subject_cases(session=session, org_id=listed.id)
-    screening_service.decide(
+    [case] = screening_cases.subject_cases(session=session, org_id=listed.id)
+    screening_cases.decide(
         session=session,
         principal=principal(session, c.manager),
         case_id=case.id,

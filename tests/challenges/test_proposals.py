@@ -18,8 +18,8 @@ from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
 from indusx.notifications.models import Notification
 from indusx.orgs.models import Organisation
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
-from indusx.screening import service as screening_service
 from indusx.screening.lists import ListFormat
 from indusx.screening.models import CaseStatus
 from tests.challenges.conftest import MakeChallenge, principal_of
@@ -414,8 +414,8 @@ def test_a_confirmed_screening_hit_on_a_party_blocks_submission(
     )
     zed = make_user(name="Zed", password=None)
     listed = make_org(owner=zed, name="Zenith Strike Armaments Pvt Ltd", country="IN")
-    [case] = screening_service.subject_cases(session=session, org_id=listed.id)
-    screening_service.decide(
+    [case] = screening_cases.subject_cases(session=session, org_id=listed.id)
+    screening_cases.decide(
         session=session,
         principal=principal_of(session, world.olga),
         case_id=case.id,

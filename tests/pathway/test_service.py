@@ -18,7 +18,7 @@ from indusx.pathway.engine.evaluate import Verdict
 from indusx.pathway.hurdles import HurdleFilter
 from indusx.pathway.models import HurdleStatus
 from indusx.pathway.schemas import AssessmentIn, HurdleCreate, HurdleUpdate
-from indusx.screening import service as screening_service
+from indusx.screening import cases as screening_cases
 from indusx.screening.models import CaseStatus
 from tests.conftest import ACTOR
 from tests.pathway.conftest import coproduction
@@ -53,8 +53,8 @@ def test_a_confirmed_screening_hit_on_a_directory_party_blocks_the_assessment(
     people: SimpleNamespace,
 ) -> None:
     listed = make_org(name="Zenith Strike Armaments Pvt Ltd", country="IN")
-    [case] = screening_service.subject_cases(session=session, org_id=listed.id)
-    screening_service.decide(
+    [case] = screening_cases.subject_cases(session=session, org_id=listed.id)
+    screening_cases.decide(
         session=session,
         principal=_principal(session, people.officer),
         case_id=case.id,

@@ -16,6 +16,7 @@ from indusx.matching import introductions as intro_service
 from indusx.matching import service as match_service
 from indusx.matching.models import MatchMode
 from indusx.orgs.models import Organisation
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.lists import ListFormat
@@ -31,8 +32,8 @@ UNDERSEA = dict(country="US", kind="large_company",
 
 
 def _confirm(session: Session, officer: Principal, org: Organisation) -> None:
-    for case in screening_service.subject_cases(session=session, org_id=org.id):
-        screening_service.decide(session=session, principal=officer, case_id=case.id,
+    for case in screening_cases.subject_cases(session=session, org_id=org.id):
+        screening_cases.decide(session=session, principal=officer, case_id=case.id,
                                  decision=CaseStatus.CONFIRMED, reason="Confirmed in review")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
 from indusx.orgs.models import Organisation
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.lists import ListFormat
@@ -49,7 +50,7 @@ def _case_of(session: Session, org: Organisation, kind: SubjectKind) -> Screenin
     session.commit()
     [case] = [
         c
-        for c in screening_service.subject_cases(session=session, org_id=org.id)
+        for c in screening_cases.subject_cases(session=session, org_id=org.id)
         if session.get_one(screening_service.ScreeningSubject, c.subject_id).kind is kind
     ]
     return case

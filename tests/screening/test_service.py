@@ -15,6 +15,7 @@ from indusx.errors import Conflict, Forbidden, Invalid
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.schemas import OrgUpdate
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.engine.types import EntityType, Query
@@ -36,7 +37,7 @@ def ofac(session: Session, tmp_path: Path) -> Path:
 
 
 def _cases(session: Session, org_id: int) -> list[ScreeningCase]:
-    return screening_service.subject_cases(session=session, org_id=org_id)
+    return screening_cases.subject_cases(session=session, org_id=org_id)
 
 
 def _principal(session: Session, user: User) -> Principal:
@@ -151,7 +152,7 @@ def test_a_false_positive_is_not_raised_again_unless_the_entry_changes(
 ) -> None:
     org = make_org(name="Zenith Strike Armaments Pvt Ltd")
     [case] = _cases(session, org.id)
-    screening_service.decide(session=session, principal=_principal(session, people.officer),
+    screening_cases.decide(session=session, principal=_principal(session, people.officer),
                              case_id=case.id, decision=CaseStatus.FALSE_POSITIVE,
                              reason="Different company: Indian MSME, Udyam checked")
 
@@ -173,7 +174,7 @@ def test_deciding_a_case_is_audited_with_the_list_version(
     org = make_org(name="Zenith Strike Armaments Pvt Ltd")
     [case] = _cases(session, org.id)
 
-    screening_service.decide(session=session, principal=_principal(session, people.officer),
+    screening_cases.decide(session=session, principal=_principal(session, people.officer),
                              case_id=case.id, decision=CaseStatus.CONFIRMED,
                              reason="Same address and directors as the listed entity")
 
@@ -194,14 +195,14 @@ def test_only_officers_decide_and_only_allowed_transitions_with_a_reason(
     officer = _principal(session, people.officer)
 
     with pytest.raises(Forbidden):
-        screening_service.decide(session=session, principal=_principal(session, people.alice),
+        screening_cases.decide(session=session, principal=_principal(session, people.alice),
                                  case_id=case.id, decision=CaseStatus.FALSE_POSITIVE,
                                  reason="It is us, honestly")
     with pytest.raises(Invalid):
-        screening_service.decide(session=session, principal=officer, case_id=case.id,
+        screening_cases.decide(session=session, principal=officer, case_id=case.id,
                                  decision=CaseStatus.FALSE_POSITIVE, reason="no")
     with pytest.raises(Conflict):
-        screening_service.decide(session=session, principal=officer, case_id=case.id,
+        screening_cases.decide(session=session, principal=officer, case_id=case.id,
                                  decision=CaseStatus.CLEARED, reason="Nothing to clear yet")
     assert case.status is CaseStatus.OPEN
 
@@ -212,7 +213,7 @@ def test_a_confirmed_hit_blocks_the_party_until_an_officer_clears_it(
     org = make_org(name="Zenith Strike Armaments Pvt Ltd")
     [case] = _cases(session, org.id)
     officer = _principal(session, people.officer)
-    screening_service.decide(session=session, principal=officer, case_id=case.id,
+    screening_cases.decide(session=session, principal=officer, case_id=case.id,
                              decision=CaseStatus.CONFIRMED, reason="Confirmed by due diligence")
 
     status = screening_service.org_statuses(session=session, org_ids=[org.id])[org.id]
@@ -222,7 +223,7 @@ def test_a_confirmed_hit_blocks_the_party_until_an_officer_clears_it(
         screening_service.ensure_clear(session=session, org_ids=[people.org.id, org.id],
                                        action="an introduction")
 
-    screening_service.decide(session=session, principal=officer, case_id=case.id,
+    screening_cases.decide(session=session, principal=officer, case_id=case.id,
                              decision=CaseStatus.CLEARED, reason="Delisted in the March update")
 
     screening_service.ensure_clear(session=session, org_ids=[org.id], action="an introduction")

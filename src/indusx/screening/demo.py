@@ -12,6 +12,7 @@ from indusx.accounts.models import Membership, PlatformRole, User
 from indusx.accounts.permissions import Principal
 from indusx.audit.service import Actor
 from indusx.orgs.models import Organisation
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.engine.types import EntityType
@@ -70,9 +71,9 @@ def load_demo_list(*, session: Session, actor: Actor) -> int:
         (CaseStatus.CONFIRMED, "Demo: same registered address and directors as the entry"),
         (CaseStatus.FALSE_POSITIVE, "Demo: different company, registration checked"),
     ], strict=True):
-        for case in screening_service.subject_cases(session=session, org_id=org.id):
+        for case in screening_cases.subject_cases(session=session, org_id=org.id):
             if case.status is not CaseStatus.OPEN:
                 continue  # loaded before
-            screening_service.decide(session=session, principal=principal, case_id=case.id,
+            screening_cases.decide(session=session, principal=principal, case_id=case.id,
                                      decision=decision, reason=reason)
     return result.cases_opened

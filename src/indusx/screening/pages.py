@@ -17,9 +17,10 @@ from indusx.accounts.permissions import Principal
 from indusx.deps import Officer, SessionDep
 from indusx.errors import DomainError
 from indusx.forms import field_errors
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import index as name_index
-from indusx.screening import service as screening_service
+from indusx.screening.cases import CaseDetail, CaseFilter
 from indusx.screening.engine import REVIEW_THRESHOLD, compare
 from indusx.screening.engine.types import Query as NameQuery
 from indusx.screening.lists.entry import ListEntry
@@ -30,7 +31,6 @@ from indusx.screening.models import (
     SubjectKind,
 )
 from indusx.screening.schemas import DecisionIn
-from indusx.screening.service import CaseDetail, CaseFilter
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,7 +85,7 @@ def open_case_count(principal: Principal | None) -> int:
     session = object_session(principal.user)
     if session is None or not session.is_active:
         return 0
-    return screening_service.case_counts(session=session)[CaseStatus.OPEN]
+    return screening_cases.case_counts(session=session)[CaseStatus.OPEN]
 
 
 templating.templates.env.filters["country_name"] = country_name
@@ -159,15 +159,15 @@ def queue(
         list_key=form.list_key,
         sort=form.sort,
     )
-    cases, total = screening_service.list_cases(
+    cases, total = screening_cases.list_cases(
         session=session, flt=flt, page=form.page, per_page=PAGE_SIZE
     )
-    counts = {s.value: n for s, n in screening_service.case_counts(session=session).items()}
+    counts = {s.value: n for s, n in screening_cases.case_counts(session=session).items()}
     counts["all"] = sum(counts.values())
     first = (form.page - 1) * PAGE_SIZE + 1
     context = {
         "form": form,
-        "rows": screening_service.case_rows(session, cases),
+        "rows": screening_cases.case_rows(session, cases),
         "total": total,
         "first": first,
         "last": min(first + len(cases) - 1, total),
@@ -189,7 +189,7 @@ def queue(
 
 def load_case(case_id: int, principal: Officer, session: SessionDep) -> CaseDetail:
     """Return the case in the path with its subject and list entry, or 404."""
-    return screening_service.case_detail(session=session, case_id=case_id)
+    return screening_cases.case_detail(session=session, case_id=case_id)
 
 
 CaseDep = Annotated[CaseDetail, Depends(load_case)]
@@ -328,7 +328,7 @@ def decide(
         )
     if not errors:
         try:
-            screening_service.decide(
+            screening_cases.decide(
                 session=session,
                 principal=principal,
                 case_id=case_id,
@@ -341,7 +341,7 @@ def decide(
             session.rollback()
             errors = field_errors(exc)
     if errors:
-        detail = screening_service.case_detail(session=session, case_id=case_id)
+        detail = screening_cases.case_detail(session=session, case_id=case_id)
         return _render_case(
             request,
             session,
@@ -351,7 +351,7 @@ def decide(
             back=back,
             status_code=409 if "__all__" in errors else 422,
         )
-    detail = screening_service.case_detail(session=session, case_id=case_id)
+    detail = screening_cases.case_detail(session=session, case_id=case_id)
     label = STATUS_LABELS[body.decision.value].lower()
     return templating.redirect(
         back,

@@ -8,8 +8,10 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from indusx.deps import Admin, Officer, SessionDep, SignedIn
 from indusx.errors import Invalid
+from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
+from indusx.screening.cases import CaseRow
 from indusx.screening.engine import REVIEW_THRESHOLD
 from indusx.screening.engine.types import Query as NameQuery
 from indusx.screening.lists import ListFormat
@@ -24,7 +26,7 @@ from indusx.screening.schemas import (
     ListRead,
     VersionRead,
 )
-from indusx.screening.service import CaseRow, HitView
+from indusx.screening.service import HitView
 
 router = APIRouter(prefix="/api/v1/screening", tags=["screening"])
 # An upload larger than this is refused (the OFAC trio is about 4 MB, the CSL JSON ~60 MB).
@@ -53,8 +55,8 @@ def case_read(row: CaseRow) -> CaseRead:
 
 
 def _one(session: SessionDep, case_id: int) -> CaseRead:
-    case = screening_service.get_case(session=session, case_id=case_id)
-    return case_read(screening_service.case_rows(session, [case])[0])
+    case = screening_cases.get_case(session=session, case_id=case_id)
+    return case_read(screening_cases.case_rows(session, [case])[0])
 
 
 @router.post("/check", response_model=CheckResult)
@@ -79,10 +81,10 @@ def cases(
     per_page: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> CasePage:
     """List screening cases (officers)."""
-    flt = screening_service.CaseFilter(status=status, q=q, list_key=list_key, sort=sort)
-    rows, total = screening_service.list_cases(session=session, flt=flt, page=page,
+    flt = screening_cases.CaseFilter(status=status, q=q, list_key=list_key, sort=sort)
+    rows, total = screening_cases.list_cases(session=session, flt=flt, page=page,
                                                per_page=per_page)
-    items = [case_read(r) for r in screening_service.case_rows(session, rows)]
+    items = [case_read(r) for r in screening_cases.case_rows(session, rows)]
     return CasePage(items=items, total=total, page=page, per_page=per_page)
 
 
@@ -95,7 +97,7 @@ def case(case_id: int, principal: Officer, session: SessionDep) -> CaseRead:
 @router.post("/cases/{case_id}/decision", response_model=CaseRead)
 def decide(case_id: int, body: DecisionIn, principal: Officer, session: SessionDep) -> CaseRead:
     """Decide a case: false-positive or confirmed; a confirmed hit can later be cleared."""
-    screening_service.decide(session=session, principal=principal, case_id=case_id,
+    screening_cases.decide(session=session, principal=principal, case_id=case_id,
                              decision=body.decision, reason=body.reason)
     return _one(session, case_id)
 
