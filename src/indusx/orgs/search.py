@@ -4,27 +4,29 @@ Facets are disjunctive: the counts of one facet apply every filter except its ow
 user can widen a selection within a facet and see what each choice would add.
 """
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
-    Boolean,
     ColumnElement,
-    and_,
+    Text,
     bindparam,
+    cast,
     func,
     literal_column,
-    or_,
     select,
     text,
-    true,
 )
 from sqlalchemy.orm import Session, selectinload
 
-from indusx.orgs import facets
+from indusx.orgs import columns, facets
 from indusx.orgs.models import FocusArea, Organisation
 from indusx.orgs.taxonomy import (
     COUNTRY_LABELS,
@@ -39,12 +41,14 @@ from indusx.orgs.taxonomy import (
 
 MAX_PAGE_SIZE = 100
 MAX_TERMS = 12
+# fmt: off
 STOPWORDS = frozenset(
     [
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is",
         "it", "of", "on", "or", "the", "to", "with",
     ]
 )
+# fmt: on
 
 
 class Sort(StrEnum):
@@ -101,179 +105,246 @@ def terms(q: str) -> list[str]:
     return kept[:MAX_TERMS]
 
 
-MATCH_COLUMNS = ("id", "name", "created_at", "updated_at", "max_trl", "focus_mask", "facet_mask")
+def _id_list(value: str | None) -> np.ndarray:
+    return np.array(value.split(","), dtype=np.int64) if value else np.zeros(0, np.int64)
 
 
-def _matches(session: Session, q: str, *, ranked: bool) -> Any | None:
-    """Return the organisations matching q (every word, stemmed) as a materialised CTE.
-
-    It holds the columns that filters, facets and sorting need, plus a rank (higher is
-    better) when `ranked`. Materialising it makes the text index do the matching, once,
-    whatever the filters, facet counts and sort that are applied on top.
-    """
-    words = terms(q)
-    if not words:
-        return None
-    table = Organisation.__table__
-    columns = [table.c[name] for name in MATCH_COLUMNS]
+def _text_matches(session: Session, words: list[str]) -> np.ndarray:
+    """Return the ids of the organisations matching every word (stemmed)."""
+    # One comma-separated string instead of a row per match: 20,000 rows cost more to
+    # fetch than to find.
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery("english", " & ".join(words))
-        vector: ColumnElement[Any] = literal_column("organisation.search_vector")
-        rank = func.ts_rank(vector, tsq) if ranked else literal_column("0")
-        stmt = select(*columns, rank.label("rank")).where(vector.op("@@")(tsq))
-    else:
-        fts = (
-            select(
-                literal_column("organisation_fts.rowid").label("id"),
-                # bm25 is lower-is-better; the name column weighs ten times the rest.
-                (-literal_column("bm25(organisation_fts, 10.0, 1.0)")).label("rank"),
-            )
-            .select_from(text("organisation_fts"))
-            .where(text("organisation_fts MATCH :fts_query").bindparams(
-                fts_query=" AND ".join(f'"{w}"' for w in words)))
-            .subquery()
+        stmt = select(func.string_agg(cast(Organisation.id, Text), ",")).where(
+            _VECTOR.op("@@")(tsq)
         )
-        stmt = select(*columns, fts.c.rank).join_from(table, fts, fts.c.id == table.c.id)
-    return stmt.cte("matches").prefix_with("MATERIALIZED")
+    else:
+        stmt = (
+            select(func.group_concat(literal_column("rowid"), ","))
+            .select_from(text("organisation_fts"))
+            .where(_fts_match(words))
+        )
+    return _id_list(session.scalar(stmt))
 
 
-def _has_bits(column: Any, bits: int) -> ColumnElement[bool]:
-    return column.bitwise_and(bits) != 0
+def _text_ranks(session: Session, words: list[str], ids: np.ndarray) -> np.ndarray:
+    """Return how well each of some matching organisations matches (higher is better)."""
+    listed = ids.tolist()
+    if session.get_bind().dialect.name == "postgresql":
+        tsq = func.to_tsquery("english", " & ".join(words))
+        rank = cast(func.ts_rank(_VECTOR, tsq), Text)
+        found, ranks = session.execute(
+            select(
+                func.string_agg(cast(Organisation.id, Text), ","), func.string_agg(rank, ",")
+            ).where(Organisation.id == func.any(bindparam("ids", listed, type_=ARRAY(BigInteger))))
+        ).one()
+        # PostgreSQL writes a float4 in the shortest form that reads back as the same
+        # value, so distinct ranks keep their order.
+        pairs: Iterable[tuple[int, float]] = zip(
+            _id_list(found).tolist(), map(float, (ranks or "").split(",")), strict=False
+        )
+    else:
+        # bm25 is lower-is-better; the name column weighs ten times the rest.
+        bm25: ColumnElement[float] = literal_column("bm25(organisation_fts, 10.0, 1.0)")
+        pairs = session.execute(
+            select(literal_column("rowid"), -bm25)
+            .select_from(text("organisation_fts"))
+            .where(
+                _fts_match(words),
+                literal_column("rowid").in_(
+                    select(literal_column("value")).select_from(func.json_each(json.dumps(listed)))
+                ),
+            )
+        ).all()
+    scores = np.full(len(ids), -np.inf)
+    at = {org_id: i for i, org_id in enumerate(listed)}
+    for org_id, score in pairs:
+        scores[at[org_id]] = score
+    return scores
 
 
-def _facet_options(
-    o: Any, areas: list[tuple[str, str, int]]
-) -> dict[str, list[tuple[str, str, ColumnElement[bool]]]]:
-    """Return, per facet, its values as (value, label, condition) over the columns o."""
+_VECTOR: ColumnElement[Any] = literal_column("organisation.search_vector")
 
-    def values(group: str, labels: dict[Any, str]) -> list[tuple[str, str, ColumnElement[bool]]]:
-        return [(str(v.value), label, _has_bits(o.facet_mask, facets.bit(group, v)))
-                for v, label in labels.items()]
+
+def _fts_match(words: list[str]) -> Any:
+    return text("organisation_fts MATCH :fts_query").bindparams(
+        fts_query=" AND ".join(f'"{w}"' for w in words)
+    )
+
+
+# For each byte value, which of its eight bits are set.
+_BYTE_BITS = np.unpackbits(
+    np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little"
+).astype(bool)
+
+
+def _bit_counts(masks: np.ndarray, bits: list[int]) -> list[int]:
+    """Return, for each single-bit value in bits, how many of the masks have it."""
+    if not len(masks):
+        return [0] * len(bits)
+    data = masks.astype("<i8", copy=False).view(np.uint8).reshape(-1, 8)
+    positions = [b.bit_length() - 1 for b in bits]
+    # One histogram of byte values per byte that holds a wanted bit.
+    hists = {
+        byte: np.bincount(data[:, byte], minlength=256) for byte in {p // 8 for p in positions}
+    }
+    return [int(hists[p // 8][_BYTE_BITS[:, p % 8]].sum()) for p in positions]
+
+
+@dataclass(slots=True)
+class _Rows:
+    """The facet columns of the candidate rows: every organisation, or the text matches."""
+
+    facet_mask: np.ndarray
+    focus_mask: np.ndarray
+    max_trl: np.ndarray
+
+
+FacetValues = list[tuple[str, str, int]]  # (value, label, bit)
+
+
+def _facet_options(areas: FacetValues) -> dict[str, tuple[str, FacetValues]]:
+    """Return, per facet, the mask it reads and its values as (value, label, bit)."""
+
+    def values(group: str, labels: dict[Any, str]) -> FacetValues:
+        return [(str(v.value), label, facets.bit(group, v)) for v, label in labels.items()]
 
     return {
-        "country": values("country", COUNTRY_LABELS),
-        "kind": values("kind", KIND_LABELS),
-        "focus_area": [(slug, name, _has_bits(o.focus_mask, 1 << position))
-                       for slug, name, position in areas],
-        "seeking": values("seeking", SEEKING_LABELS),
-        "stage": values("stage", STAGE_LABELS),
-        "trl": [(label, f"TRL {label}", _has_bits(o.facet_mask, facets.bit("trl", label)))
-                for label, _, _ in facets.TRL_BANDS],
+        "country": ("facet_mask", values("country", COUNTRY_LABELS)),
+        "kind": ("facet_mask", values("kind", KIND_LABELS)),
+        "focus_area": (
+            "focus_mask",
+            [(slug, name, 1 << position) for slug, name, position in areas],
+        ),
+        "seeking": ("facet_mask", values("seeking", SEEKING_LABELS)),
+        "stage": ("facet_mask", values("stage", STAGE_LABELS)),
+        "trl": (
+            "facet_mask",
+            [(label, f"TRL {label}", facets.bit("trl", label)) for label, _, _ in facets.TRL_BANDS],
+        ),
     }
 
 
-def _filters(
-    o: Any, query: OrgQuery, area_bits: dict[str, int]
-) -> dict[str, ColumnElement[bool]]:
-    """Return the facet filters of a query over the columns o: OR within, AND across facets.
-
-    Every filter is always present and switched off by a parameter when unused, so that the
-    statement has the same shape for every query and SQLAlchemy compiles it only once.
-    """
-
-    def switch(name: str, active: bool, cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        return or_(bindparam(f"{name}_off", not active, type_=Boolean), cond)
-
-    def mask(name: str, value: int) -> Any:
-        return bindparam(f"{name}_bits", value, type_=BigInteger)
-
-    conds: dict[str, ColumnElement[bool]] = {}
-    for name, chosen in (("country", query.country), ("kind", query.kind),
-                         ("seeking", query.seeking), ("stage", query.stage)):
-        wanted = facets.bits(name, chosen)
-        conds[name] = switch(name, bool(chosen), _has_bits(o.facet_mask, mask(name, wanted)))
-    # An unknown focus-area slug contributes no bit, so it matches nothing.
-    wanted = facets.focus_mask(area_bits[s] for s in query.focus_area if s in area_bits)
-    conds["focus_area"] = switch("focus_area", bool(query.focus_area),
-                                 _has_bits(o.focus_mask, mask("focus_area", wanted)))
-    trl_active = query.trl_min is not None or query.trl_max is not None
-    conds["trl"] = switch("trl", trl_active, o.max_trl.between(
-        bindparam("trl_min", query.trl_min or 1), bindparam("trl_max", query.trl_max or 9)))
+def _filters(rows: _Rows, query: OrgQuery, area_bits: dict[str, int]) -> dict[str, np.ndarray]:
+    """Return the query's active facet filters over the rows: OR within, AND across facets."""
+    conds: dict[str, np.ndarray] = {}
+    for name, chosen in (
+        ("country", query.country),
+        ("kind", query.kind),
+        ("seeking", query.seeking),
+        ("stage", query.stage),
+    ):
+        if chosen:
+            conds[name] = (rows.facet_mask & facets.bits(name, chosen)) != 0
+    if query.focus_area:
+        # An unknown focus-area slug contributes no bit, so it matches nothing.
+        wanted = facets.focus_mask(area_bits[s] for s in query.focus_area if s in area_bits)
+        conds["focus_area"] = (rows.focus_mask & wanted) != 0
+    if query.trl_min is not None or query.trl_max is not None:
+        # max_trl is 0 for an organisation without offerings, which no TRL range matches.
+        lo, hi = query.trl_min or 1, query.trl_max or 9
+        conds["trl"] = (rows.max_trl != 0) & (rows.max_trl >= lo) & (rows.max_trl <= hi)
     return conds
 
 
-SORT_KEYS = {
-    Sort.RELEVANCE: ("rank", "name", "id"),
-    Sort.NEWEST: ("created_at", "id"),
-    Sort.UPDATED: ("updated_at", "id"),
-    Sort.TRL: ("max_trl", "name", "id"),
-    Sort.NAME: ("name", "id"),
-}
+def _all(conds: list[np.ndarray], size: int) -> np.ndarray:
+    out = np.ones(size, dtype=bool)
+    for cond in conds:
+        out &= cond
+    return out
 
 
-def _order(cols: Any, sort: Sort) -> list[Any]:
-    if sort is Sort.RELEVANCE:
-        return [cols.rank.desc(), cols.name, cols.id]
+def _sort_keys(snapshot: columns.Columns, rows: np.ndarray, sort: Sort) -> np.ndarray:
+    """Return one integer key per row of the snapshot, ascending in the sort's order."""
     if sort is Sort.NEWEST:
-        return [cols.created_at.desc(), cols.id.desc()]
+        return snapshot.newest_order[rows]
     if sort is Sort.UPDATED:
-        return [cols.updated_at.desc(), cols.id.desc()]
+        return snapshot.updated_order[rows]
     if sort is Sort.TRL:
-        return [cols.max_trl.desc().nulls_last(), cols.name, cols.id]
-    return [cols.name, cols.id]
+        # Highest TRL first, organisations without offerings (0) last, then name and id.
+        return ((9 - snapshot.max_trl[rows].astype(np.int64)) << 32) | snapshot.name_order[rows]
+    return snapshot.name_order[rows]
 
 
-def search_orgs(
-    *, session: Session, query: OrgQuery, with_facets: bool = True
-) -> SearchResult:
+def _first(keys: np.ndarray, count: int) -> np.ndarray:
+    """Return the indexes of the `count` smallest keys, in ascending order of key."""
+    if count < len(keys):
+        chosen = np.argpartition(keys, count - 1)[:count]
+        return chosen[np.argsort(keys[chosen], kind="stable")]
+    return np.argsort(keys, kind="stable")
+
+
+def search_orgs(*, session: Session, query: OrgQuery, with_facets: bool = True) -> SearchResult:
     """Return one page of matching organisations, the total, and facet counts.
 
-    Facets are disjunctive: each facet's counts apply every filter but its own. The total
-    and all counts come from one aggregate pass over the text matches (or the directory).
+    Facets are disjunctive: each facet's counts apply every filter but its own. The database
+    matches the text; filters, counts and the order of the page come from this process's
+    copy of the directory's facet columns (`orgs/columns.py`).
     """
-    areas = [(slug, name, bit) for slug, name, bit in session.execute(
-        select(FocusArea.slug, FocusArea.name, FocusArea.bit).order_by(FocusArea.name))]
-    sort = query.effective_sort
-    matches = _matches(session, query.q, ranked=sort is Sort.RELEVANCE)
-    source: Any = matches if matches is not None else Organisation.__table__
-    cols = source.c
-    filters = _filters(cols, query, {slug: bit for slug, _, bit in areas})
-
-    options = _facet_options(cols, areas) if with_facets else {}
-    aggregates: list[Any] = [func.count().filter(and_(true(), *filters.values()))]
-    for name, values in options.items():
-        others = [c for k, c in filters.items() if k != name]
-        aggregates += [func.count().filter(and_(cond, *others)) for _, _, cond in values]
-    counts = (
-        select(*(agg.label(f"c{i}") for i, agg in enumerate(aggregates)))
-        .select_from(source)
-        .cte("counts")
-    )
-    order = _order(cols, sort)
-    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
-    sort_columns = {c.name: c for c in cols if c.name in SORT_KEYS[sort]}
-    page = (
-        select(*sort_columns.values())
-        .where(*filters.values())
-        .order_by(*order)
-        .offset((max(query.page, 1) - 1) * page_size)
-        .limit(page_size)
-        .cte("page")
-    )
-    # One statement, so the text is matched once for the counts and the page together.
-    rows = session.execute(
-        select(page.c.id, *counts.c)
-        .select_from(counts.outerjoin(page, true()))
-        .order_by(*_order(page.c, sort))
-    ).all()
-    ids = [r[0] for r in rows if r[0] is not None]
-    row = rows[0][1:]
-    total = int(row[0])
-    facets: dict[str, list[tuple[str, str, int]]] = {}
-    position = 1
-    for name, values in options.items():
-        facets[name] = [(v, label, int(row[position + i])) for i, (v, label, _) in
-                        enumerate(values)]
-        position += len(values)
-    if "focus_area" in facets:
-        facets["focus_area"].sort(key=lambda item: (-item[2], item[1]))
-    loaded = {
-        org.id: org
-        for org in session.scalars(
-            select(Organisation).where(Organisation.id.in_(ids)).options(
-                selectinload(Organisation.focus_areas), selectinload(Organisation.seeking_links)
-            )
+    areas = [
+        (slug, name, bit)
+        for slug, name, bit in session.execute(
+            select(FocusArea.slug, FocusArea.name, FocusArea.bit).order_by(FocusArea.name)
         )
-    }
-    return SearchResult(items=[loaded[i] for i in ids if i in loaded], total=total,
-                        facets=facets)
+    ]
+    snapshot = columns.current(session)
+    sort = query.effective_sort
+    words = terms(query.q)
+    if words:
+        candidates, _ = snapshot.positions(_text_matches(session, words))
+    else:
+        candidates = np.arange(len(snapshot))
+    rows = _Rows(
+        facet_mask=snapshot.facet_mask[candidates],
+        focus_mask=snapshot.focus_mask[candidates],
+        max_trl=snapshot.max_trl[candidates],
+    )
+    filters = _filters(rows, query, {slug: bit for slug, _, bit in areas})
+    selected = _all(list(filters.values()), len(candidates))
+    total = int(np.count_nonzero(selected))
+
+    found_facets: dict[str, list[tuple[str, str, int]]] = {}
+    for name, (mask, values) in _facet_options(areas).items() if with_facets else ():
+        within = (
+            selected
+            if name not in filters
+            else _all([c for k, c in filters.items() if k != name], len(candidates))
+        )
+        counts = _bit_counts(getattr(rows, mask)[within], [bit for _, _, bit in values])
+        found_facets[name] = [
+            (v, label, n) for (v, label, _), n in zip(values, counts, strict=True)
+        ]
+    if "focus_area" in found_facets:
+        found_facets["focus_area"].sort(key=lambda item: (-item[2], item[1]))
+
+    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    offset = (max(query.page, 1) - 1) * page_size
+    chosen = np.flatnonzero(selected)
+    if offset < len(chosen):
+        names = snapshot.name_order[candidates[chosen]]
+        if sort is Sort.RELEVANCE:
+            # Ranking reads each match's text vector: only the filtered matches are ranked.
+            scores = _text_ranks(session, words, snapshot.ids[candidates[chosen]])
+            order = np.lexsort((names, -scores))[: offset + page_size]
+        else:
+            order = _first(_sort_keys(snapshot, candidates[chosen], sort), offset + page_size)
+        ids = snapshot.ids[candidates[chosen[order[offset:]]]].tolist()
+    else:
+        ids = []
+    loaded = (
+        {
+            org.id: org
+            for org in session.scalars(
+                select(Organisation)
+                .where(Organisation.id.in_(ids))
+                .options(
+                    selectinload(Organisation.focus_areas), selectinload(Organisation.seeking_links)
+                )
+            )
+        }
+        if ids
+        else {}
+    )
+    return SearchResult(
+        items=[loaded[i] for i in ids if i in loaded], total=total, facets=found_facets
+    )
