@@ -1,10 +1,29 @@
-"""Turn validation errors into the per-field messages that web forms show inline."""
+"""Web forms: the parsed form as a dependency, its values, and inline error messages."""
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from indusx.errors import DomainError
+
+
+async def _form(request: Request) -> FormData:
+    # Starlette caches the parsed form, so the CSRF check and the route share one parse.
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(_form)]
+
+
+def form_text(form: FormData, name: str, *, strip: bool = True) -> str:
+    """Return a text field of a form ("" when absent or a file), stripped unless asked not to."""
+    value = form.get(name)
+    if not isinstance(value, str):
+        return ""
+    return value.strip() if strip else value
+
 
 _MESSAGES = {
     "missing": "This field is required",

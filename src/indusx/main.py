@@ -43,6 +43,7 @@ from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
+from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
@@ -191,8 +192,8 @@ def create_app(
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
                    screening_pages, screening_list_pages, pathway_routes, pathway_pages,
-                   challenge_routes, challenge_pages, proposal_pages, discovery_routes,
-                   discovery_pages, review_routes, review_pages):
+                   pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
+                   discovery_routes, discovery_pages, review_routes, review_pages):
         app.include_router(module.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()

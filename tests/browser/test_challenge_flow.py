@@ -229,6 +229,8 @@ def test_an_officer_runs_a_joint_challenge_from_problem_statement_to_award(
     expect(officer.get_by_role("heading", name=re.compile(r"Run this challenge"))).to_contain_text(
         "1 proposal"
     )
+    # The deadline is still ahead: closing early needs a reason.
+    officer.get_by_label(re.compile(r"reason for closing early")).fill("Sponsor closes early")
     officer.get_by_role("button", name="Move to: Submissions closed").click()
     expect(officer.locator(".flash")).to_contain_text("now: submissions closed")
     officer.get_by_role("button", name="Move to: Review").click()
@@ -295,12 +297,8 @@ def test_an_officer_runs_a_joint_challenge_from_problem_statement_to_award(
     # The applicant follows the award notification and reads the decisions on the proposal.
     lead.goto(f"{site.url}/notifications")
     lead.get_by_role("link", name=re.compile(rf"{CHALLENGE}: awarded of \$150,000")).click()
-    # The notification leads to the challenge page, which no longer links to the proposal once
-    # submissions close: the way on is through My proposals.
-    expect(lead.get_by_role("heading", level=1)).to_have_text(CHALLENGE)
-    lead.get_by_label("Breadcrumb").get_by_role("link", name="Challenges").click()
-    lead.get_by_role("link", name="My proposals").click()
-    lead.get_by_role("link", name=PROPOSAL).click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text(PROPOSAL)
+    expect(lead.get_by_role("link", name=re.compile(r"Withdraw"))).to_have_count(0)
     decided = lead.get_by_role("region", name="Decisions")
     expect(decided).to_contain_text("award US$150,000")
     expect(decided).to_contain_text("Won the pitch: sea trial funded.")

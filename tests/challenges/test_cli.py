@@ -91,9 +91,14 @@ def test_show_prints_eligibility_rubric_and_questions(seeded: str) -> None:
     assert "2. Anything else? (optional)" in out
 
 
-def test_phase_moves_forward_and_is_audited_as_the_command_line(seeded: str) -> None:
-    result = runner.invoke(
+def test_closing_early_needs_a_reason_and_is_audited_as_the_command_line(seeded: str) -> None:
+    early = runner.invoke(
         app, ["challenges", "phase", "undersea-acoustic-communications", "submissions-closed"]
+    )
+    assert early.exit_code == 1 and "closing submissions early" in early.output
+    result = runner.invoke(
+        app, ["challenges", "phase", "undersea-acoustic-communications", "submissions-closed",
+              "--reason", "Sponsor closes early"]
     )
     assert result.exit_code == 0, result.output
     assert "open -> submissions-closed" in result.stdout

@@ -369,7 +369,7 @@ def test_blind_review_hides_names_and_file_names_from_the_reviewer_but_not_the_m
         ("Lead applicant", "IN", None),
         ("Co-applicant 1", "US", None),
     ]
-    assert [a.label for a in blind.attachments] == ["Attachment 1"]
+    assert [a.label for a in blind.attachments] == ["Attachment 1.pdf"]
     assert not blind.see_identity
     assert full.parties[0].label == "Sagar Acoustics Pvt Ltd"
     assert [a.label for a in full.attachments] == ["sagar-acoustics-deck.pdf"]

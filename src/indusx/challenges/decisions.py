@@ -203,7 +203,7 @@ def decide(
             f'Your proposal "{proposal.title or proposal.id}" to "{challenge.title}" was '
             f"{OUTCOME_LABELS[outcome].lower()}{amount}. Reason: {reason}"
         ),
-        link=f"/challenges/{challenge.slug}",
+        link=f"/proposals/{proposal.id}",
     )
     return decision
 

@@ -20,7 +20,7 @@ from indusx.challenges.schemas import SCHEDULED_PHASES, ChallengeCreate, Challen
 from indusx.challenges.service import PHASE_LABELS, ChallengeFilter
 from indusx.deps import MaybeSignedIn, Officer, SessionDep, SignedIn
 from indusx.errors import DomainError, Invalid
-from indusx.forms import field_errors
+from indusx.forms import FormDep, field_errors, form_text
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import COUNTRY_LABELS, KIND_LABELS, OrgKind
@@ -55,18 +55,6 @@ FIELD_LABELS = {
     "criteria": "Rubric",
     "questions": "Questions",
 }
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(_form)]
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def zone_options() -> list[tuple[str, str]]:
@@ -239,7 +227,7 @@ def _values_of(session: Session, challenge: Challenge) -> dict[str, Any]:
 
 def _form_values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {
-        name: _text(form, name)
+        name: form_text(form, name)
         for name in (
             "title",
             "summary",
@@ -259,12 +247,12 @@ def _form_values(form: FormData) -> dict[str, Any]:
     for name in ("focus_areas", "eligible_countries", "eligible_kinds"):
         values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
     for name in ("joint_team_required", "blind_review"):
-        values[name] = _text(form, name) == "on"
-    values["schedule"] = {p.value: _text(form, f"schedule-{p.value}") for p in SCHEDULED_PHASES}
+        values[name] = form_text(form, name) == "on"
+    values["schedule"] = {p.value: form_text(form, f"schedule-{p.value}") for p in SCHEDULED_PHASES}
     rows: dict[str, dict[int, dict[str, str]]] = {"criteria": {}, "questions": {}}
     for key in form:
         if match := _ROW_KEY.fullmatch(key):
-            rows[match[1]].setdefault(int(match[2]), {})[match[3]] = _text(form, key)
+            rows[match[1]].setdefault(int(match[2]), {})[match[3]] = form_text(form, key)
     values["criteria"] = [
         {f: r.get(f, "") for f in CRITERION_FIELDS} for _, r in sorted(rows["criteria"].items())
     ]
@@ -493,7 +481,7 @@ def change_phase(
     form: FormDep,
 ) -> Response:
     """Move the challenge to the next phase, or back one with a reason (its managers)."""
-    target = _text(form, "phase")
+    target = form_text(form, "phase")
     if target not in Phase._value2member_map_:
         raise Invalid.field("phase", "choose a phase")
     try:
@@ -501,7 +489,7 @@ def change_phase(
             session=session,
             challenge=challenge,
             to=Phase(target),
-            reason=_text(form, "reason"),
+            reason=form_text(form, "reason"),
             principal=principal,
         )
     except DomainError as exc:
@@ -619,7 +607,7 @@ def apply(
     form: FormDep,
 ) -> Response:
     """Start (or continue) a proposal led by one of the caller's organisations."""
-    org_id = _text(form, "org_id")
+    org_id = form_text(form, "org_id")
     if not org_id.isdigit():
         raise Invalid.field("org_id", "choose the organisation that leads the proposal")
     proposal = proposals.start(

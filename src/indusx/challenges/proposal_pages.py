@@ -19,7 +19,7 @@ from indusx.challenges.proposals import Loaded, StaleSave
 from indusx.challenges.schemas import ProposalUpdate
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, Invalid
-from indusx.forms import field_errors
+from indusx.forms import FormDep, field_errors, form_text
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import OrgKind
 
@@ -30,18 +30,6 @@ STATUS_LABELS = {
     ProposalStatus.SUBMITTED.value: "Submitted",
     ProposalStatus.WITHDRAWN.value: "Withdrawn",
 }
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(_form)]
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 def load_proposal(proposal_id: int, principal: SignedIn, session: SessionDep) -> Loaded:
@@ -62,6 +50,7 @@ def _editor_context(session: Session, loaded: Loaded, settings: Any) -> dict[str
         "proposal": loaded.proposal,
         "decisions": decisions.history(session=session, proposal_id=loaded.proposal.id)
         if access.sees_decisions(loaded.can) else [],
+        "withdrawable": proposals.withdraw_refusal(session, loaded) is None,
         "challenge": challenge,
         "can": loaded.can,
         "questions": questions,
@@ -134,16 +123,16 @@ def editor(
 
 def _update_of(form: FormData, loaded: Loaded, session: Session) -> ProposalUpdate:
     questions = service.questions_of(session, loaded.challenge.id)
-    version = _text(form, "version")
+    version = form_text(form, "version", strip=False)
     return ProposalUpdate.model_validate(
         {
             "version": int(version) if version.isdigit() else 0,
-            "title": _text(form, "title").strip(),
-            "summary": _text(form, "summary"),
-            "trl": _text(form, "trl") or None,
-            "requested_usd": _text(form, "requested_usd").replace(",", "").strip() or None,
+            "title": form_text(form, "title", strip=False).strip(),
+            "summary": form_text(form, "summary", strip=False),
+            "trl": form_text(form, "trl") or None,
+            "requested_usd": form_text(form, "requested_usd").replace(",", "") or None,
             "answers": {
-                str(q.id): _text(form, f"answer-{q.id}")
+                str(q.id): form_text(form, f"answer-{q.id}", strip=False)
                 for q in questions
                 if f"answer-{q.id}" in form
             },
@@ -164,8 +153,8 @@ def autosave(
     texts side by side); a plain form post comes back to the editor."""
     htmx = request.headers.get("HX-Request") == "true"
     mine = {
-        "title": _text(form, "title"),
-        "summary": _text(form, "summary"),
+        "title": form_text(form, "title", strip=False),
+        "summary": form_text(form, "summary", strip=False),
         **{k: v for k, v in form.items() if k.startswith("answer-") and isinstance(v, str)},
     }
     try:
@@ -284,7 +273,7 @@ def invite(
 ) -> Response:
     """Invite a co-applicant by its name or slug in the directory."""
     try:
-        org = _find_org(session, _text(form, "org"))
+        org = _find_org(session, form_text(form, "org", strip=False))
         proposals.invite(session=session, principal=principal, loaded=loaded, org_id=org.id)
     except DomainError as exc:
         session.rollback()
@@ -506,8 +495,8 @@ def confirm(
     form: FormDep,
 ) -> Response:
     """Confirm or decline participation for one of the caller's organisations."""
-    org_id = _text(form, "org_id")
-    accept = _text(form, "decision") != "decline"
+    org_id = form_text(form, "org_id", strip=False)
+    accept = form_text(form, "decision", strip=False) != "decline"
     party = proposals.respond(
         session=session,
         principal=principal,

@@ -3,6 +3,7 @@ submission, the deadline enforced at the challenge's time, attachments, withdraw
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,6 +18,9 @@ from indusx.challenges import service as challenge_service
 from indusx.challenges.models import (
     Attachment,
     Challenge,
+    Decision,
+    DecisionStage,
+    Outcome,
     PartyRole,
     Phase,
     Proposal,
@@ -115,12 +119,25 @@ def party_state(party: ProposalParty) -> str:
     return "declined" if party.declined_at is not None else "invited"
 
 
-def attachment_read(a: Attachment) -> AttachmentRead:
-    """Return the API view of an attachment."""
+def blind_filename(a: Attachment, number: int) -> str:
+    """Return the name a blind reviewer sees for a proposal's n-th file (its type kept)."""
+    return f"Attachment {number}{PurePath(a.filename).suffix.lower()}"
+
+
+def shown_filename(session: Session, loaded: Loaded, a: Attachment) -> str:
+    """Return an attachment's name as the caller may see it."""
+    if loaded.can.see_identity:
+        return a.filename
+    ids = [x.id for x in attachments_of(session, a.proposal_id)]
+    return blind_filename(a, ids.index(a.id) + 1)
+
+
+def attachment_read(a: Attachment, filename: str | None = None) -> AttachmentRead:
+    """Return the API view of an attachment (under another name for a blind reviewer)."""
     return AttachmentRead(
         id=a.id,
         proposal_id=a.proposal_id,
-        filename=a.filename,
+        filename=filename or a.filename,
         content_type=a.content_type,
         size_bytes=a.size_bytes,
         sha256=a.sha256,
@@ -135,11 +152,19 @@ def read(session: Session, loaded: Loaded) -> ProposalRead:
     parties = parties_of(session, proposal.id)
     # Reviewers see the content, not the applicants' to-do list.
     applicant = loaded.can.review is None or loaded.can.manage or loaded.can.edit
+    blind = not loaded.can.see_identity
+    co_number = iter(range(1, len(parties) + 1))
+
+    def party_name(p: ProposalParty, o: Organisation) -> str:
+        if not blind:
+            return o.name
+        return "Lead applicant" if p.role is PartyRole.LEAD else f"Co-applicant {next(co_number)}"
+
     return ProposalRead(
         id=proposal.id,
         challenge_id=challenge.id,
         challenge_title=challenge.title,
-        lead_org_id=proposal.lead_org_id,
+        lead_org_id=None if blind else proposal.lead_org_id,
         title=proposal.title,
         summary=proposal.summary,
         answers=dict(proposal.answers or {}),
@@ -149,9 +174,9 @@ def read(session: Session, loaded: Loaded) -> ProposalRead:
         version=proposal.version,
         parties=[
             PartyRead(
-                org_id=o.id,
-                name=o.name,
-                slug=o.slug,
+                org_id=None if blind else o.id,
+                name=party_name(p, o),
+                slug=None if blind else o.slug,
                 country=o.country.value,
                 kind=o.kind.value,
                 role=p.role,
@@ -162,7 +187,10 @@ def read(session: Session, loaded: Loaded) -> ProposalRead:
             )
             for p, o in parties
         ],
-        attachments=[attachment_read(a) for a in attachments_of(session, proposal.id)],
+        attachments=[
+            attachment_read(a, blind_filename(a, n) if blind else None)
+            for n, a in enumerate(attachments_of(session, proposal.id), start=1)
+        ],
         created_at=proposal.created_at,
         updated_at=proposal.updated_at,
         submitted_at=proposal.submitted_at,
@@ -778,11 +806,28 @@ def submit(*, session: Session, principal: Principal, loaded: Loaded) -> Proposa
     return proposal
 
 
+def withdraw_refusal(session: Session, loaded: Loaded) -> str | None:
+    """Return why the proposal can no longer be withdrawn, or None while it can."""
+    if loaded.challenge.phase in (Phase.AWARDED, Phase.CLOSED):
+        return (f"The challenge is {loaded.challenge.phase.value}: its proposals can no longer "
+                "be withdrawn")
+    latest_award = session.scalar(
+        select(Decision.outcome)
+        .where(Decision.proposal_id == loaded.proposal.id, Decision.stage == DecisionStage.AWARD)
+        .order_by(Decision.id.desc()).limit(1))
+    if latest_award is Outcome.AWARDED:
+        return "The proposal has been awarded: it can no longer be withdrawn"
+    return None
+
+
 def withdraw(
     *, session: Session, principal: Principal, loaded: Loaded, reason: str = ""
 ) -> Proposal:
     """Withdraw the proposal (it is kept, and may be started again before the deadline)."""
     _require_edit(loaded, "withdraw this proposal")
+    refusal = withdraw_refusal(session, loaded)
+    if refusal:
+        raise Conflict(refusal)
     proposal = loaded.proposal
     before = proposal.status
     proposal.status = ProposalStatus.WITHDRAWN

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from indusx.accounts.permissions import Principal
 from indusx.audit import service as audit
 from indusx.challenges import access
+from indusx.challenges import proposals as proposal_service
 from indusx.challenges.models import (
     Attachment,
     Challenge,
@@ -395,7 +396,7 @@ def reviewer_view(*, session: Session, principal: Principal, review: Review) -> 
     view.attachments.extend(
         AttachmentView(
             a.id,
-            a.filename if view.see_identity else f"Attachment {i}",
+            a.filename if view.see_identity else proposal_service.blind_filename(a, i),
             a.content_type,
             a.size_bytes,
         )

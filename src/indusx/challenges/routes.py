@@ -297,7 +297,7 @@ def list_attachments(
     if not loaded.can.read:
         return []
     return [
-        proposal_service.attachment_read(a)
+        proposal_service.attachment_read(a, proposal_service.shown_filename(session, loaded, a))
         for a in proposal_service.attachments_of(session, loaded.proposal.id)
     ]
 
@@ -340,9 +340,10 @@ def download_attachment(
     principal: SignedIn, attachment_id: int, session: SessionDep, settings: SettingsDep
 ) -> FileResponse:
     """Download an attachment (everyone who may read its proposal); always as a download."""
-    attachment, _ = proposal_service.load_attachment(
+    attachment, loaded = proposal_service.load_attachment(
         session=session, principal=principal, attachment_id=attachment_id
     )
+    name = proposal_service.shown_filename(session, loaded, attachment)
     path = files.path_for(settings, attachment.storage_key)
     if not path.is_file():
         raise Invalid("The file is missing from storage; ask an administrator", status=410)
@@ -350,7 +351,7 @@ def download_attachment(
         path,
         media_type=attachment.content_type,
         headers={
-            "Content-Disposition": content_disposition(attachment.filename),
+            "Content-Disposition": content_disposition(name),
             "Cache-Control": "private, no-store",
         },
     )

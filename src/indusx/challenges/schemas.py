@@ -221,9 +221,9 @@ class ConfirmIn(BaseModel):
 
 
 class PartyRead(BaseModel):
-    org_id: int
-    name: str
-    slug: str
+    org_id: int | None = Field(description="None under blind review")
+    name: str = Field(description='"Lead applicant" / "Co-applicant N" under blind review')
+    slug: str | None
     country: str
     kind: str
     role: PartyRole
@@ -236,7 +236,7 @@ class PartyRead(BaseModel):
 class AttachmentRead(BaseModel):
     id: int
     proposal_id: int
-    filename: str
+    filename: str = Field(description='"Attachment N.ext" for a reviewer under blind review')
     content_type: str
     size_bytes: int
     sha256: str
@@ -255,7 +255,7 @@ class ProposalRead(BaseModel):
     id: int
     challenge_id: int
     challenge_title: str
-    lead_org_id: int
+    lead_org_id: int | None = Field(description="None for a reviewer under blind review")
     title: str
     summary: str
     answers: dict[str, str]

@@ -541,6 +541,7 @@ def change_phase(
     current = PHASE_ORDER.index(challenge.phase)
     target = PHASE_ORDER.index(to)
     reason = reason.strip()
+    early = False
     if target == current + 1:
         if to is Phase.OPEN:
             problems = opening_problems(session, challenge)
@@ -551,6 +552,15 @@ def change_phase(
                 )
             if challenge.opens_at is None or challenge.opens_at > now():
                 challenge.opens_at = now()
+        early = (to is Phase.SUBMISSIONS_CLOSED and challenge.deadline_at is not None
+                 and now() < challenge.deadline_at)
+        if not early:
+            reason = ""  # a reason is kept only where one is asked for
+        elif len(reason) < 5:
+            # Applicants plan to the published deadline: closing before it is an exception.
+            raise Invalid.field(
+                "reason", "the published deadline has not passed: give the reason for closing "
+                "submissions early (at least 5 characters)")
     elif target == current - 1:
         if len(reason) < 5:
             raise Invalid.field(
@@ -583,7 +593,7 @@ def change_phase(
         object_type="challenge",
         object_id=challenge.id,
         summary=f"'{challenge.title}': {before.value} -> {to.value}"
-        + (f" (back: {reason})" if target < current else ""),
+        + (f" ({'back' if target < current else 'early'}: {reason})" if reason else ""),
         before={"phase": before.value},
         after={"phase": to.value, **({"reason": reason} if reason else {})},
     )

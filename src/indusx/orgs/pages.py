@@ -18,7 +18,7 @@ from indusx.accounts.schemas import MemberAdd
 from indusx.awards import service as award_service
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
-from indusx.forms import field_errors
+from indusx.forms import FormDep, field_errors, form_text
 from indusx.matching import service as match_service
 from indusx.matching.models import MatchMode
 from indusx.matching.schemas import MatchList
@@ -101,14 +101,6 @@ def load_org(slug: str, session: SessionDep) -> Organisation:
 
 
 OrgBySlug = Annotated[Organisation, Depends(load_org)]
-
-
-async def _form(request: Request) -> FormData:
-    # Starlette caches the parsed form, so the CSRF check and the route share one parse.
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(_form)]
 
 
 # --- directory ----------------------------------------------------------------------------
@@ -204,25 +196,20 @@ def my_orgs(request: Request, principal: SignedIn, session: SessionDep) -> HTMLR
 
 # --- the organisation form ----------------------------------------------------------------
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _list(form: FormData, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str) and v]
 
 
 def _form_values(form: FormData) -> dict[str, Any]:
     """Return what the user typed, as the form shows it again."""
-    values: dict[str, Any] = {name: _text(form, name) for name in TEXT_FIELDS}
+    values: dict[str, Any] = {name: form_text(form, name) for name in TEXT_FIELDS}
     values["focus_areas"] = _list(form, "focus_areas")
     values["seeking"] = _list(form, "seeking")
     rows: dict[int, dict[str, str]] = {}
     for key in form:
         match = _OFFERING_KEY.fullmatch(key)
         if match:
-            rows.setdefault(int(match[1]), {})[match[2]] = _text(form, key)
+            rows.setdefault(int(match[1]), {})[match[2]] = form_text(form, key)
     values["offerings"] = [
         {f: row.get(f, "") for f in OFFERING_FIELD_LABELS}
         for _, row in sorted(rows.items()) if any(row.values())
@@ -231,8 +218,8 @@ def _form_values(form: FormData) -> dict[str, Any]:
         "focus_areas": _list(form, "thesis-focus_areas"),
         "stages": _list(form, "thesis-stages"),
         "countries": _list(form, "thesis-countries"),
-        "ticket_min_usd": _text(form, "thesis-ticket_min_usd"),
-        "ticket_max_usd": _text(form, "thesis-ticket_max_usd"),
+        "ticket_min_usd": form_text(form, "thesis-ticket_min_usd"),
+        "ticket_max_usd": form_text(form, "thesis-ticket_max_usd"),
     }
     return values
 

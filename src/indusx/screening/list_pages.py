@@ -9,13 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from indusx import templating
 from indusx.deps import Admin, Officer, SessionDep, SignedIn
 from indusx.errors import DomainError, NotFound
-from indusx.forms import field_errors
+from indusx.forms import FormDep, field_errors
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.engine import REVIEW_THRESHOLD
@@ -100,11 +99,6 @@ def lists_page(request: Request, principal: Officer, session: SessionDep) -> HTM
     return _render_lists(request, session)
 
 
-async def _form(request: Request) -> FormData:
-    # Starlette caches the parsed form, so the CSRF check and the route share one parse.
-    return await request.form()
-
-
 def _import_errors(
     session: Session, fmt: str, files: list[UploadFile], list_key: str, name: str
 ) -> dict[str, str]:
@@ -135,7 +129,7 @@ def import_list(
     request: Request,
     principal: Admin,
     session: SessionDep,
-    form: Annotated[FormData, Depends(_form)],
+    form: FormDep,
     fmt: Annotated[str, Form(alias="format", max_length=16)] = "",
     list_key: Annotated[str, Form(alias="list", max_length=64)] = "",
     name: Annotated[str, Form(max_length=200)] = "",
