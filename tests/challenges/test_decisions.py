@@ -205,3 +205,6 @@ def test_applicants_see_their_decisions_on_the_proposal_page_and_reviewers_do_no
     assert page.status_code == 200
     assert "Decisions" in page.text and "Strong sea-trial plan" in page.text
     assert "Strong sea-trial plan" not in reviewer_page.text
+    sign_in(client, c.co_applicant)
+    mine = client.get("/proposals").text
+    assert "Shortlisted" in mine.split("Joint acoustic mesh", 1)[1].split("</tr>", 1)[0]

@@ -101,6 +101,13 @@ def my_proposals(request: Request, principal: SignedIn, session: SessionDep) -> 
         {
             **common(),
             "rows": [(p, c, leads.get(p.lead_org_id)) for p, c in rows],
+            # The decision in force: the award if there is one, else the shortlist.
+            "outcomes": {
+                pid: state.award or state.shortlist
+                for pid, state in decisions.current(
+                    session=session, proposal_ids=[p.id for p, _ in rows]
+                ).items()
+            },
             "status_labels": STATUS_LABELS,
             "past_deadline": proposals.past_deadline,
         },
