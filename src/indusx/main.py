@@ -11,6 +11,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from indusx import __version__
@@ -95,6 +96,8 @@ def _match_indexer(app: FastAPI, stop: threading.Event) -> None:
                     if not stale:
                         break
                     match_vectors.sync(session, stale)
+        except OperationalError as exc:  # SQLite: another writer committed while we embedded
+            log.warning("matchmaking index round deferred (%s); retrying", exc.orig)
         except Exception:  # e.g. another worker process wrote the same rows first
             log.exception("matchmaking index round failed")
 
