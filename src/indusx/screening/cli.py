@@ -12,7 +12,6 @@ Progress goes to stderr; results to stdout.
 
 import csv
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,33 +19,11 @@ from typing import Annotated, Any
 import typer
 
 from indusx.screening.engine.types import EntityType, Query
+from indusx.screening.facts import parse_birth_date, parse_country
 from indusx.screening.lists import ListFormat
 
 screening_app = typer.Typer(help="Restricted-party screening.", no_args_is_help=True)
-_BIRTH = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 BATCH_SIZE = 500
-
-
-def parse_country(value: str | None) -> str | None:
-    """Return an ISO-2 code for an ISO code or an English country name; raise if unknown."""
-    from indusx.screening.lists.countries import to_iso2
-
-    if value is None or not value.strip():
-        return None
-    code = to_iso2(value.strip())
-    if code is None:
-        raise ValueError(f"'{value}' is not an ISO country code or an English country name")
-    return code
-
-
-def parse_birth_date(value: str | None) -> str | None:
-    """Return a birth date as YYYY, YYYY-MM or YYYY-MM-DD; raise if it is neither."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if not _BIRTH.fullmatch(value):
-        raise ValueError(f"'{value}' is not a year (1960) or a date (1960-05-31)")
-    return value
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:

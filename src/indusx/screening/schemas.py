@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from indusx.screening.cli import parse_birth_date, parse_country
 from indusx.screening.engine.types import EntityType
+from indusx.screening.facts import parse_birth_date, parse_country
 from indusx.screening.models import CaseStatus, SubjectKind
 
 
