@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     # Proposal attachments: kept outside the web root, each under a random key.
     upload_dir: Path = Path("var") / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Supply-chain risk (ISO 3166 alpha-2 codes, comma-separated). Supply from outside the
+    # partners (US, IN) and these close allies, or from a watched country, counts against a
+    # part; see docs/supply.md.
+    supply_allies: str = "AU,CA,DE,ES,FR,GB,IL,IT,JP,KR,NL,NO,NZ,PL,SE,SG"
+    supply_watch: str = "BY,CN,CU,IR,KP,MM,RU,SY,VE"
+    # Security of Supply: days a supplier has to answer a priority-delivery request.
+    supply_response_days: int = Field(default=5, ge=1, le=90)
     db_echo: bool = False
 
     @model_validator(mode="after")
@@ -59,12 +66,32 @@ class Settings(BaseSettings):
                 )
             if len(self.secret_key) < 32:
                 raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
+        for name in ("supply_allies", "supply_watch"):
+            for code in _codes(getattr(self, name)):
+                if len(code) != 2 or not code.isalpha():
+                    raise ValueError(
+                        f"INDUSX_{name.upper()}: {code!r} is not a two-letter country code"
+                    )
         return self
+
+    @property
+    def supply_ally_countries(self) -> frozenset[str]:
+        """Return the close allies counted with the partners in supply-risk figures."""
+        return frozenset(_codes(self.supply_allies))
+
+    @property
+    def supply_watch_countries(self) -> frozenset[str]:
+        """Return the watched countries of supply-risk figures."""
+        return frozenset(_codes(self.supply_watch))
 
     @property
     def is_dev(self) -> bool:
         """Whether insecure conveniences (default secret, logged e-mail bodies) are allowed."""
         return self.env is Environment.DEV
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
 @lru_cache

@@ -9,6 +9,7 @@ from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
 from indusx.pathway import models as pathway_models
 from indusx.screening import models as screening_models
+from indusx.supply import models as supply_models
 
 __all__ = [
     "accounts_models",
@@ -20,4 +21,5 @@ __all__ = [
     "orgs_models",
     "pathway_models",
     "screening_models",
+    "supply_models",
 ]
