@@ -21,6 +21,8 @@ const files = [
   ["bootstrap-icons/font/fonts", "bootstrap-icons/fonts", true],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js", true],
   ["echarts/dist/echarts.min.js", "echarts/echarts.min.js", true],
+  // The supply BOM graph (its built-in breadthfirst layout draws the DAG top-down).
+  ["cytoscape/dist/cytoscape.min.js", "cytoscape/cytoscape.min.js", true],
   // The interactive API docs at /docs, served locally so they work offline.
   ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js", true],
   ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css", true],
