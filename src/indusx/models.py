@@ -7,6 +7,7 @@ from indusx.challenges import models as challenges_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
+from indusx.partnerships import models as partnerships_models
 from indusx.pathway import models as pathway_models
 from indusx.screening import models as screening_models
 from indusx.supply import models as supply_models
@@ -19,6 +20,7 @@ __all__ = [
     "matching_models",
     "notifications_models",
     "orgs_models",
+    "partnerships_models",
     "pathway_models",
     "screening_models",
     "supply_models",
