@@ -11,6 +11,7 @@ from indusx.partnerships import models as partnerships_models
 from indusx.pathway import models as pathway_models
 from indusx.screening import models as screening_models
 from indusx.supply import models as supply_models
+from indusx.supply.sos import models as sos_models
 
 __all__ = [
     "accounts_models",
@@ -23,5 +24,6 @@ __all__ = [
     "partnerships_models",
     "pathway_models",
     "screening_models",
+    "sos_models",
     "supply_models",
 ]
