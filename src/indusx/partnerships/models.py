@@ -1,13 +1,13 @@
 """Partnerships, their parties, and the history of their stages."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indusx.accounts.models import _enum
-from indusx.db import Base, UTCDateTime, utcnow
+from indusx.db import Base, JSONType, UTCDateTime, utcnow
 
 
 class PartnershipType(StrEnum):
@@ -119,3 +119,65 @@ class StageChange(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PartnershipOfficer(Base):
+    """A programme officer assigned to follow a partnership; the data room admits them."""
+
+    __tablename__ = "partnership_officer"
+    __table_args__ = (UniqueConstraint("partnership_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PartnershipComment(Base):
+    """A comment on a partnership; deleting one keeps the row and blanks what is shown."""
+
+    __tablename__ = "partnership_comment"
+    __table_args__ = (Index("ix_partnership_comment_partnership_created", "partnership_id",
+                            "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    # The users it mentions, by id, as resolved when it was last saved.
+    mentions: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PartnershipTask(Base):
+    """A task on a partnership with an assignee and an optional due date."""
+
+    __tablename__ = "partnership_task"
+    __table_args__ = (Index("ix_partnership_task_partnership_done", "partnership_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )

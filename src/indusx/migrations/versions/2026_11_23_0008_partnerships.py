@@ -9,8 +9,11 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import indusx.db
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -218,8 +221,137 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "partnership_comment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partnership_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("mentions", JSON, nullable=False),
+        sa.Column("created_at", indusx.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", indusx.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", indusx.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_comment_author_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id"],
+            ["partnership.id"],
+            name=op.f("fk_partnership_comment_partnership_id_partnership"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partnership_comment")),
+    )
+    with op.batch_alter_table("partnership_comment", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_partnership_comment_partnership_created",
+            ["partnership_id", "created_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "partnership_officer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partnership_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_at", indusx.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_officer_assigned_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id"],
+            ["partnership.id"],
+            name=op.f("fk_partnership_officer_partnership_id_partnership"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_officer_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partnership_officer")),
+        sa.UniqueConstraint(
+            "partnership_id", "user_id", name=op.f("uq_partnership_officer_partnership_id")
+        ),
+    )
+    with op.batch_alter_table("partnership_officer", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_partnership_officer_partnership_id"), ["partnership_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_partnership_officer_user_id"), ["user_id"], unique=False
+        )
+
+    op.create_table(
+        "partnership_task",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partnership_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", indusx.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("done_at", indusx.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_task_assignee_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_task_created_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["done_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_partnership_task_done_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id"],
+            ["partnership.id"],
+            name=op.f("fk_partnership_task_partnership_id_partnership"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partnership_task")),
+    )
+    with op.batch_alter_table("partnership_task", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_partnership_task_assignee_id"), ["assignee_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_partnership_task_partnership_done", ["partnership_id", "done_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("partnership_task", schema=None) as batch_op:
+        batch_op.drop_index("ix_partnership_task_partnership_done")
+        batch_op.drop_index(batch_op.f("ix_partnership_task_assignee_id"))
+
+    op.drop_table("partnership_task")
+    with op.batch_alter_table("partnership_officer", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_partnership_officer_user_id"))
+        batch_op.drop_index(batch_op.f("ix_partnership_officer_partnership_id"))
+
+    op.drop_table("partnership_officer")
+    with op.batch_alter_table("partnership_comment", schema=None) as batch_op:
+        batch_op.drop_index("ix_partnership_comment_partnership_created")
+
+    op.drop_table("partnership_comment")
+
     with op.batch_alter_table("partnership_stage_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_partnership_stage_change_partnership_id"))
         batch_op.drop_index(batch_op.f("ix_partnership_stage_change_changed_at"))
