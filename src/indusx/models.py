@@ -9,6 +9,7 @@ from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
 from indusx.partnerships import models as partnerships_models
 from indusx.pathway import models as pathway_models
+from indusx.roadmap import models as roadmap_models
 from indusx.screening import models as screening_models
 from indusx.supply import models as supply_models
 from indusx.supply.sos import models as sos_models
@@ -23,6 +24,7 @@ __all__ = [
     "orgs_models",
     "partnerships_models",
     "pathway_models",
+    "roadmap_models",
     "screening_models",
     "sos_models",
     "supply_models",
