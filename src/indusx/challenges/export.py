@@ -34,6 +34,7 @@ from indusx.challenges.models import (
     ReviewScore,
     ReviewStatus,
 )
+from indusx.csvcells import safe_cell as _cell
 from indusx.errors import Forbidden
 from indusx.orgs.models import Organisation
 
@@ -263,12 +264,6 @@ def _keep(row: RankingRow, flt: RankingFilter, text: str, names: list[str]) -> b
 
 
 # --- CSV ------------------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """Return a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _fmt(value: float | None, digits: int) -> str:
