@@ -7,6 +7,7 @@ from indusx.challenges import models as challenges_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
 from indusx.orgs import models as orgs_models
+from indusx.partnerships import dataroom_models
 from indusx.partnerships import models as partnerships_models
 from indusx.pathway import models as pathway_models
 from indusx.roadmap import models as roadmap_models
@@ -19,6 +20,7 @@ __all__ = [
     "audit_models",
     "awards_models",
     "challenges_models",
+    "dataroom_models",
     "matching_models",
     "notifications_models",
     "orgs_models",

@@ -21,6 +21,14 @@ class OrgRole(StrEnum):
     VIEWER = "viewer"
 
 
+class Eligibility(StrEnum):
+    """A user's own declaration for export-controlled data (data rooms); None is undeclared."""
+
+    US_PERSON = "us-person"
+    INDIAN_NATIONAL = "indian-national"
+    OTHER_FOREIGN_PERSON = "other-foreign-person"
+
+
 class TokenKind(StrEnum):
     PERSONAL = "personal"
     ACCESS = "access"
@@ -54,6 +62,9 @@ class User(Base):
     # A mentor offers their expertise to start-ups; matchmaking's mentoring mode suggests them.
     is_mentor: Mapped[bool] = mapped_column(default=False, index=True)
     expertise: Mapped[str] = mapped_column(Text, default="")
+    # Declared by the user (audited); data rooms share Controlled Technical Data by it.
+    eligibility: Mapped[Eligibility | None] = mapped_column(_enum(Eligibility, "eligibility"))
+    eligibility_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -1,11 +1,11 @@
 """REST API for joint challenges and proposals (reviews and decisions live in their own module)."""
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
+from indusx import uploads
 from indusx.challenges import files, service
 from indusx.challenges import proposals as proposal_service
 from indusx.challenges.models import Challenge, Phase
@@ -45,12 +45,6 @@ def load_proposal(proposal_id: int, principal: SignedIn, session: SessionDep) ->
 
 ChallengeById = Annotated[Challenge, Depends(load_challenge)]
 ProposalById = Annotated[Loaded, Depends(load_proposal)]
-
-
-def content_disposition(filename: str) -> str:
-    """Return an attachment Content-Disposition with an ASCII and a UTF-8 name."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 # --- challenges -------------------------------------------------------------------------------
@@ -351,7 +345,7 @@ def download_attachment(
         path,
         media_type=attachment.content_type,
         headers={
-            "Content-Disposition": content_disposition(name),
+            "Content-Disposition": uploads.content_disposition(name),
             "Cache-Control": "private, no-store",
         },
     )

@@ -1,0 +1,210 @@
+"""Uploaded files: what a file really is (by its content, not its name) and where it lives.
+
+Files are kept under `INDUSX_UPLOAD_DIR`, outside the web root, each under a random storage key
+that says nothing of its name or owner; they are served only through access-checked routes.
+Each feature names what it accepts (an `Accepted`): proposal attachments take PDF and Office
+files, data rooms also plain text.
+"""
+
+import hashlib
+import io
+import re
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import filetype
+
+from indusx.config import Settings
+from indusx.errors import Invalid
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    label: str
+    extension: str
+    part: str | None = None  # the part an Office Open XML zip must hold
+
+
+# Detected MIME type -> what it is.
+PDF_AND_OFFICE_KINDS: dict[str, Kind] = {
+    "application/pdf": Kind("PDF", "pdf"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": Kind(
+        "Word document", "docx", "word/document.xml"
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Kind(
+        "Excel workbook", "xlsx", "xl/workbook.xml"
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": Kind(
+        "PowerPoint presentation", "pptx", "ppt/presentation.xml"
+    ),
+    "application/msword": Kind("Word 97-2003 document", "doc"),
+    "application/vnd.ms-excel": Kind("Excel 97-2003 workbook", "xls"),
+    "application/vnd.ms-powerpoint": Kind("PowerPoint 97-2003 presentation", "ppt"),
+}
+# Text has no magic number: UTF-8 without binary control characters is text, and the name's
+# extension only chooses which flavour.
+TEXT_KINDS: dict[str, Kind] = {
+    "text/plain": Kind("text file", "txt"),
+    "text/csv": Kind("CSV file", "csv"),
+    "text/markdown": Kind("Markdown file", "md"),
+}
+ALL_KINDS = {**PDF_AND_OFFICE_KINDS, **TEXT_KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What one feature accepts: MIME types, how to name them to people, the input's accept."""
+
+    mimes: frozenset[str]
+    text: str
+    accept: str
+
+    @property
+    def takes_text(self) -> bool:
+        return bool(self.mimes & TEXT_KINDS.keys())
+
+
+PDF_AND_OFFICE = Accepted(
+    mimes=frozenset(PDF_AND_OFFICE_KINDS),
+    text="PDF, Word, Excel or PowerPoint",
+    accept=".pdf,.docx,.xlsx,.pptx,.doc,.xls,.ppt",
+)
+DOCUMENTS_AND_TEXT = Accepted(
+    mimes=frozenset(ALL_KINDS),
+    text="PDF, Word, Excel, PowerPoint or plain text (txt, csv, md)",
+    accept=PDF_AND_OFFICE.accept + ",.txt,.csv,.md",
+)
+_KEY = re.compile(r"[0-9a-f]{32}")
+# Tab, line feed, form feed, carriage return: the control characters text files hold.
+_TEXT_CONTROLS = frozenset(b"\t\n\x0c\r")
+
+
+def megabytes(size: int) -> str:
+    """Return a size for people: '20 MB', '1.4 MB', '312 KB'."""
+    if size >= 1024 * 1024:
+        value = size / (1024 * 1024)
+        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def is_text(data: bytes) -> bool:
+    """Return whether the bytes are UTF-8 text without binary control characters."""
+    if any(b < 32 and b not in _TEXT_CONTROLS for b in data[:65536]):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_mime(accepted: Accepted, name: str) -> str | None:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    for mime, kind in TEXT_KINDS.items():
+        if kind.extension == extension and mime in accepted.mimes:
+            return mime
+    return "text/plain" if "text/plain" in accepted.mimes else None
+
+
+def detect(data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = "") -> str:
+    """Return the MIME type of an accepted file, judged by its content; else raise Invalid."""
+    guess = filetype.guess(data[:8192]) if data else None
+    mime = guess.mime if guess is not None else None
+    if mime is None and accepted.takes_text and is_text(data):
+        mime = _text_mime(accepted, name)
+    if mime is None or mime not in accepted.mimes:
+        found = f"looks like {guess.extension.upper()}" if guess is not None else "is not"
+        raise Invalid.field(
+            "file", f"the file {found} a {accepted.text} file (checked by its content)"
+        )
+    kind = ALL_KINDS[mime]
+    if kind.part is not None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise Invalid.field(
+                "file", f"the {kind.label} is damaged (not a readable zip)"
+            ) from exc
+        if "[Content_Types].xml" not in names or kind.part not in names:
+            raise Invalid.field(
+                "file", f"the file claims to be a {kind.label} but lacks its {kind.part} part"
+            )
+    return mime
+
+
+def safe_filename(name: str, mime: str, *, default: str = "attachment") -> str:
+    """Return a display name without paths or control characters, with the right extension."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>:|?*').strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{(stem or default)[:200]}.{ALL_KINDS[mime].extension}"
+
+
+def content_disposition(filename: str) -> str:
+    """Return an attachment Content-Disposition with an ASCII and a UTF-8 name."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def root(settings: Settings) -> Path:
+    """Return the upload folder, refusing one inside the static (served) folder."""
+    folder = settings.upload_dir.resolve()
+    if folder == STATIC_DIR or STATIC_DIR in folder.parents:
+        raise RuntimeError(f"INDUSX_UPLOAD_DIR ({folder}) must be outside the web root")
+    return folder
+
+
+def path_for(settings: Settings, key: str) -> Path:
+    """Return where a stored file lives."""
+    if not _KEY.fullmatch(key):
+        raise ValueError("not a storage key")
+    return root(settings) / key[:2] / key
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    key: str
+    mime: str
+    size: int
+    sha256: str
+
+
+def check(
+    settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = ""
+) -> str:
+    """Return the MIME type of an upload that may be kept; raise Invalid naming the problem."""
+    if not data:
+        raise Invalid.field("file", "the file is empty")
+    if len(data) > settings.upload_max_bytes:
+        raise Invalid.field(
+            "file",
+            f"the file is {megabytes(len(data))}; the limit is "
+            f"{megabytes(settings.upload_max_bytes)}",
+        )
+    return detect(data, accepted, name=name)
+
+
+def store(
+    settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = ""
+) -> Stored:
+    """Check an upload and write it under a fresh random key."""
+    mime = check(settings, data, accepted, name=name)
+    key = secrets.token_hex(16)
+    path = path_for(settings, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return Stored(key=key, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def remove(settings: Settings, key: str) -> None:
+    """Delete a stored file (nothing if it is already gone)."""
+    path_for(settings, key).unlink(missing_ok=True)
