@@ -38,6 +38,7 @@
   // --- Heat map ---------------------------------------------------------------------------
   function drawHeat(el, data) {
     if (!data || typeof window.echarts === "undefined" || el.dataset.rendered) return;
+    if (el.offsetWidth === 0) return;  // inside a hidden tab: drawn when the tab is shown
     const chart = window.echarts.init(el, null, { renderer: "canvas" });
     const cells = data.cells.map(function (c) { return [c[0], c[1], c[2]]; });
     const worst = {};
@@ -98,8 +99,6 @@
     });
     el.dataset.rendered = "true";
     window.addEventListener("resize", function () { chart.resize(); });
-    // A heat map drawn inside a hidden tab has no size: redraw when the tab is shown.
-    document.addEventListener("shown.bs.tab", function () { chart.resize(); });
   }
 
   // --- BOM graph --------------------------------------------------------------------------
@@ -283,6 +282,19 @@
     }
   }
 
+  // Open the tab named in the address (#heat, #graph, #bom) and keep the address in step.
+  function openTabFromHash() {
+    if (!location.hash || typeof window.bootstrap === "undefined") return;
+    const button = document.querySelector('[data-bs-toggle="tab"][data-hash="' +
+      location.hash.slice(1) + '"]');
+    if (button) window.bootstrap.Tab.getOrCreateInstance(button).show();
+  }
+
+  document.addEventListener("shown.bs.tab", function (evt) {
+    const hash = evt.target.dataset.hash;
+    if (hash) history.replaceState(history.state, "", "#" + hash);
+  });
+
   function init() {
     const heat = document.querySelector("[data-heat-map]");
     if (heat) drawHeat(heat, readJson(heat.dataset.source));
@@ -290,10 +302,14 @@
     if (graph) drawGraph(graph, readJson(graph.dataset.source));
   }
 
+  const start = function () {
+    openTabFromHash();
+    init();
+  };
   document.addEventListener("shown.bs.tab", init);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    init();
+    start();
   }
 })();
