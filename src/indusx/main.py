@@ -52,6 +52,8 @@ from indusx.screening import index as name_index
 from indusx.screening import list_pages as screening_list_pages
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
+from indusx.supply import pages as supply_pages
+from indusx.supply import scenario_pages as supply_scenario_pages
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -198,6 +200,8 @@ def create_app(
                    pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
                    discovery_routes, discovery_pages, review_routes, review_pages):
         app.include_router(module.router)
+    app.include_router(supply_pages.router)
+    app.include_router(supply_scenario_pages.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
     return app
