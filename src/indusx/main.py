@@ -54,6 +54,8 @@ from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
 from indusx.supply import pages as supply_pages
 from indusx.supply import scenario_pages as supply_scenario_pages
+from indusx.supply.sos import pages as sos_pages
+from indusx.supply.sos import routes as sos_routes
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -200,6 +202,9 @@ def create_app(
                    pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
                    discovery_routes, discovery_pages, review_routes, review_pages):
         app.include_router(module.router)
+    # Before the supply pages: /supply/requests is not one of their /supply/... addresses.
+    app.include_router(sos_routes.router)
+    app.include_router(sos_pages.router)
     app.include_router(supply_pages.router)
     app.include_router(supply_scenario_pages.router)
     # A bad rule file stops the app here, naming its file and line.

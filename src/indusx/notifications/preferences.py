@@ -54,6 +54,13 @@ TOPICS: tuple[Topic, ...] = (
         "Restricted-party screening cases and their decisions.",
         ("screening_",),
     ),
+    Topic(
+        "supply",
+        "Security of Supply requests",
+        "Priority-delivery requests routed to your organisation, answers to yours, and their "
+        "status.",
+        ("sos_",),
+    ),
 )
 TOPIC_KEYS: tuple[str, ...] = tuple(t.key for t in TOPICS)
 
