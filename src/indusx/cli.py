@@ -373,5 +373,14 @@ def _register_challenges() -> None:
 _register_challenges()
 
 
+def _register_roadmap() -> None:
+    from indusx.roadmap.cli import roadmap_app
+
+    app.add_typer(roadmap_app, name="roadmap")
+
+
+_register_roadmap()
+
+
 if __name__ == "__main__":
     app()

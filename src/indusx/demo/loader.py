@@ -28,6 +28,7 @@ from indusx.orgs.models import (
 )
 from indusx.orgs.service import slugify
 from indusx.pathway import demo as pathway_demo
+from indusx.roadmap import demo as roadmap_demo
 from indusx.screening import demo as screening_demo
 
 DEMO_PASSWORD = "indusx-demo-2026"
@@ -213,6 +214,7 @@ def load_demo(
         created.append(demo)
     screening_demo.load_demo_list(session=session, actor=actor)
     challenge_demo.load_demo_challenges(session=session, actor=actor, password=DEMO_PASSWORD)
+    roadmap_demo.load_demo_roadmap(session=session, actor=actor)
     return created
 
 
