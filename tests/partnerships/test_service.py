@@ -264,7 +264,8 @@ def test_a_pending_introduction_does_not_become_a_partnership(
 
 def _award(session: Session, people: SimpleNamespace, us_org: Organisation,
            outcome: Outcome) -> Decision:
-    challenge = Challenge(title="Undersea comms", sponsor_org_id=us_org.id, phase=Phase.AWARDED)
+    challenge = Challenge(title="Undersea comms", slug="undersea-comms", sponsor_org_id=us_org.id,
+                          phase=Phase.AWARDED)
     session.add(challenge)
     session.flush()
     proposal = Proposal(challenge_id=challenge.id, lead_org_id=people.org.id,

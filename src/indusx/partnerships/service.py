@@ -82,9 +82,12 @@ SORTS: dict[str, Any] = {
 class GateRefused(Conflict):
     """A stage move refused by the gates; `missing` names each requirement it lacks."""
 
-    def __init__(self, message: str, missing: Sequence[gates.Missing]) -> None:
+    def __init__(self, message: str, missing: Sequence[gates.Missing], partnership_id: int,
+                 target: Stage) -> None:
         super().__init__(message)
         self.missing = list(missing)
+        self.partnership_id = partnership_id
+        self.target = target
 
 
 def link(partnership_id: int) -> str:
@@ -431,7 +434,7 @@ def move_stage(*, session: Session, principal: Principal, partnership_id: int, t
     lacking = missing_for(session=session, partnership_id=partnership.id, target=target)
     if lacking:
         raise GateRefused(f"{STAGE_LABELS[target]} cannot be entered yet: "
-                          + "; ".join(m.message for m in lacking), lacking)
+                          + "; ".join(m.message for m in lacking), lacking, partnership.id, target)
     now = utcnow()
     before = partnership.stage
     session.add(StageChange(partnership_id=partnership.id, from_stage=before, to_stage=target,

@@ -8,12 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from indusx import templating
+from indusx.accounts.permissions import Principal
 from indusx.deps import Officer, SessionDep, SignedIn
 from indusx.errors import DomainError
 from indusx.forms import FormDep, field_errors, form_text
+from indusx.partnerships import access as partnership_access
+from indusx.partnerships import service as partnership_service
 from indusx.pathway import service
 from indusx.pathway.engine.facts import (
     Activity,
@@ -271,9 +275,42 @@ def _render_form(
     )
 
 
+def _for_partnership(session: Session, principal: Principal, partnership_id: int) -> dict[str, Any]:
+    """Return the form's values prefilled from a partnership the caller may edit."""
+    partnership = partnership_access.editable(session, principal, partnership_id)
+    values = _empty_values()
+    values["title"] = f"Regulatory review: {partnership.title}"
+    values["activity"] = [partnership.type.value]
+    values["parties"] = [
+        {"org": p.slug, "name": "", "country": "", "kind": "", "role": p.role.value}
+        for p in partnership_service.parties(session, partnership.id)
+    ]
+    items = [line.strip() for line in partnership.items.splitlines() if line.strip()]
+    values["items"] = [
+        {
+            "name": name[:200],
+            "classification": "",
+            "origin": "",
+            "missile_technology": "",
+            "temporary": "",
+        }
+        for name in items
+    ] or values["items"]
+    values["partnership_id"] = str(partnership.id)
+    values["partnership_title"] = partnership.title
+    return values
+
+
 @router.get("/pathway")
-def assess_form(request: Request, principal: SignedIn) -> HTMLResponse:
-    """Show the form for assessing a proposed collaboration."""
+def assess_form(
+    request: Request,
+    principal: SignedIn,
+    session: SessionDep,
+    partnership: Annotated[int | None, Query()] = None,
+) -> HTMLResponse:
+    """Show the form for assessing a proposed collaboration (prefilled for a partnership)."""
+    if partnership is not None:
+        return _render_form(request, values=_for_partnership(session, principal, partnership))
     return _render_form(request, values=_empty_values())
 
 
@@ -311,10 +348,22 @@ def assess(request: Request, principal: SignedIn, session: SessionDep, form: For
     """Assess the collaboration; show the result, or keep it and show the saved one."""
     values = _form_values(form)
     payload = _payload(values)
+    partnership_id = None
+    if form_text(form, "partnership_id").isdigit():
+        partnership_id = partnership_access.editable(
+            session, principal, int(form_text(form, "partnership_id"))
+        ).id
+        # An assessment run for a partnership is its regulatory review: always kept.
+        values["save"] = True
+        values["partnership_id"] = str(partnership_id)
     try:
         assessment_in = AssessmentIn.model_validate(payload)
         result = service.run_assessment(
-            session=session, assessment_in=assessment_in, actor=principal.actor, save=values["save"]
+            session=session,
+            assessment_in=assessment_in,
+            actor=principal.actor,
+            save=values["save"],
+            partnership_id=partnership_id,
         )
     except (ValidationError, DomainError) as exc:
         session.rollback()
@@ -323,6 +372,12 @@ def assess(request: Request, principal: SignedIn, session: SessionDep, form: For
             if name in errors and errors[name].startswith("List should have"):
                 errors[name] = message
         return _render_form(request, values=values, errors=errors, status_code=422)
+    if result.id is not None and partnership_id is not None:
+        return templating.redirect(
+            f"/partnerships/{partnership_id}",
+            flash="Assessment saved for the partnership.",
+            request=request,
+        )
     if result.id is not None:
         return templating.redirect(
             f"/pathway/assessments/{result.id}", flash="Assessment saved.", request=request

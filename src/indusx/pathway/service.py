@@ -236,8 +236,13 @@ def run_assessment(
     actor: Actor | None = None,
     save: bool = False,
     rules: RuleSet | None = None,
+    partnership_id: int | None = None,
 ) -> AssessmentResult:
-    """Assess a proposed collaboration; with `save`, keep it (audited) and link its hurdles."""
+    """Assess a proposed collaboration; with `save`, keep it (audited) and link its hurdles.
+
+    A `partnership_id` files the saved assessment as that partnership's regulatory review
+    (the caller checks that the user may edit the partnership).
+    """
     party_facts, parties = _parties(session, assessment_in)
     outcome = assess(rules or ruleset(), facts_of(assessment_in, party_facts))
     result = result_of(assessment_in, outcome, parties)
@@ -256,6 +261,7 @@ def run_assessment(
         result=result.model_dump(mode="json", exclude={"id", "created_at", "created_by"}),
         created_by_id=actor.user_id,
         hurdles=hurdles,
+        partnership_id=partnership_id,
     )
     session.add(row)
     session.flush()
@@ -271,6 +277,7 @@ def run_assessment(
             "ruleset_version": outcome.ruleset_version,
             "parties": [p.name for p in parties],
             "hurdles": [h.id for h in hurdles],
+            "partnership_id": partnership_id,
         },
     )
     result.id, result.created_at, result.created_by = row.id, row.created_at, actor.email
