@@ -45,6 +45,9 @@ from indusx.notifications import service as outbox
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
 from indusx.partnerships import dataroom_pages, dataroom_routes
+from indusx.partnerships import pages as partnership_pages
+from indusx.partnerships import routes as partnership_routes
+from indusx.partnerships import service as partnership_service
 from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
@@ -203,6 +206,9 @@ def create_app(
                    pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
                    discovery_routes, discovery_pages, review_routes, review_pages):
         app.include_router(module.router)
+    app.include_router(partnership_routes.router)
+    app.include_router(partnership_pages.router)
+    app.add_exception_handler(partnership_service.GateRefused, partnership_routes.gate_refused)
     app.include_router(dataroom_routes.router)
     app.include_router(dataroom_pages.router)
     # Before the supply pages: /supply/requests is not one of their /supply/... addresses.
