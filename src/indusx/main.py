@@ -52,6 +52,9 @@ from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
+from indusx.roadmap import pages as roadmap_pages
+from indusx.roadmap import reminders as roadmap_reminders
+from indusx.roadmap import routes as roadmap_routes
 from indusx.screening import index as name_index
 from indusx.screening import list_pages as screening_list_pages
 from indusx.screening import pages as screening_pages
@@ -91,6 +94,11 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
                 challenge_reminders.send_reminders(session=session)
         except Exception:
             log.exception("challenge reminder round failed")
+        try:
+            with session_scope(app.state.sessionmaker) as session:
+                roadmap_reminders.send_reminders(session=session)
+        except Exception:
+            log.exception("roadmap reminder round failed")
 
 
 def _match_indexer(app: FastAPI, stop: threading.Event) -> None:
@@ -204,7 +212,8 @@ def create_app(
                    matching_pages, introduction_pages, audit_pages, notification_pages,
                    screening_pages, screening_list_pages, pathway_routes, pathway_pages,
                    pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
-                   discovery_routes, discovery_pages, review_routes, review_pages):
+                   discovery_routes, discovery_pages, review_routes, review_pages,
+                   roadmap_routes, roadmap_pages):
         app.include_router(module.router)
     app.include_router(partnership_routes.router)
     app.include_router(partnership_pages.router)
