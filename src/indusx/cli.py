@@ -373,6 +373,15 @@ def _register_challenges() -> None:
 _register_challenges()
 
 
+def _register_supply() -> None:
+    from indusx.supply.cli import supply_app
+
+    app.add_typer(supply_app, name="supply")
+
+
+_register_supply()
+
+
 def _register_roadmap() -> None:
     from indusx.roadmap.cli import roadmap_app
 

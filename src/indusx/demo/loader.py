@@ -30,6 +30,7 @@ from indusx.orgs.service import slugify
 from indusx.pathway import demo as pathway_demo
 from indusx.roadmap import demo as roadmap_demo
 from indusx.screening import demo as screening_demo
+from indusx.supply import demo as supply_demo
 
 DEMO_PASSWORD = "indusx-demo-2026"
 IDENTIFIER_FIELDS = tuple(IDENTIFIERS)
@@ -214,6 +215,7 @@ def load_demo(
         created.append(demo)
     screening_demo.load_demo_list(session=session, actor=actor)
     challenge_demo.load_demo_challenges(session=session, actor=actor, password=DEMO_PASSWORD)
+    supply_demo.load_demo_supply(session=session)
     roadmap_demo.load_demo_roadmap(session=session, actor=actor)
     return created
 

@@ -88,7 +88,7 @@ def _source_rows(session: Session, system_ids: list[int]) -> Iterable[Any]:
         .outerjoin(Organisation, Organisation.id == Source.supplier_org_id)
         .where(Part.system_id.in_(system_ids))
         .order_by(Source.id)
-    ).tuples()
+    )
 
 
 def load(*, session: Session, system_ids: Collection[int]) -> Loaded:
@@ -105,7 +105,7 @@ def load(*, session: Session, system_ids: Collection[int]) -> Loaded:
     lines = session.execute(
         select(BomLine.parent_id, BomLine.child_id, BomLine.quantity)
         .where(BomLine.system_id.in_(ids))
-    ).tuples()
+    )
     suppliers: dict[str, Supplier] = {}
     source_keys: dict[int, str] = {}
     part_sources: dict[int, list[tuple[str, float]]] = {}

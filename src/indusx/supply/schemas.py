@@ -26,22 +26,22 @@ class SystemCreate(BaseModel):
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=10_000)
+    description: str = Field(default="", max_length=10_000)
     integrator_org_id: int | None = None
-    focus_area: str | None = Field(None, description="a focus-area slug, e.g. jet-propulsion")
-    annual_demand: float = Field(0.0, ge=0, le=1e9, description="planned units per year")
+    focus_area: str | None = Field(default=None, description="a focus-area slug")
+    annual_demand: float = Field(default=0.0, ge=0, le=1e9, description="planned units per year")
 
 
 class SystemUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    code: str | None = Field(None, min_length=1, max_length=40,
+    code: str | None = Field(default=None, min_length=1, max_length=40,
                              pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=10_000)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
     integrator_org_id: int | None = None
     focus_area: str | None = None
-    annual_demand: float | None = Field(None, ge=0, le=1e9)
+    annual_demand: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class SystemRead(BaseModel):
@@ -88,8 +88,8 @@ class SourceRead(BaseModel):
     annual_capacity: float | None
     unit_cost: float | None
     stock_on_hand: float | None
-    masked: bool = Field(False, description="cost, capacity and stock hidden from this caller")
-    screening: str | None = Field(None, description='"review" or "confirmed" when flagged')
+    masked: bool = Field(default=False, description="cost, capacity and stock hidden")
+    screening: str | None = Field(default=None, description='"review" or "confirmed" when flagged')
 
 
 class PartRead(BaseModel):
@@ -132,20 +132,20 @@ class PartCreate(BaseModel):
     number: str = Field(min_length=1, max_length=80)
     name: str = Field(min_length=1, max_length=200)
     kind: PartKind = PartKind.PART
-    unit: str = Field("ea", min_length=1, max_length=20)
-    description: str = Field("", max_length=10_000)
-    parent_id: int | None = Field(None, description="the parent part; none = top level")
-    quantity: float = Field(1.0, gt=0, le=1e9)
+    unit: str = Field(default="ea", min_length=1, max_length=20)
+    description: str = Field(default="", max_length=10_000)
+    parent_id: int | None = Field(default=None, description="the parent part; none = top level")
+    quantity: float = Field(default=1.0, gt=0, le=1e9)
 
 
 class PartUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    number: str | None = Field(None, min_length=1, max_length=80)
-    name: str | None = Field(None, min_length=1, max_length=200)
+    number: str | None = Field(default=None, min_length=1, max_length=80)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: PartKind | None = None
-    unit: str | None = Field(None, min_length=1, max_length=20)
-    description: str | None = Field(None, max_length=10_000)
+    unit: str | None = Field(default=None, min_length=1, max_length=20)
+    description: str | None = Field(default=None, max_length=10_000)
 
 
 class LineCreate(BaseModel):
@@ -153,7 +153,7 @@ class LineCreate(BaseModel):
 
     parent_id: int | None = None
     child_id: int
-    quantity: float = Field(1.0, gt=0, le=1e9)
+    quantity: float = Field(default=1.0, gt=0, le=1e9)
 
 
 def _country(value: str) -> str:
@@ -167,13 +167,13 @@ class SourceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     supplier_org_id: int | None = None
-    supplier_name: str = Field("", max_length=200)
-    country: str | None = Field(None, description="ISO2; defaults to the organisation's")
+    supplier_name: str = Field(default="", max_length=200)
+    country: str | None = Field(default=None, description="ISO2; defaults to the organisation's")
     share: float = Field(ge=0, le=1)
     lead_time_days: int = Field(ge=0, le=3650)
-    annual_capacity: float | None = Field(None, ge=0)
-    unit_cost: float | None = Field(None, ge=0)
-    stock_on_hand: float = Field(0.0, ge=0)
+    annual_capacity: float | None = Field(default=None, ge=0)
+    unit_cost: float | None = Field(default=None, ge=0)
+    stock_on_hand: float = Field(default=0.0, ge=0)
 
     @field_validator("country")
     @classmethod
@@ -193,11 +193,11 @@ class SourceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     country: str | None = None
-    share: float | None = Field(None, ge=0, le=1)
-    lead_time_days: int | None = Field(None, ge=0, le=3650)
-    annual_capacity: float | None = Field(None, ge=0)
-    unit_cost: float | None = Field(None, ge=0)
-    stock_on_hand: float | None = Field(None, ge=0)
+    share: float | None = Field(default=None, ge=0, le=1)
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650)
+    annual_capacity: float | None = Field(default=None, ge=0)
+    unit_cost: float | None = Field(default=None, ge=0)
+    stock_on_hand: float | None = Field(default=None, ge=0)
 
     @field_validator("country")
     @classmethod
@@ -292,8 +292,8 @@ class ScenarioSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field("", max_length=200)
-    description: str = Field("", max_length=5000)
+    name: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=5000)
     systems: list[str | int] = Field(
         default_factory=list, description="system codes or ids; empty = every system you read"
     )
@@ -303,8 +303,8 @@ class ScenarioSpec(BaseModel):
     )
     countries_out: list[str] = Field(default_factory=list, description="ISO 3166 alpha-2")
     regions_out: list[str] = Field(default_factory=list, description="names from regions.yaml")
-    demand_factor: float = Field(1.0, ge=0.1, le=10)
-    days: int = Field(90, ge=1, le=730)
+    demand_factor: float = Field(default=1.0, ge=0.1, le=10)
+    days: int = Field(default=90, ge=1, le=730)
 
     @field_validator("countries_out")
     @classmethod
@@ -324,7 +324,7 @@ class ScenarioSpec(BaseModel):
 
 
 class SimulationRequest(ScenarioSpec):
-    save: bool = Field(False, description="keep the scenario and its result (needs a name)")
+    save: bool = Field(default=False, description="keep the scenario and its result (needs a name)")
 
 
 class AlternateRead(BaseModel):

@@ -149,11 +149,14 @@ def run(
     *,
     session: Session,
     principal: Principal | None,
-    settings: Settings,
+    settings: Settings | None = None,
     spec: ScenarioSpec,
     alternates: int = 5,
 ) -> SimulationView:
-    """Run a disruption scenario over the systems the caller may read, with alternates."""
+    """Run a disruption scenario over the systems the caller may read, with alternates.
+
+    `settings` is accepted for symmetry with the risk functions; a simulation needs no policy.
+    """
     systems = resolve_systems(session=session, principal=principal, refs=spec.systems)
     ids = [s.id for s in systems]
     keys = resolve_suppliers(session=session, refs=spec.suppliers_out, system_ids=ids)
@@ -243,7 +246,7 @@ def save_scenario(
     *,
     session: Session,
     principal: Principal | None,
-    settings: Settings,
+    settings: Settings | None = None,
     spec: ScenarioSpec,
     view: SimulationView | None = None,
     is_demo: bool = False,
