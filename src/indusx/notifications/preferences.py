@@ -49,6 +49,12 @@ TOPICS: tuple[Topic, ...] = (
         ("introduction_",),
     ),
     Topic(
+        "partnerships",
+        "Partnerships",
+        "Stage changes, mentions, tasks and officer assignments on partnerships you are part of.",
+        ("partnership_",),
+    ),
+    Topic(
         "screening",
         "Screening",
         "Restricted-party screening cases and their decisions.",
