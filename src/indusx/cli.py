@@ -364,6 +364,15 @@ def _register_pathway() -> None:
 _register_pathway()
 
 
+def _register_partnerships() -> None:
+    from indusx.partnerships.cli import partnerships_app
+
+    app.add_typer(partnerships_app, name="partnerships")
+
+
+_register_partnerships()
+
+
 def _register_challenges() -> None:
     from indusx.challenges.cli import challenges_app
 
@@ -380,6 +389,15 @@ def _register_supply() -> None:
 
 
 _register_supply()
+
+
+def _register_report() -> None:
+    from indusx.dashboards.cli import report
+
+    app.command("report")(report)
+
+
+_register_report()
 
 
 def _register_roadmap() -> None:

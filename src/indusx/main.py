@@ -31,6 +31,8 @@ from indusx.challenges import pages as challenge_pages
 from indusx.challenges import reminders as challenge_reminders
 from indusx.challenges import routes as challenge_routes
 from indusx.config import Settings, get_settings
+from indusx.dashboards import pages as dashboard_pages
+from indusx.dashboards import routes as dashboard_routes
 from indusx.db import make_engine, make_sessionmaker, session_scope
 from indusx.deps import CSRF_COOKIE
 from indusx.errors import install_error_handlers
@@ -221,6 +223,8 @@ def create_app(
     app.add_exception_handler(partnership_service.GateRefused, partnership_routes.gate_refused)
     app.include_router(dataroom_routes.router)
     app.include_router(dataroom_pages.router)
+    app.include_router(dashboard_routes.router)
+    app.include_router(dashboard_pages.router)
     # Before the supply pages: /supply/requests is not one of their /supply/... addresses.
     app.include_router(sos_routes.router)
     app.include_router(sos_pages.router)

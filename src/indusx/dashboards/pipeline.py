@@ -1,0 +1,182 @@
+"""The partnership pipeline: the funnel of stages, stages by type, time in stage, value.
+
+Partnerships count when created by the end of the range; time in stage counts the moves made
+within the range.
+"""
+
+from sqlalchemy import ColumnElement, Integer, case, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from indusx.dashboards.charts import Chart, ChartKind, Dashboard, Figure, Series, count, usd
+from indusx.dashboards.period import Column, Period, days_between
+from indusx.orgs.models import FocusArea
+from indusx.partnerships.models import (
+    STAGE_ORDER,
+    Partnership,
+    PartnershipType,
+    Stage,
+    StageChange,
+)
+
+NAME = "pipeline"
+TITLE = "Partnership pipeline"
+STAGE_LABELS = {
+    Stage.IDENTIFIED: "Identified",
+    Stage.INTRODUCED: "Introduced",
+    Stage.NDA: "NDA",
+    Stage.PROPOSAL: "Proposal",
+    Stage.REGULATORY_REVIEW: "Regulatory review",
+    Stage.AGREEMENT: "Agreement",
+    Stage.EXECUTION: "Execution",
+    Stage.DELIVERED: "Delivered",
+    Stage.CLOSED: "Closed",
+    Stage.STOPPED: "Stopped",
+}
+TYPE_LABELS = {t: t.value.replace("-", " ").capitalize() for t in PartnershipType}
+NO_AREA = "No focus area"
+
+
+def _ordinal(column: Column) -> ColumnElement[int]:
+    return case({s: i for i, s in enumerate(STAGE_ORDER)}, value=column, else_=-1)
+
+
+def build(*, session: Session, period: Period) -> Dashboard:
+    """Return the pipeline dashboard for a date range."""
+    listed = Partnership.created_at < period.end_before
+    by_stage: dict[tuple[Stage, PartnershipType], int] = {
+        (stage, kind): n
+        for stage, kind, n in session.execute(
+            select(Partnership.stage, Partnership.type, func.count())
+            .where(listed).group_by(Partnership.stage, Partnership.type)
+        )
+    }
+    reached = _furthest_stages(session, period)
+    medians = _median_days_in_stage(session, period)
+    value: dict[tuple[str, PartnershipType], int] = {
+        (area or NO_AREA, kind): int(total or 0)
+        for area, kind, total in session.execute(
+            select(FocusArea.name, Partnership.type, func.sum(Partnership.value_usd))
+            .select_from(Partnership)
+            .outerjoin(FocusArea, FocusArea.id == Partnership.focus_area_id)
+            .where(listed, Partnership.stage != Stage.STOPPED,
+                   Partnership.value_usd.is_not(None))
+            .group_by(FocusArea.name, Partnership.type)
+        )
+    }
+    new = session.scalar(
+        select(func.count()).where(Partnership.created_at >= period.start_at, listed)
+    ) or 0
+    stages = [*STAGE_ORDER, Stage.STOPPED]
+    kinds = list(PartnershipType)
+    total = sum(by_stage.values())
+    stopped = sum(by_stage.get((Stage.STOPPED, k), 0) for k in kinds)
+    funnel = [sum(n for ordinal, n in reached.items() if ordinal >= i)
+              for i in range(len(STAGE_ORDER))]
+    agreed = funnel[STAGE_ORDER.index(Stage.AGREEMENT)]
+    areas = sorted({a for a, _ in value}, key=lambda a: (a == NO_AREA, a))
+    open_value = sum(value.values())
+    timed = [s for s in STAGE_ORDER if s in medians]
+    slowest = max(timed, key=lambda s: medians[s], default=None)
+    charts = [
+        Chart(
+            "funnel", "Partnerships reaching each stage", ChartKind.FUNNEL, "stage",
+            "partnerships", [STAGE_LABELS[s] for s in STAGE_ORDER],
+            [Series("Partnerships", [float(n) for n in funnel])],
+            f"Of {count(funnel[0])} partnerships, {count(agreed)} reached agreement and "
+            f"{count(funnel[STAGE_ORDER.index(Stage.DELIVERED)])} delivered.",
+        ),
+        Chart(
+            "stages", "Partnerships by stage today and type", ChartKind.STACKED, "stage",
+            "partnerships", [STAGE_LABELS[s] for s in stages],
+            [Series(TYPE_LABELS[k], [by_stage.get((s, k), 0) for s in stages]) for k in kinds],
+            f"{count(total)} partnerships; {count(total - stopped)} are active or finished "
+            f"and {count(stopped)} stopped.",
+        ),
+        Chart(
+            "time-in-stage", "Median days spent in each stage", ChartKind.BAR, "stage", "days",
+            [STAGE_LABELS[s] for s in timed],
+            [Series("Median days", [round(medians[s], 1) for s in timed])],
+            (f"Of the moves made in the range, partnerships spent longest in "
+             f"{STAGE_LABELS[slowest].lower()} (median {medians[slowest]:.0f} days)."
+             if slowest else "No partnership moved between stages in the range."),
+        ),
+        Chart(
+            "value", "Value of partnerships by focus area and type", ChartKind.STACKED,
+            "focus area", "USD", areas,
+            [Series(TYPE_LABELS[k], [value.get((a, k), 0) for a in areas]) for k in kinds],
+            f"{usd(open_value)} in partnerships that are not stopped, across "
+            f"{len(areas)} focus areas.",
+        ),
+    ]
+    figures = [
+        Figure("Partnerships", count(total)),
+        Figure("New in the range", count(new)),
+        Figure("Reached agreement", count(agreed)),
+        Figure("Stopped", count(stopped)),
+        Figure("Value (not stopped)", usd(open_value)),
+    ]
+    notes = [
+        "The funnel counts each partnership at the furthest stage it ever reached, so moving "
+        "back or stopping does not hide that it got there.",
+        "Time in stage: the days between a partnership's consecutive moves, for moves made "
+        "within the range.",
+    ]
+    return Dashboard(NAME, TITLE, period, figures, charts, notes)
+
+
+def _furthest_stages(session: Session, period: Period) -> dict[int, int]:
+    """Return how many partnerships reached each stage ordinal at the furthest."""
+    listed = Partnership.created_at < period.end_before
+    current = select(Partnership.id.label("pid"), _ordinal(Partnership.stage).label("o")).where(
+        listed
+    )
+    history = (
+        select(StageChange.partnership_id.label("pid"), _ordinal(StageChange.to_stage).label("o"))
+        .join(Partnership, Partnership.id == StageChange.partnership_id)
+        .where(listed, StageChange.changed_at < period.end_before)
+    )
+    both = union_all(current, history).subquery()
+    furthest = (
+        select(both.c.pid, func.max(both.c.o).label("o")).group_by(both.c.pid).subquery()
+    )
+    return {
+        ordinal: n
+        for ordinal, n in session.execute(
+            select(furthest.c.o, func.count())
+            .where(furthest.c.o >= literal(0, Integer))
+            .group_by(furthest.c.o)
+        )
+    }
+
+
+def _median_days_in_stage(session: Session, period: Period) -> dict[Stage, float]:
+    """Return the median days partnerships spent in each stage they left within the range."""
+    previous = func.lag(StageChange.changed_at).over(
+        partition_by=StageChange.partnership_id,
+        order_by=(StageChange.changed_at, StageChange.id),
+    )
+    moves = select(
+        StageChange.from_stage.label("stage"),
+        StageChange.changed_at.label("at"),
+        days_between(session, StageChange.changed_at, previous).label("days"),
+    ).subquery()
+    ranked = (
+        select(
+            moves.c.stage,
+            moves.c.days,
+            func.row_number().over(partition_by=moves.c.stage, order_by=moves.c.days).label("rn"),
+            func.count().over(partition_by=moves.c.stage).label("n"),
+        )
+        .where(moves.c.stage.is_not(None), moves.c.days.is_not(None),
+               moves.c.at >= period.start_at, moves.c.at < period.end_before)
+        .subquery()
+    )
+    # The middle row, or the mean of the two middle rows (integer division in both databases).
+    middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
+    return {
+        Stage(stage): float(days)
+        for stage, days in session.execute(
+            select(ranked.c.stage, func.avg(ranked.c.days)).where(middle)
+            .group_by(ranked.c.stage)
+        )
+    }
