@@ -298,3 +298,18 @@ def test_room_stats_count_documents_by_marking_and_logged_access(
     logged = session.scalar(select(func.count()).select_from(AccessLog))
     assert stats.documents_by_marking == {"public": 1, "business-confidential": 0, CTD: 1}
     assert (stats.views, stats.downloads, stats.denied) == (0, 0, 2) and logged == 2
+
+
+def test_uploads_appear_on_the_partnership_timeline_without_controlled_titles(
+    session: Session, w: SimpleNamespace
+) -> None:
+    from indusx.partnerships.timeline import timeline
+
+    name_members(session, w, w.alice)
+    put(session, w, w.alice, marking="controlled-technical-data", data=TEXT, title="Drawings")
+    put(session, w, w.alice, marking="public", data=TEXT, title="Brochure")
+
+    events, _ = timeline(session=session, partnership_id=w.pact.id)
+
+    titles = {e.title for e in events if e.kind == "document"}
+    assert titles == {"Data room: a document uploaded", "Data room: 'Brochure' uploaded"}

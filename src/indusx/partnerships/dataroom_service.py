@@ -40,6 +40,7 @@ from indusx.partnerships.dataroom_models import (
 )
 from indusx.partnerships.markings import Marking
 from indusx.partnerships.models import Partnership
+from indusx.partnerships.timeline import TimelineEvent
 from indusx.pathway.models import Assessment
 
 ACCEPTED = uploads.DOCUMENTS_AND_TEXT
@@ -631,6 +632,30 @@ def declare_eligibility(
                  before=before, after={"eligibility": user.eligibility,
                                        "declared_at": user.eligibility_declared_at})
     return user
+
+
+# --- the partnership's timeline ---------------------------------------------------------------
+
+
+def room_events(session: Session, partnership_id: int) -> list[TimelineEvent]:
+    """Return the room's uploads as timeline events (Controlled Technical Data untitled: the
+    timeline is read by everyone who sees the partnership)."""
+    rows = session.execute(
+        select(DocumentVersion, User.email)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(DataRoom, DataRoom.id == Document.room_id)
+        .outerjoin(User, User.id == DocumentVersion.uploaded_by_id)
+        .where(DataRoom.partnership_id == partnership_id)).all()
+    out = []
+    for version, email in rows:
+        label = markings.label(version.marking)
+        shown = ("a document" if version.marking is Marking.CONTROLLED_TECHNICAL_DATA
+                 else f"'{version.title}'")
+        title = (f"Data room: {shown} uploaded" if version.number == 1
+                 else f"Data room: version {version.number} of {shown}")
+        out.append(TimelineEvent(version.created_at, "document", title, label, email,
+                                 f"/partnerships/{partnership_id}/room"))
+    return out
 
 
 # --- figures for the dashboards ---------------------------------------------------------------

@@ -90,8 +90,16 @@ def assessment_events(session: Session, partnership_id: int) -> list[TimelineEve
             for r in rows]
 
 
+def dataroom_events(session: Session, partnership_id: int) -> list[TimelineEvent]:
+    """Return the data room's uploads as events."""
+    # Imported here: the data room's service imports this module for TimelineEvent.
+    from indusx.partnerships.dataroom_service import room_events
+
+    return room_events(session, partnership_id)
+
+
 SOURCES: tuple[EventSource, ...] = (stage_events, comment_events, task_events,
-                                    assessment_events)
+                                    assessment_events, dataroom_events)
 
 
 def timeline(*, session: Session, partnership_id: int, page: int = 1, page_size: int = 30,
