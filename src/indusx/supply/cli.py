@@ -91,10 +91,10 @@ def export(
 ) -> None:
     """Export systems, BOMs and sources as CSV (the import format)."""
     from indusx.cli import unit_of_work
-    from indusx.supply import imports
+    from indusx.supply import exports
 
     with unit_of_work() as session:
-        counts = imports.export_dir(session=session, principal=None, directory=directory,
+        counts = exports.export_dir(session=session, principal=None, directory=directory,
                                     codes=system)
     typer.echo(", ".join(f"{name}: {n} rows" for name, n in counts.items())
                + f" written to {directory}")
