@@ -31,6 +31,7 @@ from indusx.pathway import demo as pathway_demo
 from indusx.roadmap import demo as roadmap_demo
 from indusx.screening import demo as screening_demo
 from indusx.supply import demo as supply_demo
+from indusx.supply.sos import demo as sos_demo
 
 DEMO_PASSWORD = "indusx-demo-2026"
 IDENTIFIER_FIELDS = tuple(IDENTIFIERS)
@@ -216,6 +217,7 @@ def load_demo(
     screening_demo.load_demo_list(session=session, actor=actor)
     challenge_demo.load_demo_challenges(session=session, actor=actor, password=DEMO_PASSWORD)
     supply_demo.load_demo_supply(session=session)
+    sos_demo.load_demo_requests(session=session)  # on the demo systems just loaded
     roadmap_demo.load_demo_roadmap(session=session, actor=actor)
     return created
 
