@@ -6,13 +6,14 @@ system's top-level rows.
 """
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
-from indusx.supply.engine.network import BoolArray, FloatArray, IntArray, SupplyNetwork, sums
+from indusx.supply.engine.countries import CountryFigures, country_figures
+from indusx.supply.engine.network import BoolArray, FloatArray, SupplyNetwork, sums
+from indusx.supply.engine.reasons import NO_SOURCE, ReasonWriter
 from indusx.supply.engine.types import HeatCell, PartRisk, RiskPolicy, RiskReport, SystemRisk
 
 # Criticality components and their default weights (points out of 100).
@@ -33,77 +34,6 @@ COMPONENTS = tuple(DEFAULT_WEIGHTS)
 DIMENSIONS = ("single_source", "concentration", "outside", "watch", "screening", "lead_time")
 SCREENING_LEVELS: Mapping[str, float] = MappingProxyType({"confirmed": 1.0, "review": 0.5})
 TOP_PARTS = 10
-NO_SOURCE = "no qualified source recorded"
-# HHI bands of the US merger guidelines (2010): above 2,500 is highly concentrated.
-CONCENTRATED = 2500.0
-MODERATE = 1500.0
-
-
-@dataclass(frozen=True)
-class _CountryFigures:
-    hhi: FloatArray
-    countries: IntArray
-    outside: FloatArray
-    watch: FloatArray
-    outside_count: IntArray  # distinct outside countries
-    outside_top: IntArray  # country code of the largest outside country, -1 if none
-    outside_top_share: FloatArray
-    watch_count: IntArray
-    watch_top: IntArray
-    watch_top_share: FloatArray
-
-
-def _country_mask(network: SupplyNetwork, countries: Collection[str]) -> BoolArray:
-    """Return, per country code, whether the country is in `countries`."""
-    wanted = {country.upper() for country in countries}
-    return np.array([c in wanted for c in network.countries], dtype=bool).reshape(-1)
-
-
-def _largest(
-    part: IntArray, country: IntArray, share: FloatArray, n: int
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Return per part: how many countries, the largest one's code (-1) and its share."""
-    order = np.lexsort((country, -share, part))
-    part, country, share = part[order], country[order], share[order]
-    first = np.ones(len(part), dtype=bool)
-    first[1:] = part[1:] != part[:-1]
-    top = np.full(n, -1, dtype=np.int64)
-    top[part[first]] = country[first]
-    top_share = np.zeros(n)
-    top_share[part[first]] = share[first]
-    return np.bincount(part, minlength=n), top, top_share
-
-
-def _country_figures(network: SupplyNetwork, policy: RiskPolicy) -> _CountryFigures:
-    """Return each part's country concentration and its outside and watched shares."""
-    n = len(network)
-    valid = network.source_valid
-    width = max(len(network.countries), 1)
-    pair = network.source_part[valid] * width + network.source_country[valid]
-    pairs, inverse = np.unique(pair, return_inverse=True)
-    share = sums(inverse, network.source_norm[valid], len(pairs))
-    part = pairs // width
-    country = pairs % width
-    outside_mask = ~_country_mask(network, policy.partners | policy.allies)[country]
-    watch_mask = _country_mask(network, policy.watch)[country]
-    outside_count, outside_top, outside_top_share = _largest(
-        part[outside_mask], country[outside_mask], share[outside_mask], n
-    )
-    watch_count, watch_top, watch_top_share = _largest(
-        part[watch_mask], country[watch_mask], share[watch_mask], n
-    )
-    return _CountryFigures(
-        hhi=sums(part, (100.0 * share) ** 2, n),
-        countries=np.bincount(part, minlength=n),
-        outside=sums(part, share * outside_mask, n),
-        watch=sums(part, share * watch_mask, n),
-        outside_count=outside_count,
-        outside_top=outside_top,
-        outside_top_share=outside_top_share,
-        watch_count=watch_count,
-        watch_top=watch_top,
-        watch_top_share=watch_top_share,
-    )
 
 
 def _screening(
@@ -184,122 +114,6 @@ def _heat(
     return tuple(int(network.part_keys[r]) for r in rows), tuple(cells)
 
 
-def _concentration_label(hhi: float) -> str:
-    if hhi > CONCENTRATED:
-        return "concentrated"
-    if hhi > MODERATE:
-        return "moderately concentrated"
-    return "unconcentrated"
-
-
-class _Reasons:
-    """Writes the plain-words reasons behind each part's score.
-
-    The figures are held as Python lists: 200,000 parts read one value at a time from
-    numpy arrays would spend more time boxing scalars than writing sentences.
-    """
-
-    def __init__(
-        self,
-        network: SupplyNetwork,
-        figures: _CountryFigures,
-        flagged: dict[int, list[int]],
-        longest: list[int],
-        on_path: BoolArray,
-        level: FloatArray,
-    ) -> None:
-        self.network = network
-        self.flagged = flagged
-        self.longest = longest
-        self.countries = network.countries
-        valid = np.flatnonzero(network.source_valid)
-        first = np.ones(len(valid), dtype=bool)
-        first[1:] = network.source_part[valid][1:] != network.source_part[valid][:-1]
-        first_valid = np.full(len(network), -1, dtype=np.int64)
-        first_valid[network.source_part[valid][first]] = valid[first]
-        self.first_valid: list[int] = first_valid.tolist()
-        self.hhi: list[float] = figures.hhi.tolist()
-        self.outside: list[float] = figures.outside.tolist()
-        self.outside_count: list[int] = figures.outside_count.tolist()
-        self.outside_top: list[int] = figures.outside_top.tolist()
-        self.outside_top_share: list[float] = figures.outside_top_share.tolist()
-        self.watch: list[float] = figures.watch.tolist()
-        self.watch_count: list[int] = figures.watch_count.tolist()
-        self.watch_top: list[int] = figures.watch_top.tolist()
-        self.watch_top_share: list[float] = figures.watch_top_share.tolist()
-        self.path_lead: list[int] = network.path_lead.tolist()
-        self.system: list[int] = network.part_system.tolist()
-        self.on_path: list[bool] = on_path.tolist()
-        self.level: list[float] = level.tolist()
-        # In COMPONENTS order.
-        self.texts = (
-            self._single_source,
-            self._single_country,
-            self._concentration,
-            self._outside,
-            self._watch,
-            self._screening,
-            self._lead_time,
-        )
-
-    def write(self, i: int, contribution: list[float], order: list[int]) -> tuple[str, ...]:
-        """Return part i's reasons, biggest contribution first."""
-        texts = self.texts
-        return tuple(texts[k](i) for k in order if contribution[k] > 0)
-
-    def _supplier(self, j: int) -> str:
-        network = self.network
-        name = network.supplier_names[network.source_name[j]]
-        shown = name or network.supplier_keys[network.source_supplier[j]]
-        return f"{shown} ({self.countries[network.source_country[j]]})"
-
-    def _single_source(self, i: int) -> str:
-        return f"single source: {self._supplier(self.first_valid[i])}"
-
-    def _single_country(self, i: int) -> str:
-        country = self.countries[self.network.source_country[self.first_valid[i]]]
-        return f"all supply from one country: {country}"
-
-    def _concentration(self, i: int) -> str:
-        hhi = self.hhi[i]
-        return f"HHI {hhi:,.0f} ({_concentration_label(hhi)})"
-
-    def _outside(self, i: int) -> str:
-        top = self.countries[self.outside_top[i]]
-        if self.outside_count[i] == 1:
-            return f"{self.outside[i]:.0%} of supply from {top}, outside partners and allies"
-        return (
-            f"{self.outside[i]:.0%} of supply from outside partners and allies, "
-            f"most from {top} ({self.outside_top_share[i]:.0%})"
-        )
-
-    def _watch(self, i: int) -> str:
-        top = self.countries[self.watch_top[i]]
-        if self.watch_count[i] == 1:
-            return f"{self.watch[i]:.0%} of supply from {top}, a watched country"
-        return (
-            f"{self.watch[i]:.0%} of supply from watched countries, "
-            f"most from {top} ({self.watch_top_share[i]:.0%})"
-        )
-
-    def _screening(self, i: int) -> str:
-        sources = self.flagged[i]
-        what = (
-            "supplier with a confirmed screening hit"
-            if self.level[i] >= 1.0
-            else "supplier under screening review"
-        )
-        more = f" and {len(sources) - 1} more flagged" if len(sources) > 1 else ""
-        return f"{what}: {self._supplier(sources[0])}{more}"
-
-    def _lead_time(self, i: int) -> str:
-        days = self.path_lead[i]
-        if self.on_path[i]:
-            return f"on the critical path: {days} days"
-        longest = self.longest[self.system[i]]
-        return f"{days} days of lead time down its BOM, against {longest} on the critical path"
-
-
 def analyse(
     network: SupplyNetwork, policy: RiskPolicy, systems: Collection[int] | None = None
 ) -> RiskReport:
@@ -310,7 +124,7 @@ def analyse(
         if systems is None
         else [network.system_index(key) for key in systems]
     )
-    figures = _country_figures(network, policy)
+    figures = country_figures(network, policy)
     level, flagged = _screening(network, policy)
     weights = _weights(policy)
 
@@ -352,9 +166,8 @@ def analyse(
 
     selected = np.isin(network.part_system, chosen)
     positions = network.order[selected[network.order]]
-    writer = _Reasons(network, figures, flagged, longest, on_path, level)
-    ranking = np.argsort(-contribution[positions], axis=1, kind="stable").tolist()
-    shares = contribution[positions].tolist()
+    writer = ReasonWriter(network, figures, flagged, longest, on_path, level)
+    written = writer.write(positions, contribution[positions])
     columns = [
         network.part_keys,
         network.system_keys[network.part_system],
@@ -374,7 +187,7 @@ def analyse(
         level,
     ]
     parts: dict[int, PartRisk] = {}
-    for row, (
+    for reasons, (
         i,
         key,
         system,
@@ -392,10 +205,11 @@ def analyse(
         score,
         gap,
         lvl,
-    ) in enumerate(
-        zip(positions.tolist(), *(column[positions].tolist() for column in columns), strict=True)
+    ) in zip(
+        written,
+        zip(positions.tolist(), *(column[positions].tolist() for column in columns), strict=True),
+        strict=True,
     ):
-        reasons = (NO_SOURCE,) if gap else writer.write(i, shares[row], ranking[row])
         parts[key] = PartRisk(
             part=key,
             system=system,
@@ -415,7 +229,7 @@ def analyse(
             on_critical_path=crit,
             units_per_system=units,
             criticality=score,
-            reasons=reasons,
+            reasons=(NO_SOURCE,) if gap else reasons,
         )
 
     heat_values = components[:, [COMPONENTS.index(d) for d in DIMENSIONS]]
@@ -464,7 +278,7 @@ class _Rollup(NamedTuple):
 
 def _rollup(
     network: SupplyNetwork,
-    figures: _CountryFigures,
+    figures: CountryFigures,
     flags: tuple[BoolArray, BoolArray, BoolArray, BoolArray, BoolArray],
     criticality: FloatArray,
 ) -> list[_Rollup]:
