@@ -27,6 +27,7 @@ from indusx.orgs.models import (
     org_focus_area,
 )
 from indusx.orgs.service import slugify
+from indusx.partnerships import demo as partnership_demo
 from indusx.pathway import demo as pathway_demo
 from indusx.roadmap import demo as roadmap_demo
 from indusx.screening import demo as screening_demo
