@@ -7,18 +7,16 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from indusx import templating
 from indusx.accounts.permissions import Principal
 from indusx.deps import SessionDep, SettingsDep, SignedIn
-from indusx.errors import DomainError, Forbidden, Invalid
+from indusx.errors import DomainError, Forbidden
 from indusx.forms import FormDep, field_errors, form_text
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import COUNTRY_LABELS, Country
-from indusx.supply import access as supply_access
-from indusx.supply.models import Part, SupplySystem
 from indusx.supply.sos import access, export, register, service, timing, views
+from indusx.supply.sos import form as raising
 from indusx.supply.sos.models import (
     MARKING_LABELS,
     STATUS_LABELS,
@@ -182,41 +180,6 @@ def export_register(
 # --- raising a request ----------------------------------------------------------------------
 
 
-def _systems(session: Session, principal: Principal) -> list[SupplySystem]:
-    visible = supply_access.visible_system_ids(session, principal)
-    query = select(SupplySystem).order_by(SupplySystem.name)
-    if visible is not None:
-        query = query.where(SupplySystem.id.in_(visible or [-1]))
-    return list(session.scalars(query))
-
-
-def _part(session: Session, principal: Principal, system_id: str, number: str) -> Part | None:
-    if not system_id.isdigit() or not number:
-        return None
-    system = session.get(SupplySystem, int(system_id))
-    if system is None or not supply_access.can_read_system(session, principal, system):
-        return None
-    return session.scalar(select(Part).where(Part.system_id == system.id, Part.number == number))
-
-
-def _routing_context(
-    session: Session, principal: Principal, system_id: str, number: str, chosen: list[str]
-) -> dict[str, Any]:
-    part = _part(session, principal, system_id, number)
-    routing = service.routing_for_part(session=session, part_id=part.id) if part else None
-    proposed = routing.directory if routing else []
-    ids = {o.id for o in proposed}
-    extra = [int(v) for v in chosen if v.isdigit() and int(v) not in ids]
-    others = list(session.scalars(select(Organisation).where(Organisation.id.in_(extra)))) \
-        if extra else []
-    return {
-        "part": part,
-        "proposed": proposed + others,
-        "external": routing.external if routing else [],
-        "chosen_suppliers": chosen if chosen else [str(o.id) for o in proposed],
-    }
-
-
 def _render_form(
     request: Request,
     session: Session,
@@ -232,8 +195,8 @@ def _render_form(
         "supply/sos/form.html",
         {
             **common(),
-            **_routing_context(session, principal, values["supply_system_id"], values["part"],
-                               values["supplier_org_ids"]),
+            **raising.routing_context(session, principal, values["supply_system_id"],
+                                      values["part"], values["supplier_org_ids"]),
             "values": values,
             "errors": errors or {},
             "error_labels": FIELD_LABELS,
@@ -241,7 +204,7 @@ def _render_form(
             "org_optional": principal.is_officer,
             "country_options": [(c.value, label) for c, label in COUNTRY_LABELS.items()],
             "system_options": [(s.id, f"{s.name} ({s.code})")
-                               for s in _systems(session, principal)],
+                               for s in raising.systems(session, principal)],
             "marking_options": [(m.value, label) for m, label in MARKING_LABELS.items()],
             "today": timing.now().date(),
         },
@@ -255,10 +218,6 @@ def _require_raiser(session: Session, principal: Principal) -> None:
                         "organisation may raise Security of Supply requests")
 
 
-FORM_FIELDS = ("requester_org_id", "requesting_country", "item", "supply_system_id", "part",
-               "quantity", "unit", "needed_on", "justification", "marking", "routed_part")
-
-
 @router.get("/supply/requests/new")
 def new_request_form(
     request: Request,
@@ -269,7 +228,7 @@ def new_request_form(
 ) -> HTMLResponse:
     """Show the form for raising a priority-delivery request (optionally for a given part)."""
     _require_raiser(session, principal)
-    values: dict[str, Any] = dict.fromkeys(FORM_FIELDS, "")
+    values: dict[str, Any] = dict.fromkeys(raising.FORM_FIELDS, "")
     values.update(supply_system_id=system_id, part=part, marking=Marking.UNCLASSIFIED.value,
                   supplier_org_ids=[], add_supplier=["", ""])
     orgs = access.raising_orgs(session, principal)
@@ -288,56 +247,9 @@ def routing_preview(
 ) -> HTMLResponse:
     """Return the suppliers proposed for a part: its directory and off-platform sources."""
     _require_raiser(session, principal)
-    context = _routing_context(session, principal, supply_system_id, part.strip(), [])
+    context = raising.routing_context(session, principal, supply_system_id, part.strip(), [])
     return templating.render(request, "supply/sos/_routing.html",
                              {**context, "errors": {}, "values": {"routed_part": part.strip()}})
-
-
-def _form_values(form: FormData) -> dict[str, Any]:
-    values: dict[str, Any] = {name: form_text(form, name) for name in FORM_FIELDS}
-    values["supplier_org_ids"] = [v for v in form.getlist("supplier_org_ids")
-                                  if isinstance(v, str)]
-    values["add_supplier"] = [v.strip() for v in form.getlist("add_supplier")
-                              if isinstance(v, str)] or ["", ""]
-    return values
-
-
-def _added_suppliers(session: Session, typed: list[str]) -> list[int]:
-    ids = []
-    for value in (v for v in typed if v):
-        org = session.scalar(select(Organisation).where(
-            (Organisation.slug == value) | (Organisation.name == value)))
-        if org is None:
-            raise Invalid.field("add_supplier", f"no directory organisation '{value}'")
-        ids.append(org.id)
-    return ids
-
-
-def _create_payload(
-    session: Session, principal: Principal, values: dict[str, Any]
-) -> dict[str, Any]:
-    part = _part(session, principal, values["supply_system_id"], values["part"])
-    if values["part"] and part is None:
-        raise Invalid.field("part", "no such part in the chosen system")
-    chosen = [int(v) for v in values["supplier_org_ids"] if v.isdigit()]
-    if part is not None and values["routed_part"] != values["part"]:
-        # The proposed suppliers were not shown for this part (no script, or it changed):
-        # route to its directory sources, as the form would have proposed.
-        chosen = [o.id for o in service.routing_for_part(session=session, part_id=part.id)
-                  .directory]
-    return {
-        "requester_org_id": values["requester_org_id"] or None,
-        "requesting_country": values["requesting_country"] or None,
-        "item": values["item"],
-        "supply_system_id": values["supply_system_id"] or None,
-        "supply_part_id": part.id if part is not None else None,
-        "quantity": values["quantity"] or None,
-        "unit": values["unit"],
-        "needed_on": values["needed_on"] or None,
-        "justification": values["justification"],
-        "marking": values["marking"] or None,
-        "supplier_org_ids": chosen + _added_suppliers(session, values["add_supplier"]),
-    }
 
 
 @router.post("/supply/requests/new")
@@ -346,9 +258,10 @@ def create_request(
 ) -> Response:
     """Raise the request and route it; show the form again with its errors."""
     _require_raiser(session, principal)
-    values = _form_values(form)
+    values = raising.form_values(form)
     try:
-        request_in = RequestCreate.model_validate(_create_payload(session, principal, values))
+        payload = raising.create_payload(session, principal, values)
+        request_in = RequestCreate.model_validate(payload)
         created = service.create_request(session=session, principal=principal,
                                          request_in=request_in)
     except (ValidationError, DomainError) as exc:
