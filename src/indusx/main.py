@@ -54,6 +54,7 @@ from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
+from indusx.roadmap import milestone_pages as roadmap_milestone_pages
 from indusx.roadmap import pages as roadmap_pages
 from indusx.roadmap import reminders as roadmap_reminders
 from indusx.roadmap import routes as roadmap_routes
@@ -216,7 +217,7 @@ def create_app(
                    screening_pages, screening_list_pages, pathway_routes, pathway_pages,
                    pathway_hurdle_pages, challenge_routes, challenge_pages, proposal_pages,
                    discovery_routes, discovery_pages, review_routes, review_pages,
-                   roadmap_routes, roadmap_pages):
+                   roadmap_routes, roadmap_pages, roadmap_milestone_pages):
         app.include_router(module.router)
     app.include_router(partnership_routes.router)
     app.include_router(partnership_pages.router)
