@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from indusx.supply.engine.network import SupplyNetwork
@@ -152,3 +154,58 @@ def test_shortfalls_come_largest_share_of_need_first_and_only_for_the_systems_as
     assert result.systems[1].bottlenecks == (2, 1)
     assert result.systems[1].buildable == 5
     assert result.lost_sources == 2
+
+
+def recovery_by_hand(shortfall, d0, kept_rate, lost):
+    """Walk the resumptions one by one: the scalar version of the model, for comparison."""
+    gap, rate, t = shortfall, kept_rate, 0.0
+    for lead, back in sorted(lost):
+        if rate > d0 and t + gap / (rate - d0) <= lead:
+            return t + gap / (rate - d0)
+        gap -= (rate - d0) * (lead - t)
+        t, rate = lead, rate + back
+    return t + gap / (rate - d0) if rate > d0 else None
+
+
+def test_recovery_matches_a_walk_through_the_resumptions_on_random_parts():
+    rng = random.Random(11)
+    sources, parts, lines, key = [], [], [], 0
+    for p in range(1, 41):
+        parts.append(part(p, f"P-{p}"))
+        lines.append(LineRow(None, p, rng.choice((1.0, 2.0))))
+        for country in rng.sample(["US", "IN", "CN", "RU"], k=rng.randint(1, 4)):
+            key += 1
+            capacity = rng.choice((None, rng.uniform(100, 1500)))
+            sources.append(
+                source(
+                    key,
+                    p,
+                    f"S{key}",
+                    country,
+                    share=rng.uniform(0.1, 1),
+                    lead=rng.randint(0, 60),
+                    capacity=capacity,
+                    stock=rng.uniform(0, 30),
+                )
+            )
+    network = SupplyNetwork.build([SystemRow(1, "S", 365.0)], parts, lines, sources)
+    result = simulate(
+        network, Scenario(countries_out=frozenset({"CN", "RU"}), days=25, demand_factor=1.3)
+    )
+
+    assert len(result.shortfalls) >= 10
+    for short in result.shortfalls:
+        rows = network.sources_of(short.part)
+        d0 = 365.0 * network.units[network.index(short.part)] / 365
+        total = sum(r.share for r in rows)
+        rates = {
+            r.key: (r.capacity if r.capacity is not None else r.share / total * d0 * 365) / 365
+            for r in rows
+        }
+        lost = [(r.lead_days, rates[r.key]) for r in rows if r.country in ("CN", "RU")]
+        kept = sum(rates[r.key] for r in rows if r.country not in ("CN", "RU"))
+        expected = recovery_by_hand(short.shortfall, d0, kept, lost)
+        if expected is None:
+            assert short.recovery_days is None
+        else:
+            assert short.recovery_days == pytest.approx(25 + expected)

@@ -38,6 +38,7 @@ def _group_starts(groups: IntArray) -> BoolArray:
 def _recovery(
     short: IntArray,
     shortfall: FloatArray,
+    demand: FloatArray,
     slack: FloatArray,
     lost_part: IntArray,
     lost_lead: FloatArray,
@@ -45,11 +46,11 @@ def _recovery(
 ) -> FloatArray:
     """Return for each short part the days after the disruption until supply catches up.
 
-    `slack` is d0 - a1: how much faster demand runs than the surviving supply once the
-    disruption ends. The gap (demand minus supply) starts at the shortfall and changes with
-    slope slack - (rates resumed so far); each lost source resuming bends it down at its lead
-    time. Slopes only fall, so the first segment that reaches zero holds the answer. Returns
-    inf where the gap never closes.
+    `demand` is d0, the daily demand after the disruption; `slack` is d0 - a1, how much
+    faster demand runs than the surviving supply. The gap (demand minus supply) starts at the
+    shortfall and changes with slope slack - (rates resumed so far); each lost source resuming
+    bends it down at its lead time. Slopes only fall, so the first segment that reaches zero
+    holds the answer. Returns inf where the gap never closes.
     """
     m = len(short)
     where = np.searchsorted(short, lost_part)
@@ -72,8 +73,11 @@ def _recovery(
     slope = slack[seg_part] - rate
     end = np.full(len(seg_part), np.inf)
     end[:-1] = np.where(first[1:], np.inf, seg_start[1:])
+    # Supply that only matches demand up to rounding (sources of unknown capacity run at
+    # exactly their share of it) never clears a backlog.
+    falling = slope < -TOLERANCE * demand[seg_part]
     with np.errstate(divide="ignore", invalid="ignore"):
-        root = np.where(gap <= 0, seg_start, np.where(slope < 0, seg_start + gap / -slope, np.inf))
+        root = np.where(gap <= 0, seg_start, np.where(falling, seg_start + gap / -slope, np.inf))
     # Rounding can put a root a hair past its segment's end; the next segment then has it.
     root = np.where(root <= end * (1 + TOLERANCE), root, np.inf)
     best = np.full(m, np.inf)
@@ -133,6 +137,7 @@ def simulate(network: SupplyNetwork, scenario: Scenario) -> SimulationResult:
     after = _recovery(
         short,
         shortfall[short],
+        d0[short],
         (d0 - kept_rate)[short],
         part[lost],
         network.source_lead[counted][lost].astype(np.float64),
