@@ -136,26 +136,16 @@
       panel.append(text("p", d.kind === "assembly" ? "Built from the parts below it." :
         "No source recorded.", "small text-secondary"));
     } else {
-      const table = text("table", "", "table table-sm small mb-0");
-      const caption = text("caption", "Sources of " + d.name, "visually-hidden");
-      const thead = document.createElement("thead");
-      const hr = document.createElement("tr");
-      ["Supplier", "Country", "Share", "Lead"].forEach(function (h) {
-        const th = text("th", h);
-        th.scope = "col";
-        hr.append(th);
+      const list = text("ul", "", "list-unstyled small mb-0");
+      d.sources.forEach(function (src) {
+        const item = text("li", "", "mb-1");
+        item.append(text("span", src.name, "fw-semibold"));
+        const facts = src.country + " · " + Math.round(src.share * 100) + "% · " + src.lead +
+          " days" + (src.flag ? " · screening: " + src.flag : "");
+        item.append(text("div", facts, "text-secondary"));
+        list.append(item);
       });
-      thead.append(hr);
-      const tbody = document.createElement("tbody");
-      d.sources.forEach(function (s) {
-        const tr = document.createElement("tr");
-        const name = text("td", s.name + (s.flag ? " (" + s.flag + ")" : ""));
-        tr.append(name, text("td", s.country), text("td", Math.round(s.share * 100) + "%"),
-          text("td", s.lead + " d"));
-        tbody.append(tr);
-      });
-      table.append(caption, thead, tbody);
-      panel.append(table);
+      panel.append(list);
     }
     if (d.href) {
       const link = text("a", "Open in the risk table", "small d-inline-block mt-2");
@@ -229,13 +219,24 @@
       layout: {
         name: "breadthfirst",
         directed: true,
-        roots: data.roots.map(function (id) { return "#p" + id; }),
-        spacingFactor: data.nodes.length > 150 ? 0.9 : 1.15,
+        roots: data.roots.map(function (id) { return "#p" + id; }).join(", "),
+        spacingFactor: data.nodes.length > 20 ? 0.55 : 1.1,
         animate: false,
         avoidOverlap: true,
         nodeDimensionsIncludeLabels: true,
       },
     });
+    // Wide, shallow BOMs come out as a flat strip: stretch the levels apart to use the
+    // panel's height, so that edges and levels read at the zoom that fits the width.
+    const box = cy.nodes().boundingBox();
+    const want = el.clientHeight / Math.max(1, el.clientWidth);
+    if (box.h > 0 && box.h / box.w < want) {
+      const stretch = Math.min(4, (want * box.w) / box.h);
+      cy.nodes().positions(function (node) {
+        return { x: node.position("x"), y: box.y1 + (node.position("y") - box.y1) * stretch };
+      });
+    }
+    cy.fit(undefined, 24);
     // The critical path stands out by default; the toggle lets the rest of the BOM be read.
     const setPath = function (on) {
       cy.edges(".path").style(on ? {
