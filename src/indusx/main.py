@@ -62,8 +62,8 @@ from indusx.screening import index as name_index
 from indusx.screening import list_pages as screening_list_pages
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
-from indusx.supply import routes as supply_routes
 from indusx.supply import pages as supply_pages
+from indusx.supply import routes as supply_routes
 from indusx.supply import scenario_pages as supply_scenario_pages
 from indusx.supply.sos import pages as sos_pages
 from indusx.supply.sos import routes as sos_routes
