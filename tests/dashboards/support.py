@@ -25,6 +25,7 @@ from indusx.matching.models import (
 )
 from indusx.orgs.models import FocusArea, Organisation
 from indusx.partnerships.models import Origin, Partnership, PartnershipType, Stage, StageChange
+from indusx.roadmap.models import Initiative, InitiativeStatus, Milestone, MilestoneStatus
 from indusx.screening.models import (
     CaseStatus,
     ListEntryRecord,
@@ -34,6 +35,9 @@ from indusx.screening.models import (
     ScreeningSubject,
     SubjectKind,
 )
+from indusx.supply.models import BomLine, Part, PartKind, Source, SupplySystem
+from indusx.supply.sos.models import Marking as SosMarking
+from indusx.supply.sos.models import RequestStatus, SosParty, SosRequest
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 6, 30))
 BEFORE = datetime(2025, 12, 15, 9, tzinfo=UTC)
@@ -156,3 +160,48 @@ def screening_cases(session: Session, org: Organisation,
             decided_at=None if status is CaseStatus.OPEN else at(when, 2),
         ))
     session.flush()
+
+
+def initiative(session: Session, area_id: int, milestones: list[tuple[MilestoneStatus, date]],
+               status: InitiativeStatus = InitiativeStatus.ACTIVE) -> Initiative:
+    row = Initiative(title=f"Initiative {next(_n)}", focus_area_id=area_id, status=status)
+    session.add(row)
+    session.flush()
+    for m_status, due in milestones:
+        session.add(Milestone(initiative_id=row.id, title=f"Milestone {next(_n)}", due_on=due,
+                              status=m_status))
+    session.flush()
+    return row
+
+
+def system(session: Session, code: str, parts: list[list[tuple[int | None, str]]]) -> int:
+    """Create a system whose top-level parts each have the given sources: a directory
+    organisation's id, or None with an external supplier's name."""
+    row = SupplySystem(code=code, name=f"System {code}", annual_demand=10)
+    session.add(row)
+    session.flush()
+    for i, sources in enumerate(parts):
+        part = Part(system_id=row.id, number=f"{code}-{i}", name=f"Part {i}",
+                    kind=PartKind.PART)
+        session.add(part)
+        session.flush()
+        session.add(BomLine(system_id=row.id, parent_id=None, child_id=part.id, quantity=1))
+        for org_id, name in sources:
+            session.add(Source(part_id=part.id, supplier_org_id=org_id, supplier_name=name,
+                               country="US", share=1 / len(sources), lead_time_days=30))
+    session.flush()
+    return row.id
+
+
+def sos_request(session: Session, org: Organisation, status: RequestStatus, when: datetime,
+                country: str = "IN", answered: bool = True) -> SosRequest:
+    n = next(_n)
+    row = SosRequest(reference=f"SOS-T-{n:04d}", requesting_country=country, item="Seals",
+                     quantity=10, needed_on=date(2026, 12, 1), justification="j",
+                     marking=next(iter(SosMarking)), status=status, created_at=when)
+    session.add(row)
+    session.flush()
+    session.add(SosParty(request_id=row.id, org_id=org.id, routed_at=when,
+                         first_response_at=at(when, 1) if answered else None))
+    session.flush()
+    return row

@@ -2,8 +2,7 @@
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,8 +12,13 @@ from indusx.dashboards.charts import Dashboard
 from indusx.matching.models import FeedbackAction, IntroductionStatus, MatchMode
 from indusx.orgs.models import Organisation
 from indusx.partnerships.models import PartnershipType, Stage
+from indusx.roadmap.models import MilestoneStatus
 from indusx.screening.models import CaseStatus
+from indusx.supply.sos.models import RequestStatus
+from tests.conftest import make_settings
 from tests.dashboards import support as s
+
+SETTINGS = make_settings("sqlite://")
 
 MakeOrg = Callable[..., Organisation]
 
@@ -31,8 +35,8 @@ def figures(board: Dashboard) -> dict[str, str]:
     return {f.label: f.value for f in board.figures}
 
 
-def build(session: Session, name: str, **kwargs: Any) -> Dashboard:
-    return service.dashboard(session=session, name=name, period=s.PERIOD)
+def build(session: Session, name: str) -> Dashboard:
+    return service.dashboard(session=session, name=name, period=s.PERIOD, settings=SETTINGS)
 
 
 def test_the_ecosystem_counts_organisations_by_kind_country_area_and_month(
@@ -182,5 +186,54 @@ def test_screening_counts_cases_by_status_month_and_the_open_backlog_by_age(
 
 
 def test_an_empty_range_shows_zeros_not_errors(session: Session) -> None:
-    for board in service.every_dashboard(session=session, period=s.PERIOD):
+    for board in service.every_dashboard(session=session, period=s.PERIOD, settings=SETTINGS):
         assert board.charts and all(c.total() == 0 for c in board.charts), board.name
+
+
+def test_roadmap_progress_rolls_up_by_area_and_counts_overdue_milestones(
+    session: Session,
+) -> None:
+    undersea, isr = s.focus_area_id(session, "undersea"), s.focus_area_id(session, "isr")
+    early, late = date(2026, 2, 1), date(2026, 12, 1)
+    s.initiative(session, undersea, [(MilestoneStatus.DONE, early),
+                                     (MilestoneStatus.IN_PROGRESS, early),
+                                     (MilestoneStatus.PLANNED, late)])
+    s.initiative(session, isr, [(MilestoneStatus.DONE, early), (MilestoneStatus.DONE, late)])
+
+    board = build(session, "roadmap")  # as of 30 June 2026, the end of the range
+
+    # Undersea: (1 + 0.5 + 0) / 3 = 50%; ISR: 100%.
+    assert table(board, "progress") == {"Undersea domain": 50.0, "ISR": 100.0}
+    assert table(board, "milestones", "Done") == {"Undersea domain": 1, "ISR": 2}
+    assert table(board, "milestones", "Overdue") == {"Undersea domain": 1, "ISR": 0}
+    assert table(board, "overdue") == {"Up to 30 days": 0, "31 to 90 days": 0,
+                                       "Over 90 days": 1}  # due 1 Feb, 149 days before
+    assert table(board, "overdue-areas") == {"Undersea domain": 1}
+    assert figures(board)["Overdue"] == "1" and figures(board)["Initiatives"] == "2"
+
+
+def test_supply_risk_counts_single_source_parts_flagged_suppliers_and_sos_requests(
+    session: Session, make_org: MakeOrg
+) -> None:
+    clean, flagged = make_org(country="US"), make_org(country="US")
+    s.screening_cases(session, flagged, [(CaseStatus.OPEN, s.MARCH)])
+    s.system(session, "SYS-A", [[(clean.id, "")], [(clean.id, ""), (None, "Other Co")],
+                                [(flagged.id, "")]])
+    s.system(session, "SYS-B", [[(None, "Solo Ltd")]])
+    s.sos_request(session, clean, RequestStatus.OPEN, s.MARCH, answered=False)
+    s.sos_request(session, clean, RequestStatus.FULFILLED, s.MAY, country="US")
+    s.sos_request(session, clean, RequestStatus.ACKNOWLEDGED, s.AFTER)
+    session.commit()
+
+    board = build(session, "supply")
+
+    assert table(board, "weak-parts", "Single-source parts") == {"SYS-A": 2, "SYS-B": 1}
+    assert table(board, "weak-parts", "Parts with a flagged supplier") == {"SYS-A": 1,
+                                                                            "SYS-B": 0}
+    assert set(table(board, "criticality")) == {"SYS-A", "SYS-B"}
+    assert table(board, "sos", "Requested by India")["Open"] == 1
+    assert table(board, "sos", "Requested by United States")["Fulfilled"] == 1
+    assert sum(table(board, "sos", "Requested by India").values()) == 1  # July's is out
+    # Open today: the March and July requests; overdue: March's, never answered.
+    assert figures(board)["SoS requests open"] == "2"
+    assert figures(board)["SoS requests overdue"] == "1"

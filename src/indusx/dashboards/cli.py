@@ -17,7 +17,7 @@ def report(
                                       dir_okay=False, writable=True)],
 ) -> None:
     """Write the PDF report of every dashboard for a date range."""
-    from indusx.cli import fail, unit_of_work
+    from indusx.cli import _settings, fail, unit_of_work
     from indusx.dashboards import report as pdf_report
     from indusx.dashboards import service
     from indusx.dashboards.period import parse_period
@@ -30,7 +30,8 @@ def report(
     if not out.parent.is_dir():
         raise fail(f"--out: the folder {out.parent} does not exist", 2)
     with unit_of_work() as session:
-        boards = service.every_dashboard(session=session, period=period)
+        boards = service.every_dashboard(session=session, period=period,
+                                         settings=_settings())
     pdf = pdf_report.render(boards, period=period, generated_at=datetime.now(UTC))
     out.write_bytes(pdf)
     typer.echo(f"wrote {out} ({len(pdf):,} bytes, {len(boards)} dashboards, {period.label()})")

@@ -11,7 +11,7 @@ from indusx import templating
 from indusx.dashboards import report, service
 from indusx.dashboards.charts import Dashboard, as_csv, as_json
 from indusx.dashboards.period import Period, parse_period
-from indusx.deps import Officer, SessionDep
+from indusx.deps import Officer, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,23 +30,24 @@ def _context(period: Period, **extra: Any) -> dict[str, Any]:
 
 @router.get("/dashboards")
 def overview(
-    request: Request, principal: Officer, session: SessionDep,
+    request: Request, principal: Officer, session: SessionDep, settings: SettingsDep,
     start: FromDate = None, end: ToDate = None,
 ) -> HTMLResponse:
     """Show every dashboard's key figures, with links to their charts and the PDF report."""
     period = parse_period(start, end)
-    boards = service.every_dashboard(session=session, period=period)
+    boards = service.every_dashboard(session=session, period=period, settings=settings)
     return templating.render(request, "dashboards/index.html",
                              _context(period, boards=boards, active="overview"))
 
 
 @router.get("/dashboards/report.pdf")
 def report_pdf(
-    principal: Officer, session: SessionDep, start: FromDate = None, end: ToDate = None
+    principal: Officer, session: SessionDep, settings: SettingsDep,
+    start: FromDate = None, end: ToDate = None,
 ) -> Response:
     """Return the PDF report of every dashboard for the date range."""
     period = parse_period(start, end)
-    boards = service.every_dashboard(session=session, period=period)
+    boards = service.every_dashboard(session=session, period=period, settings=settings)
     pdf = report.render(boards, period=period, generated_at=datetime.now(UTC))
     filename = f"indusx-report-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
@@ -55,13 +56,13 @@ def report_pdf(
 
 @router.get("/dashboards/{name}")
 def dashboard_page(
-    request: Request, name: str, principal: Officer, session: SessionDep,
+    request: Request, name: str, principal: Officer, session: SessionDep, settings: SettingsDep,
     start: FromDate = None, end: ToDate = None,
 ) -> HTMLResponse:
     """Show one dashboard: key figures, then each chart with its summary and numbers."""
     entry = service.entry(name)
     period = parse_period(start, end)
-    board = entry.build(session=session, period=period)
+    board = entry.build(session=session, period=period, settings=settings)
     context = _context(period, board=board, active=name, chart_data=_chart_data(board))
     template = ("dashboards/_content.html" if templating.wants_partial(request)
                 else "dashboards/detail.html")
@@ -70,12 +71,13 @@ def dashboard_page(
 
 @router.get("/dashboards/{name}/{key}.csv")
 def chart_csv(
-    name: str, key: str, principal: Officer, session: SessionDep,
+    name: str, key: str, principal: Officer, session: SessionDep, settings: SettingsDep,
     start: FromDate = None, end: ToDate = None,
 ) -> Response:
     """Return the numbers behind one chart as CSV."""
     period = parse_period(start, end)
-    chart = service.chart(session=session, name=name, key=key, period=period)
+    chart = service.chart(session=session, name=name, key=key, period=period,
+                          settings=settings)
     filename = f"{name}-{key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return Response(as_csv(chart), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

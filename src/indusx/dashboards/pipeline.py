@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from indusx.dashboards.charts import Chart, ChartKind, Dashboard, Figure, Series, count, usd
 from indusx.dashboards.period import Column, Period, days_between
 from indusx.orgs.models import FocusArea
+from indusx.partnerships import dataroom_service
+from indusx.partnerships import service as partnership_service
+from indusx.partnerships.markings import MARKING_LABELS, Marking
 from indusx.partnerships.models import (
     STAGE_ORDER,
     Partnership,
@@ -44,14 +47,14 @@ def build(*, session: Session, period: Period) -> Dashboard:
     """Return the pipeline dashboard for a date range."""
     listed = Partnership.created_at < period.end_before
     by_stage: dict[tuple[Stage, PartnershipType], int] = {
-        (stage, kind): n
-        for stage, kind, n in session.execute(
-            select(Partnership.stage, Partnership.type, func.count())
-            .where(listed).group_by(Partnership.stage, Partnership.type)
-        )
+        (Stage(stage), PartnershipType(kind)): n
+        for stage, kinds in partnership_service.funnel(
+            session=session, date_to=period.end_before).items()
+        for kind, n in kinds.items()
     }
     reached = _furthest_stages(session, period)
     medians = _median_days_in_stage(session, period)
+    rooms = dataroom_service.room_stats(session=session, since=period.start, until=period.end)
     value: dict[tuple[str, PartnershipType], int] = {
         (area or NO_AREA, kind): int(total or 0)
         for area, kind, total in session.execute(
@@ -107,6 +110,20 @@ def build(*, session: Session, period: Period) -> Dashboard:
             f"{usd(open_value)} in partnerships that are not stopped, across "
             f"{len(areas)} focus areas.",
         ),
+        Chart(
+            "documents", "Data-room documents by marking", ChartKind.BAR, "marking",
+            "documents", [MARKING_LABELS[Marking(m)] for m in rooms.documents_by_marking],
+            [Series("Documents", list(rooms.documents_by_marking.values()))],
+            f"{count(sum(rooms.documents_by_marking.values()))} documents in "
+            f"{count(rooms.rooms)} data rooms, by the marking of their latest version.",
+        ),
+        Chart(
+            "room-activity", "Data-room views and downloads in the range", ChartKind.BAR,
+            "activity", "events", ["Views", "Downloads", "Refused"],
+            [Series("Events", [rooms.views, rooms.downloads, rooms.denied])],
+            f"Documents were viewed {count(rooms.views)} times and downloaded "
+            f"{count(rooms.downloads)} times; {count(rooms.denied)} attempts were refused.",
+        ),
     ]
     figures = [
         Figure("Partnerships", count(total)),
@@ -114,6 +131,7 @@ def build(*, session: Session, period: Period) -> Dashboard:
         Figure("Reached agreement", count(agreed)),
         Figure("Stopped", count(stopped)),
         Figure("Value (not stopped)", usd(open_value)),
+        Figure("Data-room downloads", count(rooms.downloads)),
     ]
     notes = [
         "The funnel counts each partnership at the furthest stage it ever reached, so moving "
@@ -150,7 +168,11 @@ def _furthest_stages(session: Session, period: Period) -> dict[int, int]:
 
 
 def _median_days_in_stage(session: Session, period: Period) -> dict[Stage, float]:
-    """Return the median days partnerships spent in each stage they left within the range."""
+    """Return the median days partnerships spent in each stage they left within the range.
+
+    partnerships.service.time_in_stage reads every move into Python and has no range; this
+    is the same median computed in SQL, so that it stays fast on a large history.
+    """
     previous = func.lag(StageChange.changed_at).over(
         partition_by=StageChange.partnership_id,
         order_by=(StageChange.changed_at, StageChange.id),

@@ -8,7 +8,7 @@ from indusx.dashboards import service
 from indusx.dashboards.charts import as_json
 from indusx.dashboards.period import parse_period
 from indusx.dashboards.schemas import DashboardList, DashboardRead, DashboardRef
-from indusx.deps import Officer, SessionDep
+from indusx.deps import Officer, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/dashboards", tags=["dashboards"])
 
@@ -30,11 +30,12 @@ def list_dashboards(principal: Officer) -> DashboardList:
 
 @router.get("/{name}", response_model=DashboardRead, response_model_by_alias=True)
 def read_dashboard(
-    name: str, principal: Officer, session: SessionDep,
+    name: str, principal: Officer, session: SessionDep, settings: SettingsDep,
     start: FromDate = None, end: ToDate = None,
 ) -> DashboardRead:
     """One dashboard's key figures and the numbers behind each of its charts, for a date
     range (default: the last twelve months)."""
     entry = service.entry(name)
     period = parse_period(start, end)
-    return DashboardRead.model_validate(as_json(entry.build(session=session, period=period)))
+    board = entry.build(session=session, period=period, settings=settings)
+    return DashboardRead.model_validate(as_json(board))
