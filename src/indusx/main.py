@@ -66,6 +66,7 @@ from indusx.supply import pages as supply_pages
 from indusx.supply import routes as supply_routes
 from indusx.supply import scenario_pages as supply_scenario_pages
 from indusx.supply.sos import pages as sos_pages
+from indusx.supply.sos import reminders as sos_reminders
 from indusx.supply.sos import routes as sos_routes
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,12 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
                 roadmap_reminders.send_reminders(session=session)
         except Exception:
             log.exception("roadmap reminder round failed")
+        try:
+            with session_scope(app.state.sessionmaker) as session:
+                sos_reminders.send_reminders(session=session,
+                                             response_days=settings.supply_response_days)
+        except Exception:
+            log.exception("Security of Supply reminder round failed")
 
 
 def _match_indexer(app: FastAPI, stop: threading.Event) -> None:

@@ -5,6 +5,8 @@
     indusx supply export DIR [--system CODE ...]
     indusx supply analyse SYSTEM [--json] [--top N]
     indusx supply simulate SCENARIO.yaml [--json] [--save]
+    indusx supply requests [--status S ...] [--overdue] [--json]   (sos/cli.py)
+    indusx supply remind
 
 File formats are in docs/supply.md; examples in examples/supply/. Progress goes to stderr,
 results to stdout; problems exit non-zero (2 for a malformed file).
@@ -20,7 +22,8 @@ import yaml
 from pydantic import ValidationError
 
 supply_app = typer.Typer(
-    help="Supply chains: systems, BOM import/export, risk, disruption scenarios.",
+    help="Supply chains: systems, BOM import/export, risk, disruption scenarios, Security "
+         "of Supply requests.",
     no_args_is_help=True,
 )
 
@@ -208,3 +211,6 @@ def simulate(
         typer.echo(view.alternates_note)
     if saved_id is not None:
         typer.echo(f"saved as scenario {saved_id}")
+
+
+from indusx.supply.sos import cli as _sos_cli  # noqa: E402, F401  (adds `requests`, `remind`)
