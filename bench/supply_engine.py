@@ -8,8 +8,9 @@ BOM of depth 4 to 7 (system i has depth 4 + i % 4) whose levels grow geometrical
 top-level assemblies; every part below the top has a parent on the level above and 5% have a
 second one (shared sub-parts). Every part has at least one source and the rest of the
 sources fall on random parts, from 20,000 suppliers in 40 countries (US and IN weighted
-heaviest, CN and RU among them); 70% of the sources state a capacity. The rows are tuples in
-the column order of the engine's NamedTuples, as they come from the database.
+heaviest, CN and RU among them). 70% of the sources state a capacity, 0.8 to 1.8 times their
+share of the part's yearly need; each holds up to 60 days of that share in stock. The rows
+are tuples in the column order of the engine's NamedTuples, as they come from the database.
 
 Printed (wall and CPU seconds: the CPU time of this process is steadier on a shared
 machine): the time to build the network from the rows (validation, graph, topological order,
@@ -110,6 +111,8 @@ def make_rows(
     parts: list[tuple[int, int, str, str, str]] = []
     lines: list[tuple[int | None, int, float]] = []
     per_system = n_parts // n_systems
+    units = np.zeros(n_parts)  # per system unit, by key - 1
+    demand = np.zeros(n_parts)  # the part's system's units a year
     key = 0
     for s in range(n_systems):
         count = per_system if s < n_systems - 1 else n_parts - per_system * (n_systems - 1)
@@ -121,19 +124,23 @@ def make_rows(
             kind = "assembly" if level < len(sizes) - 1 else "part"
             parts.extend((k, s + 1, f"S{s + 1}-{k:06d}", f"Part {k}", kind) for k in keys.tolist())
             qty = rng.integers(1, 5, size).astype(float)
+            demand[keys - 1] = systems[s][2]
             if previous is None:
+                units[keys - 1] = qty
                 lines.extend((None, k, q) for k, q in zip(keys.tolist(), qty.tolist(), strict=True))
             else:
                 parent = previous[rng.integers(0, len(previous), size)]
                 lines.extend(zip(parent.tolist(), keys.tolist(), qty.tolist(), strict=True))
+                units[keys - 1] = units[parent - 1] * qty
                 shared = np.flatnonzero(rng.random(size) < SHARED)
                 second = previous[rng.integers(0, len(previous), len(shared))]
                 fresh = second != parent[shared]
+                units[keys[shared][fresh] - 1] += units[second[fresh] - 1] * qty[shared][fresh]
                 lines.extend(
                     zip(
                         second[fresh].tolist(),
                         keys[shared][fresh].tolist(),
-                        qty[shared][fresh],
+                        qty[shared][fresh].tolist(),
                         strict=True,
                     )
                 )
@@ -155,9 +162,10 @@ def make_rows(
     raw = rng.random(n_sources) + 0.05
     share = raw / np.bincount(part_of, weights=raw)[part_of]
     lead = rng.integers(10, 400, n_sources)
-    capacity = rng.integers(100, 200_000, n_sources).astype(float)
+    need = share * demand[part_of] * units[part_of]  # this source's part of a year's need
+    capacity = np.round(need * rng.uniform(0.8, 1.8, n_sources), 1)
     unknown = rng.random(n_sources) >= 0.7
-    stock = rng.integers(0, 2_000, n_sources).astype(float)
+    stock = np.round(need / 365 * rng.uniform(0, 60, n_sources))
     cost = np.round(rng.random(n_sources) * 1_000, 2)
     countries = [COUNTRIES[c] for c in supplier_country[supplier].tolist()]
     sources = list(
