@@ -146,29 +146,38 @@ def simulate(network: SupplyNetwork, scenario: Scenario) -> SimulationResult:
     recovery = np.full(n, np.nan)
     recovery[short] = np.where(np.isinf(after), np.nan, days + after)
 
-    lost_keys = network.source_keys[counted][lost]
+    lost_keys: list[int] = network.source_keys[counted][lost].tolist()
     lost_part = part[lost]
-    lo = np.searchsorted(lost_part, short, side="left").tolist()
-    hi = np.searchsorted(lost_part, short, side="right").tolist()
     ratio = shortfall[short] / np.maximum(required[short], 1e-300)
-    ranked = np.lexsort((network.part_keys[short], -shortfall[short], -ratio))
-    shortfalls = []
-    for k in ranked.tolist():
-        i = int(short[k])
-        back = float(recovery[i])
-        shortfalls.append(
-            PartShortfall(
-                part=int(network.part_keys[i]),
-                system=int(network.system_keys[network.part_system[i]]),
-                number=network.part_numbers[i],
-                name=network.part_names[i],
-                required=float(required[i]),
-                available=float(available[i]),
-                shortfall=float(shortfall[i]),
-                recovery_days=None if math.isnan(back) else back,
-                lost_sources=tuple(int(key) for key in lost_keys[lo[k] : hi[k]]),
-            )
+    ranked = short[np.lexsort((network.part_keys[short], -shortfall[short], -ratio))]
+    back = recovery[ranked]
+    # Python lists in result order: a hundred thousand short parts read one numpy scalar
+    # at a time would cost more than the simulation itself.
+    shortfalls = [
+        PartShortfall(
+            part=key,
+            system=system,
+            number=network.part_numbers[i],
+            name=network.part_names[i],
+            required=need_,
+            available=have,
+            shortfall=gap,
+            recovery_days=when if when == when else None,  # NaN = never
+            lost_sources=tuple(lost_keys[lo:hi]),
         )
+        for i, key, system, need_, have, gap, when, lo, hi in zip(
+            ranked.tolist(),
+            network.part_keys[ranked].tolist(),
+            network.system_keys[network.part_system[ranked]].tolist(),
+            required[ranked].tolist(),
+            available[ranked].tolist(),
+            shortfall[ranked].tolist(),
+            back.tolist(),
+            np.searchsorted(lost_part, ranked, side="left").tolist(),
+            np.searchsorted(lost_part, ranked, side="right").tolist(),
+            strict=True,
+        )
+    ]
 
     outcomes = {}
     limits = sourced & (network.units > 0)
