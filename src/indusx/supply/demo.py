@@ -6,13 +6,19 @@ parts over three to four levels. Sources mix demo directory organisations of bot
 countries and a few in watched ones. Integrators are demo primes; the Indian and US demo
 founders' start-ups supply a part each (so they see those systems, other suppliers' figures
 masked); a demo organisation with an open screening case supplies a turbofan part.
+
+The saved scenarios suggest alternate sources from the matching engine, so the directory's
+profiles are embedded first (what the background indexer or `indusx match reindex` would do
+later); without the embedding model the scenarios are saved with the note that says so.
 """
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from indusx.matching import vectors
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import Country, OrgKind
 from indusx.screening import service as screening_service
@@ -20,6 +26,8 @@ from indusx.screening.models import CaseStatus, ScreeningCase, ScreeningSubject
 from indusx.supply import service, simulation
 from indusx.supply.models import SupplySystem
 from indusx.supply.schemas import PartCreate, ScenarioSpec, SourceCreate, SystemCreate
+
+log = logging.getLogger(__name__)
 
 # External suppliers: all invented.
 EXTERNAL = {
@@ -301,6 +309,20 @@ def _load_one(session: Session, spec: Spec, picker: _Picker, specials: dict[str,
     return system
 
 
+def index_directory(session: Session) -> bool:
+    """Embed the directory profiles the matcher has not indexed; return whether it could."""
+    stale = vectors.stale_org_ids(session)
+    if not stale:
+        return True
+    try:
+        with session.begin_nested():  # a failure leaves no half-written vectors behind
+            vectors.sync(session, stale)
+    except Exception:  # the embedding model could not be loaded
+        log.warning("demo scenarios saved without alternate sources", exc_info=True)
+        return False
+    return True
+
+
 def load_demo_supply(*, session: Session) -> list[str]:
     """Add the demo systems and one saved scenario each unless loaded; return codes added.
 
@@ -321,12 +343,11 @@ def load_demo_supply(*, session: Session) -> list[str]:
         specials["TF-620"] = flagged  # fuel metering unit: a supplier under review
     blocked = screening_service.blocked_org_ids(session=session)
     picker = _Picker(session, skip=blocked | set(specials.values()))
-    added = []
-    for spec in SPECS:
-        system = _load_one(session, spec, picker, specials)
+    systems = [_load_one(session, spec, picker, specials) for spec in SPECS]
+    index_directory(session)
+    for spec, system in zip(SPECS, systems, strict=True):
         name, description, fields = spec.scenario
         scenario = ScenarioSpec.model_validate(
             {"name": name, "description": description, "systems": [system.code], **fields})
         simulation.save_scenario(session=session, principal=None, spec=scenario, is_demo=True)
-        added.append(system.code)
-    return added
+    return [system.code for system in systems]
