@@ -62,6 +62,7 @@ from indusx.screening import index as name_index
 from indusx.screening import list_pages as screening_list_pages
 from indusx.screening import pages as screening_pages
 from indusx.screening import routes as screening_routes
+from indusx.supply import edit_pages as supply_edit_pages
 from indusx.supply import pages as supply_pages
 from indusx.supply import routes as supply_routes
 from indusx.supply import scenario_pages as supply_scenario_pages
@@ -238,6 +239,7 @@ def create_app(
     app.include_router(sos_pages.router)
     app.include_router(supply_pages.router)
     app.include_router(supply_scenario_pages.router)
+    app.include_router(supply_edit_pages.router)
     app.include_router(supply_routes.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()

@@ -201,7 +201,7 @@ def system_page(
         part = names[tree_row.part_id]
         row = by_part.get(part.id)
         bom_rows.append({
-            "depth": tree_row.depth, "number": part.number, "name": part.name,
+            "id": part.id, "depth": tree_row.depth, "number": part.number, "name": part.name,
             "kind": part.kind.value, "unit": part.unit, "quantity": tree_row.quantity,
             "sources": len(part.sources), "criticality": part.criticality,
             "risky": bool(row and is_risky(row)),
