@@ -66,6 +66,7 @@ from indusx.supply import edit_pages as supply_edit_pages
 from indusx.supply import pages as supply_pages
 from indusx.supply import routes as supply_routes
 from indusx.supply import scenario_pages as supply_scenario_pages
+from indusx.supply import simulation as supply_simulation
 from indusx.supply.sos import pages as sos_pages
 from indusx.supply.sos import reminders as sos_reminders
 from indusx.supply.sos import routes as sos_routes
@@ -118,12 +119,16 @@ def _match_indexer(app: FastAPI, stop: threading.Event) -> None:
     settings: Settings = app.state.settings
     while not stop.wait(settings.match_indexer_interval_seconds):
         try:
+            synced = False
             while not stop.is_set():
                 with session_scope(app.state.sessionmaker) as session:
                     stale = match_vectors.stale_org_ids(session, limit=64)
                     if not stale:
+                        if synced:  # caught up: scenarios saved meanwhile get their alternates
+                            supply_simulation.refresh_pending_alternates(session=session)
                         break
                     match_vectors.sync(session, stale)
+                    synced = True
         except OperationalError as exc:  # SQLite: another writer committed while we embedded
             log.warning("matchmaking index round deferred (%s); retrying", exc.orig)
         except Exception:  # e.g. another worker process wrote the same rows first

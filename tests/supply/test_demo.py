@@ -1,6 +1,5 @@
 """The demo supply chains: three labelled systems with saved scenarios, loaded once."""
 
-from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -11,9 +10,7 @@ from indusx.accounts.permissions import Principal
 from indusx.demo import loader
 from indusx.matching import vectors
 from indusx.matching.engine import embedder
-from indusx.matching.models import OrgVector
-from indusx.orgs.models import Organisation
-from indusx.supply import access, demo
+from indusx.supply import access, demo, simulation
 from indusx.supply.models import Part, Scenario, Source, SupplySystem
 
 
@@ -32,13 +29,20 @@ def test_the_demo_loads_three_labelled_systems_once_with_scenarios_that_suggest_
     countries = set(session.scalars(select(Source.country)))
     assert {"US", "IN", "JP", "DE", "CN"} <= countries
     assert session.scalar(select(func.count()).select_from(Scenario)) == 3
-    # The directory was indexed before the scenarios were saved, so each names alternates.
-    assert vectors.stale_org_ids(session) == []
-    for scenario in session.scalars(select(Scenario).order_by(Scenario.id)):
+    # The demo load does not wait for the matching index: the scenarios are kept with their
+    # alternates pending, and the indexer fills them in once it has caught up.
+    scenarios = list(session.scalars(select(Scenario).order_by(Scenario.id)))
+    assert all(s.result["alternates_pending"] for s in scenarios)
+    vectors.sync(session, vectors.stale_org_ids(session))
+    assert simulation.refresh_pending_alternates(session=session) == 3
+    for scenario in scenarios:
+        session.refresh(scenario)
         assert scenario.result["alternates_note"] == "", scenario.name
+        assert scenario.result["alternates_pending"] is False
         alternates = [a for s in scenario.result["shortfalls"] for a in s["alternates"]]
         assert alternates, scenario.name
         assert {a["country"] for a in alternates} <= {"US", "IN"}
+    assert simulation.refresh_pending_alternates(session=session) == 0
 
     assert demo.load_demo_supply(session=session) == []
     assert session.scalar(select(func.count()).select_from(SupplySystem)) == 3
@@ -51,16 +55,17 @@ def test_the_demo_loads_three_labelled_systems_once_with_scenarios_that_suggest_
     assert visible == {next(s.id for s in systems if s.code == "TF-40D")}
 
 
-def test_without_the_embedding_model_the_directory_is_left_unindexed(
-    session: Session, make_org: Callable[..., Organisation], monkeypatch: pytest.MonkeyPatch
+def test_without_the_embedding_model_the_scenarios_stay_pending(
+    session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    org = make_org()
+    loader.load_demo(session=session, orgs=60, seed=7)
 
     def unavailable() -> None:
         raise OSError("model files missing")
 
     monkeypatch.setattr(embedder, "get_embedder", unavailable)
 
-    assert demo.index_directory(session) is False
-    assert org.id in vectors.stale_org_ids(session)
-    assert session.scalar(select(func.count()).select_from(OrgVector)) == 0
+    assert simulation.refresh_pending_alternates(session=session) == 0
+    for scenario in session.scalars(select(Scenario)):
+        assert scenario.result["alternates_pending"] is True
+        assert [a for s in scenario.result["shortfalls"] for a in s["alternates"]] == []

@@ -113,6 +113,12 @@ def _reindex() -> None:
             done += result.orgs
             report(done, len(ids))
         typer.echo(f"embedded {len(ids):,} profile(s)")
+        # Saved supply scenarios kept while the index was being built get their alternates.
+        from indusx.supply import simulation
+
+        filled = simulation.refresh_pending_alternates(session=session)
+        if filled:
+            typer.echo(f"alternate sources filled in for {filled} saved supply scenario(s)")
 
 
 def _read_queries(path: Path) -> list[tuple[Any, str]]:

@@ -12,13 +12,11 @@ profiles are embedded first (what the background indexer or `indusx match reinde
 later); without the embedding model the scenarios are saved with the note that says so.
 """
 
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indusx.matching import vectors
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import Country, OrgKind
 from indusx.screening import service as screening_service
@@ -26,8 +24,6 @@ from indusx.screening.models import CaseStatus, ScreeningCase, ScreeningSubject
 from indusx.supply import service, simulation
 from indusx.supply.models import SupplySystem
 from indusx.supply.schemas import PartCreate, ScenarioSpec, SourceCreate, SystemCreate
-
-log = logging.getLogger(__name__)
 
 # External suppliers: all invented.
 EXTERNAL = {
@@ -309,20 +305,6 @@ def _load_one(session: Session, spec: Spec, picker: _Picker, specials: dict[str,
     return system
 
 
-def index_directory(session: Session) -> bool:
-    """Embed the directory profiles the matcher has not indexed; return whether it could."""
-    stale = vectors.stale_org_ids(session)
-    if not stale:
-        return True
-    try:
-        with session.begin_nested():  # a failure leaves no half-written vectors behind
-            vectors.sync(session, stale)
-    except Exception:  # the embedding model could not be loaded
-        log.warning("demo scenarios saved without alternate sources", exc_info=True)
-        return False
-    return True
-
-
 def load_demo_supply(*, session: Session) -> list[str]:
     """Add the demo systems and one saved scenario each unless loaded; return codes added.
 
@@ -344,7 +326,6 @@ def load_demo_supply(*, session: Session) -> list[str]:
     blocked = screening_service.blocked_org_ids(session=session)
     picker = _Picker(session, skip=blocked | set(specials.values()))
     systems = [_load_one(session, spec, picker, specials) for spec in SPECS]
-    index_directory(session)
     for spec, system in zip(SPECS, systems, strict=True):
         name, description, fields = spec.scenario
         scenario = ScenarioSpec.model_validate(

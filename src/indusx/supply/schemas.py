@@ -370,6 +370,9 @@ class SimulationView(BaseModel):
     shortfalls: list[ShortfallRead]
     lost_sources: int
     alternates_note: str = ""
+    # True when the matching index was still being built: the background indexer fills the
+    # alternates in once it has caught up (simulation.refresh_pending_alternates).
+    alternates_pending: bool = False
 
 
 class ScenarioSummary(BaseModel):

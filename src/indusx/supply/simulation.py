@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.permissions import Principal
 from indusx.audit import service as audit
+from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.csvcells import safe_cell
 from indusx.errors import Forbidden, Invalid, NotFound
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 PARTNERS = ("US", "IN")
 ALTERNATES_FOR = 10  # short parts (largest share short first) that get alternate sources
+ALTERNATES_PER_PART = 5
 MAX_COMPARE = 6
 
 
@@ -130,8 +132,10 @@ def _alternates(
                 session=session, text=text, k=k + len(skip), countries=list(PARTNERS))
         except Exception:  # the embedding model or vectors could not be loaded
             log.warning("alternate sources unavailable", exc_info=True)
+            view.alternates_pending = True
             return "Alternate sources are unavailable: the matching index could not be loaded."
         pending = max(pending, found.index_pending)
+        view.alternates_pending = pending > 0
         short.alternates = [
             AlternateRead(org_id=m.candidate.id, name=m.candidate.name,
                           country=m.candidate.country, slug=m.candidate.slug,
@@ -151,7 +155,7 @@ def run(
     principal: Principal | None,
     settings: Settings | None = None,
     spec: ScenarioSpec,
-    alternates: int = 5,
+    alternates: int = ALTERNATES_PER_PART,
 ) -> SimulationView:
     """Run a disruption scenario over the systems the caller may read, with alternates.
 
@@ -200,6 +204,39 @@ def run(
 
 
 # --- saved scenarios ------------------------------------------------------------------------
+
+
+def refresh_pending_alternates(*, session: Session) -> int:
+    """Fill in the alternates of saved scenarios kept before the matching index was ready.
+
+    Only the alternates change: the stored shortfalls stay as they were when saved. Scenarios
+    whose parts or systems have gone since are left as they are. Returns how many changed.
+    """
+    changed = 0
+    for scenario in session.scalars(select(Scenario).order_by(Scenario.id)):
+        if not scenario.result.get("alternates_pending"):
+            continue
+        view = SimulationView.model_validate(scenario.result)
+        ids = _system_ids(session, _codes(scenario))
+        if ids is None:
+            continue
+        data = analysis.loaded(session=session, system_ids=ids)
+        if any(s.part_id not in data.parts for s in view.shortfalls):
+            continue
+        for short in view.shortfalls:
+            short.alternates = []
+        view.alternates_note = _alternates(
+            session, data, view, ALTERNATES_PER_PART, set(view.suppliers_out),
+            set(view.countries_out))
+        if view.alternates_pending:
+            continue  # still indexing: try again after the next round
+        scenario.result = view.model_dump(mode="json")
+        audit.record(session=session, actor=Actor.system("matching-indexer"),
+                     action="supply.scenario.alternates", object_type="supply_scenario",
+                     object_id=scenario.id,
+                     summary=f"alternate sources filled in for scenario {scenario.name!r}")
+        changed += 1
+    return changed
 
 
 def _codes(scenario: Scenario) -> list[str]:
