@@ -69,7 +69,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each prints its figures; the matching ones read the real data in ../shared/data.
-BENCHES := directory embedding matching_quality solver_speed matching_speed screening_quality screening_speed challenges_review supply_engine
+BENCHES := directory embedding matching_quality solver_speed matching_speed screening_quality screening_speed challenges_review supply_engine dashboards
 
 bench: install
 	@set -e; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done

@@ -11,7 +11,7 @@ from indusx.dashboards import service
 from indusx.dashboards.charts import Dashboard
 from indusx.matching.models import FeedbackAction, IntroductionStatus, MatchMode
 from indusx.orgs.models import Organisation
-from indusx.partnerships.models import PartnershipType, Stage
+from indusx.partnerships.models import PartnershipType, Stage, StageChange
 from indusx.roadmap.models import MilestoneStatus
 from indusx.screening.models import CaseStatus
 from indusx.supply.sos.models import RequestStatus
@@ -237,3 +237,16 @@ def test_supply_risk_counts_single_source_parts_flagged_suppliers_and_sos_reques
     # Open today: the March and July requests; overdue: March's, never answered.
     assert figures(board)["SoS requests open"] == "2"
     assert figures(board)["SoS requests overdue"] == "1"
+
+
+def test_the_cached_pipeline_changes_as_soon_as_a_partnership_moves(session: Session) -> None:
+    jan = datetime(2026, 1, 10, tzinfo=UTC)
+    row = s.partnership(session, PartnershipType.RESEARCH, [(Stage.IDENTIFIED, jan)])
+    assert table(build(session, "pipeline"), "funnel")["NDA"] == 0
+    assert build(session, "pipeline") is build(session, "pipeline")  # served from the cache
+
+    session.add(StageChange(partnership_id=row.id, from_stage=Stage.IDENTIFIED,
+                            to_stage=Stage.NDA, changed_at=s.at(jan, 5)))
+    session.flush()
+
+    assert table(build(session, "pipeline"), "funnel")["NDA"] == 1

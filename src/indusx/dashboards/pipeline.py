@@ -4,14 +4,16 @@ Partnerships count when created by the end of the range; time in stage counts th
 within the range.
 """
 
-from sqlalchemy import ColumnElement, Integer, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Integer, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from indusx.dashboards import cache
 from indusx.dashboards.charts import Chart, ChartKind, Dashboard, Figure, Series, count, usd
 from indusx.dashboards.period import Column, Period, days_between
 from indusx.orgs.models import FocusArea
 from indusx.partnerships import dataroom_service
 from indusx.partnerships import service as partnership_service
+from indusx.partnerships.dataroom_models import AccessLog, DocumentVersion
 from indusx.partnerships.markings import MARKING_LABELS, Marking
 from indusx.partnerships.models import (
     STAGE_ORDER,
@@ -44,7 +46,25 @@ def _ordinal(column: Column) -> ColumnElement[int]:
 
 
 def build(*, session: Session, period: Period) -> Dashboard:
-    """Return the pipeline dashboard for a date range."""
+    """Return the pipeline dashboard for a date range (cached while its tables are unchanged:
+    see dashboards/cache.py)."""
+    return cache.cached(session=session, name=NAME, start=period.start, end=period.end,
+                        marker=_marker(session), build=lambda: _build(session, period))
+
+
+def _marker(session: Session) -> tuple[object, ...]:
+    """Return what changes whenever a table this dashboard reads changes."""
+    return (
+        *session.execute(select(func.count(), func.max(Partnership.id),
+                                func.max(Partnership.updated_at))).one(),
+        *session.execute(select(func.count(), func.max(StageChange.id))).one(),
+        *session.execute(select(func.count(), func.max(DocumentVersion.id))).one(),
+        *session.execute(select(func.count(), func.max(AccessLog.id))).one(),
+        *session.execute(select(func.count(), func.max(FocusArea.id))).one(),
+    )
+
+
+def _build(session: Session, period: Period) -> Dashboard:
     listed = Partnership.created_at < period.end_before
     by_stage: dict[tuple[Stage, PartnershipType], int] = {
         (Stage(stage), PartnershipType(kind)): n
@@ -143,19 +163,16 @@ def build(*, session: Session, period: Period) -> Dashboard:
 
 
 def _furthest_stages(session: Session, period: Period) -> dict[int, int]:
-    """Return how many partnerships reached each stage ordinal at the furthest."""
-    listed = Partnership.created_at < period.end_before
-    current = select(Partnership.id.label("pid"), _ordinal(Partnership.stage).label("o")).where(
-        listed
-    )
-    history = (
-        select(StageChange.partnership_id.label("pid"), _ordinal(StageChange.to_stage).label("o"))
-        .join(Partnership, Partnership.id == StageChange.partnership_id)
-        .where(listed, StageChange.changed_at < period.end_before)
-    )
-    both = union_all(current, history).subquery()
+    """Return how many partnerships reached each stage ordinal at the furthest.
+
+    The history alone answers it: the service records a partnership's first stage as a
+    change too (from no stage), so every partnership has at least one row.
+    """
     furthest = (
-        select(both.c.pid, func.max(both.c.o).label("o")).group_by(both.c.pid).subquery()
+        select(func.max(_ordinal(StageChange.to_stage)).label("o"))
+        .where(StageChange.changed_at < period.end_before)
+        .group_by(StageChange.partnership_id)
+        .subquery()
     )
     return {
         ordinal: n
@@ -177,11 +194,30 @@ def _median_days_in_stage(session: Session, period: Period) -> dict[Stage, float
         partition_by=StageChange.partnership_id,
         order_by=(StageChange.changed_at, StageChange.id),
     )
-    moves = select(
-        StageChange.from_stage.label("stage"),
-        StageChange.changed_at.label("at"),
-        days_between(session, StageChange.changed_at, previous).label("days"),
-    ).subquery()
+    # Only partnerships that moved within the range need their history read.
+    moved = select(StageChange.partnership_id).where(
+        StageChange.changed_at >= period.start_at, StageChange.changed_at < period.end_before)
+    moves = (
+        select(
+            StageChange.from_stage.label("stage"),
+            StageChange.changed_at.label("at"),
+            days_between(session, StageChange.changed_at, previous).label("days"),
+        )
+        .where(StageChange.partnership_id.in_(moved),
+               StageChange.changed_at < period.end_before)
+        .subquery()
+    )
+    in_range = (moves.c.stage.is_not(None), moves.c.days.is_not(None),
+                moves.c.at >= period.start_at, moves.c.at < period.end_before)
+    if session.get_bind().dialect.name == "postgresql":
+        # One sort per stage inside the aggregate, where ranking rows needs a second window.
+        return {
+            Stage(stage): float(days)
+            for stage, days in session.execute(
+                select(moves.c.stage, func.percentile_cont(0.5).within_group(moves.c.days))
+                .where(*in_range).group_by(moves.c.stage)
+            )
+        }
     ranked = (
         select(
             moves.c.stage,
@@ -189,11 +225,10 @@ def _median_days_in_stage(session: Session, period: Period) -> dict[Stage, float
             func.row_number().over(partition_by=moves.c.stage, order_by=moves.c.days).label("rn"),
             func.count().over(partition_by=moves.c.stage).label("n"),
         )
-        .where(moves.c.stage.is_not(None), moves.c.days.is_not(None),
-               moves.c.at >= period.start_at, moves.c.at < period.end_before)
+        .where(*in_range)
         .subquery()
     )
-    # The middle row, or the mean of the two middle rows (integer division in both databases).
+    # SQLite has no percentile: the middle row, or the mean of the two middle rows.
     middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
     return {
         Stage(stage): float(days)
