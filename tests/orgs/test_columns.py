@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from indusx.orgs import facets
+from indusx.orgs import facets, search
 from indusx.orgs import service as org_service
 from indusx.orgs.models import FocusArea, Organisation
 from indusx.orgs.schemas import OrgCreate, OrgUpdate
@@ -99,6 +99,32 @@ def test_a_renamed_organisation_moves_in_the_name_order(
     )
     session.commit()
     assert _names(session, OrgQuery(sort=Sort.NAME)) == ["Bbb Ballistics", "Ccc Composites"]
+
+
+def test_cached_word_matches_and_ranks_follow_edits_made_by_another_session(
+    session: Session, session_factory: sessionmaker[Session], make_org: MakeOrg
+) -> None:
+    make_org(name="Gamma Hydrophones", description="towed hydrophone arrays")
+    other_id = make_org(name="Delta Forge", description="forged shafts").id
+    query = OrgQuery(q="hydrophone", sort=Sort.RELEVANCE)
+    assert _names(session, query) == ["Gamma Hydrophones"]
+    assert _names(session, query) == ["Gamma Hydrophones"]  # the second answer is cached
+
+    with session_factory() as other:
+        delta = org_service.get_org(session=other, org_id=other_id)
+        org_service.update_org(
+            session=other,
+            org=delta,
+            actor=ACTOR,
+            org_in=OrgUpdate.model_validate(
+                {"name": "Delta Hydrophone Works", "description": "hydrophone hydrophone"}
+            ),
+        )
+        other.commit()
+    # Matched and ranked anew: the name weighs most, so the renamed one comes first.
+    assert _names(session, query) == ["Delta Hydrophone Works", "Gamma Hydrophones"]
+    search.clear_text_cache(session)
+    assert _names(session, query) == ["Delta Hydrophone Works", "Gamma Hydrophones"]
 
 
 WORDS = ["radar", "sonar", "turbine", "composite", "telemetry"]

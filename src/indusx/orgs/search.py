@@ -5,6 +5,8 @@ user can widen a selection within a facet and see what each choice would add.
 """
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from indusx.db import PerEngine
 from indusx.orgs import columns, facets
 from indusx.orgs.models import FocusArea, Organisation
 from indusx.orgs.taxonomy import (
@@ -161,6 +164,64 @@ def _text_ranks(session: Session, words: list[str], ids: np.ndarray) -> np.ndarr
 
 _VECTOR: ColumnElement[Any] = literal_column("organisation.search_vector")
 
+TEXT_CACHE_SIZE = 256  # distinct word sets kept per process
+
+
+@dataclass
+class _Text:
+    """What one set of words matched in one snapshot: rows, and their ranks once asked for."""
+
+    snapshot: columns.Columns
+    rows: np.ndarray
+    ranks: np.ndarray | None = None
+
+
+@dataclass
+class _TextCache:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    entries: OrderedDict[tuple[str, ...], _Text] = field(default_factory=OrderedDict)
+
+
+_TEXT: PerEngine[_TextCache] = PerEngine(_TextCache)
+
+
+def _text(session: Session, snapshot: columns.Columns, words: list[str]) -> _Text:
+    """Return the rows matching the words, from this process's cache while the snapshot holds.
+
+    Any change to the directory gives a new snapshot (`columns.current`), which turns every
+    cached entry stale: the cache never answers for data it did not see.
+    """
+    cache, key = _TEXT.get(session), tuple(words)
+    with cache.lock:
+        found = cache.entries.get(key)
+        if found is not None and found.snapshot is snapshot:
+            cache.entries.move_to_end(key)
+            return found
+    rows, _ = snapshot.positions(_text_matches(session, words))
+    found = _Text(snapshot, rows)
+    with cache.lock:
+        cache.entries[key] = found
+        cache.entries.move_to_end(key)
+        while len(cache.entries) > TEXT_CACHE_SIZE:
+            cache.entries.popitem(last=False)
+    return found
+
+
+def _ranks(
+    session: Session, words: list[str], snapshot: columns.Columns, text: _Text
+) -> np.ndarray:
+    """Return the rank of every matching row (aligned with `text.rows`), computed once."""
+    if text.ranks is None:
+        text.ranks = _text_ranks(session, words, snapshot.ids[text.rows])
+    return text.ranks
+
+
+def clear_text_cache(session: Session) -> None:
+    """Forget the cached word matches (benchmarks measure the uncached path with it)."""
+    cache = _TEXT.get(session)
+    with cache.lock:
+        cache.entries.clear()
+
 
 def _fts_match(words: list[str]) -> Any:
     return text("organisation_fts MATCH :fts_query").bindparams(
@@ -286,10 +347,8 @@ def search_orgs(*, session: Session, query: OrgQuery, with_facets: bool = True) 
     snapshot = columns.current(session)
     sort = query.effective_sort
     words = terms(query.q)
-    if words:
-        candidates, _ = snapshot.positions(_text_matches(session, words))
-    else:
-        candidates = np.arange(len(snapshot))
+    text = _text(session, snapshot, words) if words else None
+    candidates = text.rows if text is not None else np.arange(len(snapshot))
     rows = _Rows(
         facet_mask=snapshot.facet_mask[candidates],
         focus_mask=snapshot.focus_mask[candidates],
@@ -318,9 +377,10 @@ def search_orgs(*, session: Session, query: OrgQuery, with_facets: bool = True) 
     chosen = np.flatnonzero(selected)
     if offset < len(chosen):
         names = snapshot.name_order[candidates[chosen]]
-        if sort is Sort.RELEVANCE:
-            # Ranking reads each match's text vector: only the filtered matches are ranked.
-            scores = _text_ranks(session, words, snapshot.ids[candidates[chosen]])
+        if sort is Sort.RELEVANCE and text is not None:
+            # Ranking reads each match's text vector, so every match of these words is ranked
+            # once and the ranks kept with them: later filters and pages reuse them.
+            scores = _ranks(session, words, snapshot, text)[chosen]
             order = np.lexsort((names, -scores))[: offset + page_size]
         else:
             order = _first(_sort_keys(snapshot, candidates[chosen], sort), offset + page_size)
