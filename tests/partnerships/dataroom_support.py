@@ -12,6 +12,8 @@ from indusx.accounts.models import Eligibility, User
 from indusx.accounts.permissions import Principal
 from indusx.config import Settings
 from indusx.orgs.models import Organisation
+from indusx.partnerships import dataroom_documents as docs
+from indusx.partnerships import dataroom_eligibility as declarations
 from indusx.partnerships import dataroom_service as rooms
 from indusx.partnerships.dataroom_models import DocumentVersion
 from indusx.partnerships.models import (
@@ -73,7 +75,7 @@ def build(
                               (dave, Eligibility.US_PERSON),
                               (people.officer, Eligibility.US_PERSON),
                               (people.admin, Eligibility.US_PERSON)):
-        rooms.declare_eligibility(session=session, user=user, eligibility=eligibility.value,
+        declarations.declare_eligibility(session=session, user=user, eligibility=eligibility.value,
                                   actor=ACTOR)
     session.commit()
     settings: Settings = make_settings(database_url, upload_dir=tmp_path / "uploads",
@@ -104,7 +106,7 @@ def put(
     filename: str = "spec.txt", title: str = "Modem interface spec", document_id: int | None = None,
 ) -> DocumentVersion:
     """Upload a document (or a version) as a member."""
-    version = rooms.upload(session=session, settings=w.settings, ctx=ctx(session, w, user),
+    version = docs.upload(session=session, settings=w.settings, ctx=ctx(session, w, user),
                            title=title, description="", marking=marking, filename=filename,
                            data=data, document_id=document_id)
     session.commit()

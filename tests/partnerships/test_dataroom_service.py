@@ -12,6 +12,9 @@ from indusx.accounts.models import User
 from indusx.audit.models import AuditEvent
 from indusx.errors import Forbidden, Invalid, NotFound
 from indusx.orgs.models import Organisation
+from indusx.partnerships import dataroom_documents as docs
+from indusx.partnerships import dataroom_eligibility as declarations
+from indusx.partnerships import dataroom_log as room_log
 from indusx.partnerships import dataroom_service as rooms
 from indusx.partnerships.dataroom_models import AccessAction, AccessLog, AccessOutcome
 from indusx.partnerships.models import PartnershipOfficer
@@ -43,8 +46,8 @@ def w(
 
 
 def open_as(session: Session, w: SimpleNamespace, user: User, document_id: int,
-            action: AccessAction = AccessAction.VIEW) -> rooms.Opened:
-    opened = rooms.open_version(session=session, principal=principal(session, user),
+            action: AccessAction = AccessAction.VIEW) -> docs.Opened:
+    opened = docs.open_version(session=session, principal=principal(session, user),
                                 partnership_id=w.pact.id, document_id=document_id, number=None,
                                 action=action)
     session.commit()
@@ -204,8 +207,8 @@ def test_an_assigned_officer_sees_controlled_data_only_under_the_same_rules(
     assess(session, w.pact.id, Verdict.NO_LICENCE_REQUIRED)
     assert open_as(session, w, w.officer, doc.document_id).decision.allowed
 
-    rooms.declare_eligibility(session=session, user=w.officer, eligibility="",
-                              actor=principal(session, w.officer).actor)
+    declarations.declare_eligibility(session=session, user=w.officer, eligibility="",
+                                     actor=principal(session, w.officer).actor)
     session.commit()
 
     assert "undeclared" in open_as(session, w, w.officer, doc.document_id).decision.reason
@@ -220,7 +223,7 @@ def test_every_view_and_download_is_logged_and_audited_with_its_outcome(
 
     open_as(session, w, w.alice, doc.document_id, AccessAction.DOWNLOAD)
     open_as(session, w, w.bob, doc.document_id, AccessAction.VIEW)
-    rooms.documents(session=session, ctx=ctx(session, w, w.alice))
+    docs.documents(session=session, ctx=ctx(session, w, w.alice))
     session.commit()
 
     rows = session.execute(select(AccessLog.user_id, AccessLog.action, AccessLog.outcome)
@@ -232,8 +235,8 @@ def test_every_view_and_download_is_logged_and_audited_with_its_outcome(
         AuditEvent.action.like("dataroom.document.%")).order_by(AuditEvent.id)).all()
     assert audited == ["dataroom.document.upload", "dataroom.document.download",
                        "dataroom.document.view", "dataroom.document.view"]
-    log = rooms.access_log(session=session, ctx=ctx(session, w, w.alice),
-                           flt=rooms.LogFilter(outcome=AccessOutcome.DENIED))
+    log = room_log.access_log(session=session, ctx=ctx(session, w, w.alice),
+                           flt=room_log.LogFilter(outcome=AccessOutcome.DENIED))
     assert [(r.email, r.reason[:26]) for r in log] == [(w.bob.email, "Controlled Technical Data:")]
 
 
@@ -246,8 +249,8 @@ def test_new_versions_keep_the_old_ones_and_a_marking_change_is_audited(
                  title="Modem interface spec v2", document_id=first.document_id)
 
     room = ctx(session, w, w.alice)
-    [row] = rooms.documents(session=session, ctx=room)
-    kept = rooms.versions(session=session, document=row.document)
+    [row] = docs.documents(session=session, ctx=room)
+    kept = docs.versions(session=session, document=row.document)
     assert [v.number for v in kept] == [2, 1] and row.latest.id == second.id
     assert kept[1].storage_key != kept[0].storage_key
     summary = session.scalar(select(AuditEvent.summary).where(
@@ -270,8 +273,9 @@ def test_an_upload_is_checked_by_content_and_size_and_needs_membership(
 
 
 def test_declaring_eligibility_is_dated_and_audited(session: Session, w: SimpleNamespace) -> None:
-    rooms.declare_eligibility(session=session, user=w.bob, eligibility="other-foreign-person",
-                              actor=principal(session, w.bob).actor)
+    declarations.declare_eligibility(session=session, user=w.bob,
+                                     eligibility="other-foreign-person",
+                                     actor=principal(session, w.bob).actor)
     session.commit()
     assert w.bob.eligibility_declared_at is not None
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.eligibility",
@@ -280,8 +284,8 @@ def test_declaring_eligibility_is_dated_and_audited(session: Session, w: SimpleN
         "eligibility": "other-foreign-person",
         "declared_at": w.bob.eligibility_declared_at.isoformat()}
     with pytest.raises(Invalid):
-        rooms.declare_eligibility(session=session, user=w.bob, eligibility="martian",
-                                  actor=principal(session, w.bob).actor)
+        declarations.declare_eligibility(session=session, user=w.bob, eligibility="martian",
+                                         actor=principal(session, w.bob).actor)
 
 
 def test_room_stats_count_documents_by_marking_and_logged_access(
@@ -293,7 +297,7 @@ def test_room_stats_count_documents_by_marking_and_logged_access(
     open_as(session, w, w.alice, doc.document_id, AccessAction.DOWNLOAD)
     open_as(session, w, w.bob, doc.document_id)
 
-    stats = rooms.room_stats(session=session)
+    stats = room_log.room_stats(session=session)
 
     logged = session.scalar(select(func.count()).select_from(AccessLog))
     assert stats.documents_by_marking == {"public": 1, "business-confidential": 0, CTD: 1}

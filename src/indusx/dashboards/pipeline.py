@@ -11,7 +11,7 @@ from indusx.dashboards import cache
 from indusx.dashboards.charts import Chart, ChartKind, Dashboard, Figure, Series, count, usd
 from indusx.dashboards.period import Column, Period, days_between
 from indusx.orgs.models import FocusArea
-from indusx.partnerships import dataroom_service
+from indusx.partnerships import dataroom_log
 from indusx.partnerships import service as partnership_service
 from indusx.partnerships.dataroom_models import AccessLog, DocumentVersion
 from indusx.partnerships.markings import MARKING_LABELS, Marking
@@ -74,7 +74,7 @@ def _build(session: Session, period: Period) -> Dashboard:
     }
     reached = _furthest_stages(session, period)
     medians = _median_days_in_stage(session, period)
-    rooms = dataroom_service.room_stats(session=session, since=period.start, until=period.end)
+    rooms = dataroom_log.room_stats(session=session, since=period.start, until=period.end)
     value: dict[tuple[str, PartnershipType], int] = {
         (area or NO_AREA, kind): int(total or 0)
         for area, kind, total in session.execute(

@@ -16,11 +16,15 @@ from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, Invalid
 from indusx.forms import FormDep, field_errors, form_text
 from indusx.orgs.taxonomy import COUNTRY_LABELS, Country
+from indusx.partnerships import dataroom_documents as docs
+from indusx.partnerships import dataroom_eligibility as declarations
+from indusx.partnerships import dataroom_log as room_log
 from indusx.partnerships import dataroom_service as service
 from indusx.partnerships import markings
 from indusx.partnerships.dataroom_access import ELIGIBILITY_LABELS
+from indusx.partnerships.dataroom_documents import Opened
 from indusx.partnerships.dataroom_models import AccessAction, AccessOutcome
-from indusx.partnerships.dataroom_service import Opened, RoomContext
+from indusx.partnerships.dataroom_service import RoomContext
 from indusx.partnerships.markings import MARKING_LABELS, Marking
 
 router = APIRouter(include_in_schema=False)
@@ -39,12 +43,12 @@ def _common() -> dict[str, Any]:
         "badge_classes": BADGE_CLASSES,
         "eligibility_labels": ELIGIBILITY_LABELS,
         "megabytes": uploads.megabytes,
-        "accept": service.ACCEPTED.accept,
-        "allowed_text": service.ACCEPTED.text,
+        "accept": docs.ACCEPTED.accept,
+        "allowed_text": docs.ACCEPTED.text,
     }
 
 
-def _log_filter(request: Request) -> tuple[service.LogFilter, dict[str, str], dict[str, str]]:
+def _log_filter(request: Request) -> tuple[room_log.LogFilter, dict[str, str], dict[str, str]]:
     params = request.query_params
     values = {k: params.get(k, "").strip() for k in ("user", "action", "outcome", "since",
                                                       "until")}
@@ -52,13 +56,13 @@ def _log_filter(request: Request) -> tuple[service.LogFilter, dict[str, str], di
     days: dict[str, date | None] = {}
     for key in ("since", "until"):
         try:
-            days[key] = service.parse_day(values[key], key)
+            days[key] = room_log.parse_day(values[key], key)
         except Invalid as exc:
             errors.update(field_errors(exc))
             days[key] = None
     action = values["action"] if values["action"] in {a.value for a in AccessAction} else ""
     outcome = values["outcome"] if values["outcome"] in {o.value for o in AccessOutcome} else ""
-    flt = service.LogFilter(
+    flt = room_log.LogFilter(
         user=values["user"][:254],
         action=AccessAction(action) if action else None,
         outcome=AccessOutcome(outcome) if outcome else None,
@@ -86,8 +90,8 @@ def _room_page(
         "coverage": ctx.coverage(),
         "members": service.members(session=session, ctx=ctx),
         "candidates": service.candidates(session=session, ctx=ctx) if ctx.manager else [],
-        "documents": service.documents(session=session, ctx=ctx),
-        "log": service.access_log(session=session, ctx=ctx, flt=flt, limit=200)
+        "documents": docs.documents(session=session, ctx=ctx),
+        "log": room_log.access_log(session=session, ctx=ctx, flt=flt, limit=200)
         if ctx.manager else [],
         "log_values": log_values,
         "log_errors": log_errors,
@@ -140,7 +144,7 @@ def upload(
     try:
         if not isinstance(file, UploadFile) or not file.filename:
             raise Invalid.field("file", "choose a file to upload")
-        version = service.upload(
+        version = docs.upload(
             session=session, settings=settings, ctx=ctx, title=values["title"],
             description=values["description"], marking=values["marking"],
             filename=file.filename, data=file.file.read(settings.upload_max_bytes + 1),
@@ -202,7 +206,7 @@ def save_authorisation(
     ctx = _load(session, principal, partnership_id)
     values = {k: form_text(form, k) for k in ("reference", "expires_on")}
     try:
-        expires = service.parse_day(values["expires_on"], "expires_on")
+        expires = room_log.parse_day(values["expires_on"], "expires_on")
         service.set_authorisation(session=session, ctx=ctx, reference=values["reference"],
                                   expires_on=expires)
     except DomainError as exc:
@@ -236,8 +240,8 @@ def access_log_csv(
     """Download the room's access log (as filtered) as CSV."""
     ctx = _load(session, principal, partnership_id)
     flt, _, _ = _log_filter(request)
-    rows = service.access_log(session=session, ctx=ctx, flt=flt, limit=100_000)
-    return Response("".join(service.access_log_csv(rows)), media_type="text/csv",
+    rows = room_log.access_log(session=session, ctx=ctx, flt=flt, limit=100_000)
+    return Response("".join(room_log.access_log_csv(rows)), media_type="text/csv",
                     headers={"Content-Disposition": uploads.content_disposition(
                         f"data-room-{partnership_id}-access-log.csv")})
 
@@ -261,7 +265,7 @@ def _document_context(session: Session, opened: Opened) -> dict[str, Any]:
         "partnership": opened.partnership,
         "document": opened.document,
         "version": opened.version,
-        "versions": service.versions(session=session, document=opened.document),
+        "versions": docs.versions(session=session, document=opened.document),
         "banner": markings.banner(opened.version.marking, partnership=opened.partnership.title),
     }
 
@@ -273,7 +277,7 @@ def document(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
     """Show a document version between marking banners, with all its versions (logged)."""
-    opened = service.open_version(session=session, principal=principal,
+    opened = docs.open_version(session=session, principal=principal,
                                   partnership_id=partnership_id, document_id=document_id,
                                   number=version, action=AccessAction.VIEW)
     refused = _refused_page(request, opened)
@@ -289,7 +293,7 @@ def _document_page_after_error(
     request: Request, session: Session, principal: Principal, partnership_id: int,
     document_id: int, exc: DomainError, values: dict[str, str],
 ) -> HTMLResponse:
-    opened = service.open_version(session=session, principal=principal,
+    opened = docs.open_version(session=session, principal=principal,
                                   partnership_id=partnership_id, document_id=document_id,
                                   number=None, action=AccessAction.VIEW)
     refused = _refused_page(request, opened)
@@ -310,13 +314,13 @@ def download(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """Download a version with its marking in the file name (logged, allowed or refused)."""
-    opened = service.open_version(session=session, principal=principal,
+    opened = docs.open_version(session=session, principal=principal,
                                   partnership_id=partnership_id, document_id=document_id,
                                   number=version, action=AccessAction.DOWNLOAD)
     refused = _refused_page(request, opened)
     if refused is not None:
         return refused
-    marked = service.download(settings=settings, opened=opened)
+    marked = docs.download(settings=settings, opened=opened)
     return Response(marked.data, media_type=marked.content_type, headers={
         "Content-Disposition": uploads.content_disposition(marked.filename),
         "Cache-Control": "private, no-store",
@@ -351,7 +355,7 @@ def save_eligibility(
 ) -> Response:
     """Save the user's declaration (dated and audited)."""
     try:
-        service.declare_eligibility(session=session, user=principal.user,
+        declarations.declare_eligibility(session=session, user=principal.user,
                                     eligibility=form_text(form, "eligibility"),
                                     actor=principal.actor)
     except DomainError as exc:

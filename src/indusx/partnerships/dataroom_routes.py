@@ -9,8 +9,12 @@ from fastapi.responses import JSONResponse
 from indusx import uploads
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import problem
+from indusx.partnerships import dataroom_documents as docs
+from indusx.partnerships import dataroom_eligibility as declarations
+from indusx.partnerships import dataroom_log as room_log
 from indusx.partnerships import dataroom_service as service
 from indusx.partnerships import markings
+from indusx.partnerships.dataroom_documents import Opened
 from indusx.partnerships.dataroom_models import AccessAction, AccessOutcome
 from indusx.partnerships.dataroom_schemas import (
     AuthorisationIn,
@@ -25,7 +29,6 @@ from indusx.partnerships.dataroom_schemas import (
     RulesIn,
     VersionRead,
 )
-from indusx.partnerships.dataroom_service import Opened
 
 router = APIRouter(prefix="/api/v1", tags=["data rooms"])
 REFUSED: dict[int | str, dict[str, Any]] = {
@@ -51,7 +54,7 @@ def list_documents(
     """The room's documents with their markings and whether the caller may open each (every
     document listed is logged as a view)."""
     ctx = service.load_room(session=session, principal=principal, partnership_id=partnership_id)
-    return RoomRead.of(ctx, service.documents(session=session, ctx=ctx))
+    return RoomRead.of(ctx, docs.documents(session=session, ctx=ctx))
 
 
 @router.post("/partnerships/{partnership_id}/documents", response_model=DocumentRead,
@@ -72,7 +75,7 @@ def upload_document(
     ctx = service.load_room(session=session, principal=principal, partnership_id=partnership_id)
     # One byte past the limit is enough to refuse the file as too large.
     data = file.file.read(settings.upload_max_bytes + 1)
-    version = service.upload(session=session, settings=settings, ctx=ctx, title=title,
+    version = docs.upload(session=session, settings=settings, ctx=ctx, title=title,
                              description=description, marking=marking,
                              filename=file.filename or "document", data=data,
                              document_id=document_id)
@@ -91,7 +94,7 @@ def read_document(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> DocumentDetail | JSONResponse:
     """A document's details and all its versions (logged as a view, allowed or refused)."""
-    opened = service.open_version(session=session, principal=principal,
+    opened = docs.open_version(session=session, principal=principal,
                                   partnership_id=partnership_id, document_id=document_id,
                                   number=version, action=AccessAction.VIEW)
     refused = refusal(opened)
@@ -101,7 +104,7 @@ def read_document(
         id=opened.document.id, partnership_id=partnership_id,
         version=VersionRead.of(partnership_id, opened.version),
         versions=[VersionRead.of(partnership_id, v)
-                  for v in service.versions(session=session, document=opened.document)],
+                  for v in docs.versions(session=session, document=opened.document)],
         banner=markings.banner(opened.version.marking, partnership=opened.partnership.title),
     )
 
@@ -119,7 +122,7 @@ def download_document(
 ) -> Response:
     """Download a version, its marking in the file name (and in text files a banner line);
     logged, allowed or refused."""
-    opened = service.open_version(session=session, principal=principal,
+    opened = docs.open_version(session=session, principal=principal,
                                   partnership_id=partnership_id, document_id=document_id,
                                   number=version, action=AccessAction.DOWNLOAD)
     return refusal(opened) or file_response(settings, opened)
@@ -127,7 +130,7 @@ def download_document(
 
 def file_response(settings: SettingsDep, opened: Opened) -> Response:
     """Return the marked file of an allowed download (never cached)."""
-    marked = service.download(settings=settings, opened=opened)
+    marked = docs.download(settings=settings, opened=opened)
     return Response(marked.data, media_type=marked.content_type, headers={
         "Content-Disposition": uploads.content_disposition(marked.filename),
         "Cache-Control": "private, no-store",
@@ -210,12 +213,12 @@ def get_access_log(
 ) -> list[LogEntryRead] | Response:
     """Every view and download in the room, allowed or refused, newest first (managers)."""
     ctx = service.load_room(session=session, principal=principal, partnership_id=partnership_id)
-    flt = service.LogFilter(user=user, action=action, outcome=outcome,
-                            since=service.parse_day(since, "since"),
-                            until=service.parse_day(until, "until"))
-    rows = service.access_log(session=session, ctx=ctx, flt=flt)
+    flt = room_log.LogFilter(user=user, action=action, outcome=outcome,
+                            since=room_log.parse_day(since, "since"),
+                            until=room_log.parse_day(until, "until"))
+    rows = room_log.access_log(session=session, ctx=ctx, flt=flt)
     if format_ == "csv":
-        return Response("".join(service.access_log_csv(rows)), media_type="text/csv",
+        return Response("".join(room_log.access_log_csv(rows)), media_type="text/csv",
                         headers={"Content-Disposition": uploads.content_disposition(
                             f"data-room-{partnership_id}-access-log.csv")})
     return [LogEntryRead.of(r) for r in rows]
@@ -228,7 +231,7 @@ def put_eligibility(
 ) -> EligibilityRead:
     """Declare yourself a US person, an Indian national or another foreign person (null
     withdraws it); data rooms share Controlled Technical Data by it. Dated and audited."""
-    user = service.declare_eligibility(
+    user = declarations.declare_eligibility(
         session=session, user=principal.user,
         eligibility=eligibility_in.eligibility.value if eligibility_in.eligibility else "",
         actor=principal.actor)

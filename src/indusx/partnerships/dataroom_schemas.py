@@ -6,13 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from indusx.accounts.models import Eligibility
 from indusx.partnerships import markings
+from indusx.partnerships.dataroom_documents import DocumentRow
+from indusx.partnerships.dataroom_log import LogRow
 from indusx.partnerships.dataroom_models import AccessAction, AccessOutcome, DocumentVersion
-from indusx.partnerships.dataroom_service import (
-    DocumentRow,
-    LogRow,
-    MemberRow,
-    RoomContext,
-)
+from indusx.partnerships.dataroom_service import MemberRow, RoomContext
 from indusx.partnerships.markings import Marking
 
 

@@ -92,8 +92,8 @@ def assessment_events(session: Session, partnership_id: int) -> list[TimelineEve
 
 def dataroom_events(session: Session, partnership_id: int) -> list[TimelineEvent]:
     """Return the data room's uploads as events."""
-    # Imported here: the data room's service imports this module for TimelineEvent.
-    from indusx.partnerships.dataroom_service import room_events
+    # Imported here: the data room's documents module imports this one for TimelineEvent.
+    from indusx.partnerships.dataroom_documents import room_events
 
     return room_events(session, partnership_id)
 
