@@ -15,8 +15,9 @@ ACCESS = {
     deps.require_officer: "officer",
     deps.require_admin: "admin",
 }
-# Probes and the API documentation carry no data and need no sign-in.
-PUBLIC_PATHS = {"/healthz", "/readyz", "/docs"}
+# Probes and the API documentation carry no data and need no sign-in; /metrics checks its own
+# rule (loopback callers or the metrics bearer token, see indusx.ops.metrics).
+PUBLIC_PATHS = {"/healthz", "/readyz", "/docs", "/metrics"}
 
 
 def _calls(dependant: Dependant) -> set[object]:

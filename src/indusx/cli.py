@@ -104,8 +104,10 @@ def serve(
     typer.echo(f"INDUS-X serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     if settings.is_dev:
         typer.echo("dev mode: insecure defaults allowed; set INDUSX_ENV=production to refuse them")
+    # log_config=None: the app configures logging (JSON or text) in each worker process.
     uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
-                workers=workers, reload=reload, proxy_headers=True, log_level="info")
+                workers=workers, reload=reload, proxy_headers=True, log_level="info",
+                log_config=None)
 
 
 @demo_app.command("load")
@@ -407,6 +409,16 @@ def _register_roadmap() -> None:
 
 
 _register_roadmap()
+
+
+def _register_ops() -> None:
+    from indusx.ops import cli as ops_cli
+
+    for command in (ops_cli.backup, ops_cli.restore, ops_cli.worker):
+        app.command()(command)
+
+
+_register_ops()
 
 
 if __name__ == "__main__":

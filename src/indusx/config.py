@@ -10,6 +10,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
 
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+class Background(StrEnum):
+    INLINE = "inline"
+    WORKER = "worker"
+
+
 class Environment(StrEnum):
     DEV = "dev"
     TEST = "test"
@@ -55,6 +65,16 @@ class Settings(BaseSettings):
     # Security of Supply: days a supplier has to answer a priority-delivery request.
     supply_response_days: int = Field(default=5, ge=1, le=90)
     db_echo: bool = False
+    # Operations (docs/operations.md). Logs: one JSON object a line; unset means text in dev.
+    log_format: LogFormat | None = None
+    log_level: str = "INFO"
+    # inline: the web process runs background work in threads (make run); worker: it only
+    # enqueues jobs and `indusx worker` runs them.
+    background: Background = Background.INLINE
+    job_visibility_seconds: float = Field(default=300.0, gt=0)
+    job_poll_seconds: float = Field(default=1.0, gt=0)
+    # /metrics answers loopback callers, and others that send this bearer token.
+    metrics_token: str | None = None
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
@@ -83,6 +103,13 @@ class Settings(BaseSettings):
     def supply_watch_countries(self) -> frozenset[str]:
         """Return the watched countries of supply-risk figures."""
         return frozenset(_codes(self.supply_watch))
+
+    @property
+    def log_format_used(self) -> LogFormat:
+        """Return the log format: the setting, else text in dev and JSON elsewhere."""
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.TEXT if self.is_dev else LogFormat.JSON
 
     @property
     def is_dev(self) -> bool:

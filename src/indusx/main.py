@@ -30,7 +30,7 @@ from indusx.challenges import (
 from indusx.challenges import pages as challenge_pages
 from indusx.challenges import reminders as challenge_reminders
 from indusx.challenges import routes as challenge_routes
-from indusx.config import Settings, get_settings
+from indusx.config import Background, Settings, get_settings
 from indusx.dashboards import pages as dashboard_pages
 from indusx.dashboards import routes as dashboard_routes
 from indusx.db import make_engine, make_sessionmaker, session_scope
@@ -44,6 +44,8 @@ from indusx.matching import vectors as match_vectors
 from indusx.notifications import pages as notification_pages
 from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
+from indusx.ops import logging as ops_logging
+from indusx.ops import metrics as ops_metrics
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
 from indusx.partnerships import dataroom_pages, dataroom_routes
@@ -155,8 +157,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     workers = []
     settings: Settings = app.state.settings
-    for enabled, target, name in ((settings.outbox_worker, _outbox_worker, "indusx-outbox"),
-                                  (settings.match_indexer, _match_indexer, "indusx-indexer"),
+    # With a worker process (`indusx worker`) the outbox and the matching index are its jobs;
+    # the screening index is this process's own cache, so it is kept warm here either way.
+    inline = settings.background is Background.INLINE
+    for enabled, target, name in ((settings.outbox_worker and inline, _outbox_worker,
+                                   "indusx-outbox"),
+                                  (settings.match_indexer and inline, _match_indexer,
+                                   "indusx-indexer"),
                                   (settings.screening_warmer, _screening_warmer,
                                    "indusx-screening")):
         if enabled:
@@ -212,6 +219,11 @@ def create_app(
                                 secure=settings.cookie_secure, max_age=60 * 60 * 24 * 30)
         return response
 
+    # Added last, so outermost: every response carries its request id and is counted.
+    app.middleware("http")(ops_metrics.request_metrics)
+    app.middleware("http")(ops_logging.request_logging)
+    ops_metrics.instrument_services()
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -224,6 +236,7 @@ def create_app(
             swagger_favicon_url="/static/logo.svg",
         )
 
+    app.include_router(ops_metrics.router)
     for module in (health_routes, account_routes, org_routes, matching_routes, audit_routes,
                    notification_routes, screening_routes, account_pages, org_pages,
                    matching_pages, introduction_pages, audit_pages, notification_pages,
@@ -253,7 +266,6 @@ def create_app(
 
 def app_factory() -> FastAPI:
     """Return the app for `uvicorn --factory indusx.main:app_factory`."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    return create_app()
+    settings = get_settings()
+    ops_logging.configure(settings)
+    return create_app(settings)

@@ -6,6 +6,7 @@ from indusx.awards import models as awards_models
 from indusx.challenges import models as challenges_models
 from indusx.matching import models as matching_models
 from indusx.notifications import models as notifications_models
+from indusx.ops.jobs import models as jobs_models
 from indusx.orgs import models as orgs_models
 from indusx.partnerships import dataroom_models
 from indusx.partnerships import models as partnerships_models
@@ -21,6 +22,7 @@ __all__ = [
     "awards_models",
     "challenges_models",
     "dataroom_models",
+    "jobs_models",
     "matching_models",
     "notifications_models",
     "orgs_models",

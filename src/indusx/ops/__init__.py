@@ -1,0 +1,1 @@
+"""Operations: structured logs, metrics, the job queue and worker, backup and restore."""
