@@ -1,6 +1,7 @@
 """A partnership between alice's Indian organisation and dave's US firm, with a data room,
 built straight from the models so that the data-room tests stand on their own."""
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +28,28 @@ from indusx.partnerships.models import (
 from indusx.pathway.engine.evaluate import Verdict
 from indusx.pathway.models import Assessment
 from tests.conftest import ACTOR, make_settings
+
+
+def pdf(*sizes: tuple[float, float], rotate: int = 0) -> bytes:
+    """Return a real PDF with one page of each size (points), each saying its number."""
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    for n, size in enumerate(sizes, start=1):
+        canvas.setPageSize(size)
+        canvas.drawString(72, size[1] / 2, f"Body of page {n}")
+        canvas.showPage()
+    canvas.save()
+    if not rotate:
+        return out.getvalue()
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(out.getvalue())).pages:
+        writer.add_page(page.rotate(rotate))
+    rotated = io.BytesIO()
+    writer.write(rotated)
+    return rotated.getvalue()
 
 
 def principal(session: Session, user: User) -> Principal:

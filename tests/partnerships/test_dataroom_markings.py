@@ -1,14 +1,19 @@
-"""Markings on file names and in text files; data rooms take plain text judged by content."""
+"""Markings on file names, in text files and on every page of PDFs; data rooms take plain text
+judged by content."""
 
+import io
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4, landscape
 
 from indusx import uploads
 from indusx.errors import Invalid
-from indusx.partnerships import markings
+from indusx.partnerships import markings, pdf_stamp
 from indusx.partnerships.markings import Marking
 from tests.conftest import make_settings
+from tests.partnerships.dataroom_support import pdf
 
 
 def test_the_marking_leads_the_download_name() -> None:
@@ -56,3 +61,50 @@ def test_proposal_attachments_still_refuse_plain_text(tmp_path: Path) -> None:
     settings = make_settings("sqlite://", upload_dir=tmp_path)
     with pytest.raises(Invalid, match="is not a PDF, Word, Excel or PowerPoint file"):
         uploads.check(settings, b"plain words\n", name="notes.txt")
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_pdf_gets_the_banner_at_the_top_and_bottom_of_every_page() -> None:
+    line = markings.banner(Marking.BUSINESS_CONFIDENTIAL, partnership="Undersea modem")
+    stamped = pdf_stamp.stamp(pdf(A4, landscape(A4), (300, 200)), line)
+
+    texts = page_texts(stamped)
+    assert len(texts) == 3
+    for n, text in enumerate(texts, start=1):
+        assert text.count(line) == 2
+        assert f"Body of page {n}" in text
+
+
+def test_a_rotated_page_is_stamped_too() -> None:
+    stamped = pdf_stamp.stamp(pdf(A4, rotate=90), "PUBLIC")
+    assert page_texts(stamped)[0].count("PUBLIC") == 2
+
+
+def test_a_long_banner_shrinks_to_fit_a_narrow_page() -> None:
+    line = markings.banner(Marking.CONTROLLED_TECHNICAL_DATA, partnership="A" * 60)
+    stamped = pdf_stamp.stamp(pdf((150, 150)), line)
+    assert line.replace(" ", "") in page_texts(stamped)[0].replace(" ", "")
+
+
+def test_a_damaged_pdf_cannot_be_stamped() -> None:
+    with pytest.raises(pdf_stamp.Unstampable):
+        pdf_stamp.stamp(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\n%%EOF", "PUBLIC")
+
+
+def test_a_password_protected_pdf_is_refused_at_the_check() -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(A4))))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = io.BytesIO()
+    writer.write(locked)
+    with pytest.raises(Invalid, match="password"):
+        pdf_stamp.check(locked.getvalue())
+
+
+def test_only_text_and_pdf_downloads_are_stamped_inside() -> None:
+    assert markings.stamped_inside("application/pdf")
+    assert markings.stamped_inside("text/csv")
+    assert not markings.stamped_inside(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

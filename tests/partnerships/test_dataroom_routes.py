@@ -1,20 +1,26 @@
 """The data-room API and pages end to end: shapes, refusals, marked downloads, forms."""
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, landscape
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
 from indusx.config import Settings
 from indusx.orgs.models import Organisation
-from indusx.partnerships.dataroom_models import AccessLog, AccessOutcome
+from indusx.partnerships import markings
+from indusx.partnerships.dataroom_models import AccessLog, AccessOutcome, Document
+from indusx.partnerships.markings import Marking
 from indusx.pathway.engine.evaluate import Verdict
-from tests.partnerships.dataroom_support import assess, build, name_members, put
+from tests.challenges.conftest import office_bytes
+from tests.partnerships.dataroom_support import assess, build, name_members, pdf, put
 
 TEXT = b"Modem interface: 9600 baud acoustic link.\n"
 Bearer = Callable[[User], dict[str, str]]
@@ -108,6 +114,44 @@ def test_a_download_carries_the_marking_in_its_name_and_its_text(
     lines = response.text.splitlines()
     assert lines[0] == lines[-1] and lines[0].startswith("BUSINESS CONFIDENTIAL")
     assert lines[1] == TEXT.decode().strip()
+
+
+def test_a_downloaded_pdf_carries_the_banner_on_every_page(
+    session: Session, w: SimpleNamespace, client: TestClient, bearer: Bearer
+) -> None:
+    name_members(session, w, w.alice, w.dave)
+    doc = put(session, w, w.alice, marking="business-confidential", filename="spec.pdf",
+              data=pdf(A4, landscape(A4), A4))
+
+    response = client.get(
+        f"/api/v1/partnerships/{w.pact.id}/documents/{doc.document_id}/download",
+        headers=bearer(w.dave))
+
+    assert response.status_code == 200
+    assert 'filename="BUSINESS-CONFIDENTIAL_spec.pdf"' in response.headers[
+        "content-disposition"]
+    line = markings.banner(Marking.BUSINESS_CONFIDENTIAL, partnership=w.pact.title)
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 3
+    assert all(page.extract_text().count(line) == 2 for page in pages)
+
+
+def test_a_broken_pdf_is_refused_at_upload_and_nothing_is_kept(
+    session: Session, w: SimpleNamespace, client: TestClient, bearer: Bearer
+) -> None:
+    name_members(session, w, w.alice)
+    broken = pdf(A4, A4)[:400]  # cut short: the header is there, the pages are not
+
+    response = client.post(
+        f"/api/v1/partnerships/{w.pact.id}/documents", headers=bearer(w.alice),
+        data={"title": "Spec", "marking": "public"},
+        files={"file": ("spec.pdf", broken, "application/pdf")})
+
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "file" and "the PDF cannot be read" in error["message"]
+    assert session.scalar(select(func.count()).select_from(Document)) == 0
+    assert not any(p.is_file() for p in w.settings.upload_dir.rglob("*"))
 
 
 def test_uploads_through_the_api_make_versions_and_any_version_downloads(
@@ -218,6 +262,26 @@ def test_the_document_page_shows_the_banner_above_and_below(
     assert page.status_code == 200
     assert page.text.count('class="alert alert-warning text-center fw-bold') == 2
     assert "Upload a new version" in page.text
+
+
+def test_the_document_page_says_when_the_marking_is_in_the_file_name_only(
+    session: Session, w: SimpleNamespace, client: TestClient,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    name_members(session, w, w.alice)
+    word = put(session, w, w.alice, marking="public", data=office_bytes(),
+               filename="plan.docx", title="Plan")
+    paper = put(session, w, w.alice, marking="public", data=pdf(A4), filename="spec.pdf",
+                title="Spec")
+    browser = sign_in(client, w.alice)
+    base = f"/partnerships/{w.pact.id}/room/documents"
+
+    word_page = browser.get(f"{base}/{word.document_id}").text
+    pdf_page = browser.get(f"{base}/{paper.document_id}").text
+
+    assert "The marking is in the file name only for this type" in word_page
+    assert "every page a banner line" in pdf_page
+    assert "in the file name only" not in pdf_page
 
 
 def test_the_upload_form_shows_inline_errors(

@@ -16,8 +16,8 @@ from indusx.accounts.permissions import Principal
 from indusx.audit import service as audit
 from indusx.config import Settings
 from indusx.db import utcnow
-from indusx.errors import Forbidden, Invalid, NotFound
-from indusx.partnerships import dataroom_log, markings
+from indusx.errors import Conflict, Forbidden, Invalid, NotFound
+from indusx.partnerships import dataroom_log, markings, pdf_stamp
 from indusx.partnerships.dataroom_access import Decision
 from indusx.partnerships.dataroom_models import AccessAction, DataRoom, Document, DocumentVersion
 from indusx.partnerships.dataroom_service import RoomContext, room_context
@@ -74,6 +74,9 @@ def upload(
         mark = Marking(marking)
     except ValueError as exc:
         raise Invalid.field("marking", "choose a marking") from exc
+    # Judged before anything is written: a PDF must take the banner its downloads will carry.
+    if uploads.check(settings, data, ACCEPTED, name=filename) == pdf_stamp.MIME:
+        pdf_stamp.check(data)
     previous: DocumentVersion | None = None
     if document_id is None:
         document = Document(room_id=ctx.room.id, latest_number=0,
@@ -193,18 +196,27 @@ class Download:
 
 
 def download(*, settings: Settings, opened: Opened) -> Download:
-    """Return an opened version's bytes: marked in its name, and for text files in its content
-    (a banner line at the top and bottom)."""
+    """Return an opened version's bytes: marked in its name, and for text and PDF files in
+    its content (a banner line at the top and bottom of the text, or of every page)."""
     version = opened.version
     path = uploads.path_for(settings, version.storage_key)
     if not path.is_file():
         raise Invalid("The file is missing from storage; ask an administrator", status=410)
     data = path.read_bytes()
     line = markings.banner(version.marking, partnership=opened.partnership.title)
+    if version.content_type == pdf_stamp.MIME:
+        try:
+            data = pdf_stamp.stamp(data, line)
+        except pdf_stamp.Unstampable as exc:
+            # Only files kept before uploads were checked can get here.
+            raise Conflict(f"This PDF cannot carry its marking ({exc}); upload a readable "
+                           "version of it") from exc
+    else:
+        data = markings.stamp_text(data, version.content_type, line)
     return Download(
         filename=markings.marked_filename(version.marking, version.filename),
         content_type=version.content_type,
-        data=markings.stamp_text(data, version.content_type, line),
+        data=data,
     )
 
 

@@ -267,6 +267,7 @@ def _document_context(session: Session, opened: Opened) -> dict[str, Any]:
         "version": opened.version,
         "versions": docs.versions(session=session, document=opened.document),
         "banner": markings.banner(opened.version.marking, partnership=opened.partnership.title),
+        "stamped_inside": markings.stamped_inside(opened.version.content_type),
     }
 
 

@@ -18,8 +18,11 @@ MARKING_LABELS: dict[Marking, str] = {
     Marking.CONTROLLED_TECHNICAL_DATA: "Controlled Technical Data",
 }
 MARKING_ORDER: tuple[Marking, ...] = tuple(Marking)
-# MIME types whose downloads carry the banner line inside the file itself.
+# Text files whose downloads carry the banner line inside the file itself (stamp_text).
 STAMPABLE_TEXT = frozenset({"text/plain", "text/csv", "text/markdown"})
+# Every type stamped inside: text here, PDF in pdf_stamp.py. Office files and others are
+# marked in the download's name only.
+STAMPED_INSIDE = STAMPABLE_TEXT | {"application/pdf"}
 
 
 def label(marking: Marking) -> str:
@@ -45,6 +48,11 @@ def banner(marking: Marking, *, partnership: str = "") -> str:
     elif marking is Marking.BUSINESS_CONFIDENTIAL:
         line += " - share only within the partnership"
     return f"{line} ({partnership})" if partnership else line
+
+
+def stamped_inside(mime: str) -> bool:
+    """Return whether downloads of this type carry the banner inside the file."""
+    return mime in STAMPED_INSIDE
 
 
 def is_upgrade(before: Marking, after: Marking) -> bool:
