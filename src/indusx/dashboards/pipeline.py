@@ -1,7 +1,9 @@
 """The partnership pipeline: the funnel of stages, stages by type, time in stage, value.
 
 Partnerships count when created by the end of the range; time in stage counts the moves made
-within the range.
+within the range. The funnel by type comes from partnerships.service.funnel; the furthest stage
+reached, the median days in each stage and the value by focus area are computed here, in SQL,
+and nowhere else.
 """
 
 from sqlalchemy import ColumnElement, Integer, case, func, literal, select
@@ -22,21 +24,10 @@ from indusx.partnerships.models import (
     Stage,
     StageChange,
 )
+from indusx.partnerships.service import STAGE_LABELS
 
 NAME = "pipeline"
 TITLE = "Partnership pipeline"
-STAGE_LABELS = {
-    Stage.IDENTIFIED: "Identified",
-    Stage.INTRODUCED: "Introduced",
-    Stage.NDA: "NDA",
-    Stage.PROPOSAL: "Proposal",
-    Stage.REGULATORY_REVIEW: "Regulatory review",
-    Stage.AGREEMENT: "Agreement",
-    Stage.EXECUTION: "Execution",
-    Stage.DELIVERED: "Delivered",
-    Stage.CLOSED: "Closed",
-    Stage.STOPPED: "Stopped",
-}
 TYPE_LABELS = {t: t.value.replace("-", " ").capitalize() for t in PartnershipType}
 NO_AREA = "No focus area"
 
@@ -187,8 +178,8 @@ def _furthest_stages(session: Session, period: Period) -> dict[int, int]:
 def _median_days_in_stage(session: Session, period: Period) -> dict[Stage, float]:
     """Return the median days partnerships spent in each stage they left within the range.
 
-    partnerships.service.time_in_stage reads every move into Python and has no range; this
-    is the same median computed in SQL, so that it stays fast on a large history.
+    Computed in SQL, so that it stays fast on a large history: only the partnerships that
+    moved within the range are read.
     """
     previous = func.lag(StageChange.changed_at).over(
         partition_by=StageChange.partnership_id,

@@ -1,7 +1,7 @@
 """Partnerships: creation (by hand, from an introduction, from an award), details, gated stage
-moves with their history, officer assignment, and the pipeline figures the dashboards show."""
+moves with their history, officer assignment, and the funnel the pipeline dashboard reads (its
+other figures are computed in dashboards/pipeline.py)."""
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -514,7 +514,7 @@ def officers(session: Session, partnership_id: int) -> list[User]:
         .order_by(PartnershipOfficer.id)))
 
 
-# --- the figures the dashboards show ----------------------------------------------------------
+# --- the funnel the pipeline dashboard shows ---------------------------------------------------
 
 
 def funnel(*, session: Session, date_from: datetime | None = None,
@@ -533,30 +533,3 @@ def funnel(*, session: Session, date_from: datetime | None = None,
     for stage, type_, n in session.execute(stmt):
         out[stage.value][type_.value] = n
     return out
-
-
-def time_in_stage(*, session: Session) -> dict[str, float | None]:
-    """Return the median days partnerships spent in each stage they have left."""
-    spans: dict[Stage, list[float]] = {s: [] for s in Stage}
-    previous: dict[int, tuple[Stage, datetime]] = {}
-    for pid, to_stage, at in session.execute(
-            select(StageChange.partnership_id, StageChange.to_stage, StageChange.changed_at)
-            .order_by(StageChange.partnership_id, StageChange.changed_at, StageChange.id)):
-        if pid in previous:
-            stage, since = previous[pid]
-            spans[stage].append((at - since).total_seconds() / 86_400)
-        previous[pid] = (to_stage, at)
-    return {s.value: (round(statistics.median(v), 2) if v else None) for s, v in spans.items()}
-
-
-def value_by_focus_area(*, session: Session) -> list[tuple[str, int, int]]:
-    """Return (focus area name, partnerships, total value USD) per focus area, largest first."""
-    rows = session.execute(
-        select(func.coalesce(FocusArea.name, "No focus area"), func.count(Partnership.id),
-               func.coalesce(func.sum(Partnership.value_usd), 0))
-        .select_from(Partnership).outerjoin(FocusArea, FocusArea.id == Partnership.focus_area_id)
-        .where(Partnership.stage != Stage.STOPPED)
-        .group_by(FocusArea.name)).all()
-    return sorted(((name, int(n), int(total or 0)) for name, n, total in rows),
-                  key=lambda r: (-r[2], r[0]))
-
