@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -99,6 +100,16 @@ def request_id_of(request: Request) -> str:
     return incoming if _SANE_ID.fullmatch(incoming) else new_request_id()
 
 
+def _user_id(request: Request) -> int | None:
+    user = getattr(getattr(request.state, "principal", None), "user", None)
+    if user is None:
+        return None
+    # Read the key without loading: a failed write rolls the request's session back, which
+    # expires the user, and the session is closed by now.
+    identity = inspect(user).identity
+    return int(identity[0]) if identity else None
+
+
 async def request_logging(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
@@ -114,12 +125,10 @@ async def request_logging(
         response.headers[REQUEST_ID_HEADER] = request_id
         return response
     finally:
-        principal = getattr(request.state, "principal", None)
-        user = getattr(principal, "user", None)
         access_log.info(
             "%s %s %s", request.method, request.url.path, status,
             extra={"method": request.method, "path": request.url.path, "status": status,
                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                   "user_id": getattr(user, "id", None)},
+                   "user_id": _user_id(request)},
         )
         request_id_var.reset(token)

@@ -1,0 +1,41 @@
+"""Bugs the permission matrix found, each pinned by a test of its own."""
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from indusx.accounts.models import User
+from indusx.roadmap import service as roadmap_service
+from indusx.roadmap.schemas import InitiativeCreate
+from tests.challenges.review_support import make_challenge
+from tests.conftest import ACTOR
+
+
+def test_an_initiative_page_shows_its_own_title_and_status(
+    session: Session, people: SimpleNamespace, client: TestClient,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    # base.html once defined a navigation macro called `item`, shadowing the page's `item`.
+    initiative = roadmap_service.create_initiative(
+        session=session, actor=ACTOR, initiative_in=InitiativeCreate.model_validate(
+            {"title": "Undersea domain awareness", "focus_area": "undersea"}))
+    session.commit()
+    response = sign_in(client, people.bob).get(f"/roadmap/initiatives/{initiative.id}")
+    assert response.status_code == 200
+    assert "Undersea domain awareness" in response.text
+    assert "rm-active" in response.text
+
+
+def test_deleting_an_organisation_that_others_refer_to_is_a_conflict_not_a_crash(
+    session: Session, people: SimpleNamespace, client: TestClient,
+    bearer: Callable[[User], dict[str, str]],
+) -> None:
+    # The access log read the signed-in user after the failed write had expired it.
+    make_challenge(session, people.org)  # a challenge's sponsor may not be deleted
+    session.commit()
+    headers = bearer(people.alice)
+    response = client.delete(f"/api/v1/orgs/{people.org.id}", headers=headers)
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("application/problem+json")
