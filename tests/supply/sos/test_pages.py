@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
-from indusx.supply.sos.models import RequestStatus, SosAnswer, SosRequest
+from indusx.supply.sos import reminders
+from indusx.supply.sos.models import RequestStatus, SosAnswer, SosParty, SosRequest
 from tests.supply.sos.conftest import Clock, needed
 
 SignIn = Callable[[TestClient, User], TestClient]
@@ -109,6 +110,11 @@ def test_the_request_page_shows_the_marking_and_lets_a_supplier_answer(
     assert page.status_code == 200
     assert page.text.count('class="sos-marking sos-marking-CUI"') == 2  # top and bottom
     assert "Answer for your organisation" in page.text
+    # Each supplier's row is the anchor its overdue reminder links to.
+    parties = session.scalars(select(SosParty).where(SosParty.request_id == request.id)).all()
+    assert parties and all(
+        f'id="{reminders.party_link(request, party).split("#")[1]}"' in page.text
+        for party in parties)
 
     bad = client.post(f"/supply/requests/{request.id}/answer", data={
         "csrf_token": csrf, "org_id": str(world.supplier.id), "action": "commit"})

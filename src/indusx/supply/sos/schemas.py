@@ -89,6 +89,7 @@ class ExternalSource(BaseModel):
 
 
 class PartyRead(BaseModel):
+    id: int = Field(description="the party's id; its row on the request page is #party-{id}")
     org_id: int
     org_slug: str
     org_name: str

@@ -36,7 +36,7 @@ def read_request(
 
     parties = [
         PartyRead(
-            org_id=org.id, org_slug=org.slug, org_name=org.name,
+            id=party.id, org_id=org.id, org_slug=org.slug, org_name=org.name,
             org_country=org.country.value, state=party.state,
             committed_on=party.committed_on,
             is_late=party.committed_on is not None and party.committed_on > request.needed_on,
