@@ -220,6 +220,7 @@ def load_demo(
     supply_demo.load_demo_supply(session=session)
     sos_demo.load_demo_requests(session=session)  # on the demo systems just loaded
     roadmap_demo.load_demo_roadmap(session=session, actor=actor)
+    partnership_demo.load_demo_partnerships(session=session, actor=actor)
     return created
 
 

@@ -61,17 +61,17 @@ TOPICS: tuple[Topic, ...] = (
         ("screening_",),
     ),
     Topic(
-        "roadmap",
-        "Roadmap",
-        "Milestones you own on the roadmap that have become overdue.",
-        ("roadmap_",),
-    ),
-    Topic(
         "supply",
         "Security of Supply requests",
         "Priority-delivery requests routed to your organisation, answers to yours, and their "
         "status.",
         ("sos_",),
+    ),
+    Topic(
+        "roadmap",
+        "Roadmap",
+        "Milestones you own on the roadmap that have become overdue.",
+        ("roadmap_",),
     ),
 )
 TOPIC_KEYS: tuple[str, ...] = tuple(t.key for t in TOPICS)
