@@ -6,9 +6,15 @@ from sqlalchemy.orm import Session
 from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
 from indusx.challenges import demo as challenge_demo
+from indusx.challenges.models import Challenge
 from indusx.demo import loader
 from indusx.orgs.models import Offering, Organisation
 from indusx.orgs.search import OrgQuery, search_orgs
+from indusx.partnerships.models import Partnership
+from indusx.pathway.models import Assessment
+from indusx.roadmap.models import Initiative
+from indusx.supply.models import SupplySystem
+from indusx.supply.sos.models import SosRequest
 
 
 def test_the_demo_is_searchable_and_its_founders_own_start_ups(session: Session) -> None:
@@ -32,6 +38,9 @@ def test_the_demo_is_searchable_and_its_founders_own_start_ups(session: Session)
     owned = session.get(Organisation, membership.org_id)
     assert membership.role is OrgRole.OWNER and owned is not None
     assert owned.kind.value == "startup" and owned.country.value == "IN"
+    # Every capability's demo comes with the one load.
+    for model in (Challenge, SupplySystem, SosRequest, Initiative, Partnership, Assessment):
+        assert session.scalar(select(func.count()).select_from(model)), model.__name__
 
 
 def test_loading_twice_keeps_slugs_unique(session: Session) -> None:
