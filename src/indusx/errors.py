@@ -131,6 +131,16 @@ def _html_error(request: Request, status: int, detail: str) -> Response:
     )
 
 
+def _forget_expired_principal(request: Request) -> None:
+    from sqlalchemy import inspect
+
+    principal = getattr(request.state, "principal", None)
+    # A failed flush expires all the session had loaded, and the session is closed by now:
+    # the page is drawn without the signed-in menus rather than failing on the user.
+    if principal is not None and inspect(principal.user).expired_attributes:
+        request.state.principal = None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn errors into problem+json or HTML pages."""
 
@@ -167,6 +177,7 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = "The change conflicts with existing data (a duplicate or a missing reference)."
         if wants_json(request):
             return problem(409, detail)
+        _forget_expired_principal(request)
         return _html_error(request, 409, detail)
 
     @app.exception_handler(OperationalError)

@@ -39,3 +39,16 @@ def test_deleting_an_organisation_that_others_refer_to_is_a_conflict_not_a_crash
     response = client.delete(f"/api/v1/orgs/{people.org.id}", headers=headers)
     assert response.status_code == 409
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_deleting_such_an_organisation_from_its_page_shows_the_conflict_page(
+    session: Session, people: SimpleNamespace, client: TestClient, csrf: str,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    # The error page drew the user's menus from the user the failed flush had expired.
+    make_challenge(session, people.org)
+    session.commit()
+    response = sign_in(client, people.alice).post(
+        f"/orgs/{people.org.slug}/delete", data={"csrf_token": csrf})
+    assert response.status_code == 409
+    assert "conflicts with existing data" in response.text
