@@ -17,12 +17,13 @@ RUFF_PATHS := src tests bench
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install venv node assets run test bench lint fmt clean distclean
+.PHONY: help install venv node assets run test bench soak lint fmt clean distclean
 
 help:
 	@echo "make run        install, migrate, load the demo data if empty, serve on $(HOST):$(PORT)"
 	@echo "make test       install, ruff, mypy, pytest (PYTEST_ARGS='...' passes options)"
 	@echo "make bench      run every benchmark in bench/ (figures printed; see docs/benchmarks.md)"
+	@echo "make soak       load and soak on PostgreSQL, then again killing a worker (SOAK_ARGS='--minutes 3')"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format and ruff's safe fixes"
 	@echo "make clean      remove var/ and caches; make distclean also .venv and node_modules"
@@ -73,6 +74,13 @@ BENCHES := directory embedding matching_quality solver_speed matching_speed scre
 
 bench: install
 	@set -e; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
+
+# Not in CI: 10 minutes each by default (docs/reliability.md). SOAK_ARGS='--minutes 3 --users 24'.
+SOAK_ARGS ?=
+
+soak: install
+	$(BIN)/python bench/soak.py $(SOAK_ARGS) --json var/soak.json
+	$(BIN)/python bench/soak.py --kill-worker $(SOAK_ARGS) --json var/soak-kill-worker.json
 
 lint: venv
 	$(BIN)/ruff check $(RUFF_PATHS)
