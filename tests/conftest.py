@@ -47,6 +47,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "outbox_worker": False,
         "match_indexer": False,
         "screening_warmer": False,
+        # Sign-in security tests turn the second factor on for the roles they test.
+        "require_2fa_roles": "",
     }
     values.update(overrides)
     return Settings(**values)

@@ -181,6 +181,7 @@ def users_create(
             user = account_service.create_user(
                 session=session, email=email, full_name=full_name,
                 platform_role=PlatformRole(role.value), password=password, actor=_cli_actor(),
+                min_length=_settings().password_min_length,
             )
             typer.echo(f"created {user.email} as {role.value} (id {user.id})")
 

@@ -37,6 +37,24 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = False
     session_days: int = 14
+    # A browser session also ends after this long without a request (NIST SP 800-63B AAL2).
+    session_idle_minutes: int = Field(default=30, ge=1)
+    # HSTS is sent when cookies are secure (the app is behind TLS); 0 leaves it out.
+    hsts_max_age_seconds: int = Field(default=365 * 24 * 60 * 60, ge=0)
+    # Sign-in security (accounts/throttle.py, passwords.py, totp.py; docs/security.md).
+    password_min_length: int = Field(default=12, ge=8, le=64)
+    signin_max_failures: int = Field(default=5, ge=1)
+    signin_failure_window_minutes: int = Field(default=15, ge=1)
+    signin_lockout_minutes: int = Field(default=15, ge=1)
+    signin_lockout_max_minutes: int = Field(default=24 * 60, ge=1)
+    # Sign-in, second-factor and reset attempts from one address per minute.
+    ip_attempts_per_minute: int = Field(default=20, ge=1)
+    # Reset e-mails one address may be sent per hour.
+    reset_requests_per_hour: int = Field(default=5, ge=1)
+    # Bad bearer, reset or invitation tokens from one address per 15 minutes.
+    bad_tokens_per_window: int = Field(default=20, ge=1)
+    # Platform roles that must use a second factor; None: "admin,officer", "" in dev.
+    require_2fa_roles: str | None = None
     access_token_minutes: int = 60
     password_reset_minutes: int = 60
     invitation_days: int = 14
@@ -86,6 +104,11 @@ class Settings(BaseSettings):
                 )
             if len(self.secret_key) < 32:
                 raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
+        if self.require_2fa_roles is None:
+            self.require_2fa_roles = "" if self.env is Environment.DEV else "admin,officer"
+        unknown = set(_codes(self.require_2fa_roles)) - {"ADMIN", "OFFICER", "MEMBER"}
+        if unknown:
+            raise ValueError(f"INDUSX_REQUIRE_2FA_ROLES: unknown roles {sorted(unknown)}")
         for name in ("supply_allies", "supply_watch"):
             for code in _codes(getattr(self, name)):
                 if len(code) != 2 or not code.isalpha():
@@ -110,6 +133,11 @@ class Settings(BaseSettings):
         if self.log_format is not None:
             return self.log_format
         return LogFormat.TEXT if self.is_dev else LogFormat.JSON
+
+    @property
+    def second_factor_roles(self) -> frozenset[str]:
+        """Return the platform roles (values) that must sign in with a second factor."""
+        return frozenset(c.lower() for c in _codes(self.require_2fa_roles or ""))
 
     @property
     def is_dev(self) -> bool:

@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
+from indusx.accounts import throttle, totp
 from indusx.accounts.permissions import Principal
 from indusx.accounts.secrets import csrf_valid
 from indusx.audit.service import Actor
@@ -23,6 +24,8 @@ SESSION_COOKIE = "indusx_session"
 CSRF_COOKIE = "indusx_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Where a role that must use a second factor may go before it has set one up.
+SECOND_FACTOR_SET_UP = ("/account/2fa", "/logout")
 
 
 def get_settings(request: Request) -> Settings:
@@ -93,8 +96,13 @@ def get_principal_optional(
     ip = client_ip(request)
     raw_bearer = _bearer(request)
     if raw_bearer is not None:
+        wait = throttle.bad_tokens_wait(session=session, settings=settings, ip=ip)
+        if wait:
+            raise throttle.TooManyAttempts(wait)
         user = account_service.user_for_bearer(session=session, raw=raw_bearer, actor_ip=ip)
         if user is None:
+            throttle.record_bad_token(session=session, settings=settings, ip=ip)
+            session.commit()  # the count must outlive the refusal
             raise NotAuthenticated("The bearer token is invalid, revoked or expired")
         principal = Principal.load(session=session, user=user, via="api", ip=ip)
     else:
@@ -103,7 +111,9 @@ def get_principal_optional(
         if raw_cookie and request.method not in SAFE_METHODS:
             _check_csrf(request, settings, form_token)
         user = (
-            account_service.user_for_web_session(session=session, raw=raw_cookie)
+            account_service.user_for_web_session(
+                session=session, raw=raw_cookie, idle_minutes=settings.session_idle_minutes
+            )
             if raw_cookie
             else None
         )
@@ -116,6 +126,15 @@ def get_principal_optional(
                 session=session, user_id=user.id
             )
     request.state.principal = principal
+    if (
+        totp.is_required(settings=settings, user=user)
+        and not request.url.path.startswith(SECOND_FACTOR_SET_UP)
+        and not totp.is_enrolled(session=session, user_id=user.id)
+    ):
+        raise totp.SecondFactorRequired(
+            f"Your role ({user.platform_role.value}) must sign in with two-factor "
+            f"authentication: set it up in the web app at {SECOND_FACTOR_SET_UP[0]} first"
+        )
     return principal
 
 

@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from indusx import __version__
 from indusx.accounts import pages as account_pages
 from indusx.accounts import routes as account_routes
+from indusx.accounts import security_pages as account_security_pages
 from indusx.accounts import service as account_service
+from indusx.accounts import throttle as account_throttle
+from indusx.accounts import totp as account_totp
 from indusx.audit import pages as audit_pages
 from indusx.audit import routes as audit_routes
 from indusx.challenges import (
@@ -80,10 +83,15 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
+    # No inline scripts. Inline style attributes stay allowed (templates size bars and charts
+    # with them; see docs/security.md), but not <style> elements.
     "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "style-src-attr 'unsafe-inline'; script-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     ),
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
@@ -93,7 +101,8 @@ def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
         try:
             with session_scope(app.state.sessionmaker) as session:
                 outbox.deliver_due(session=session, settings=settings)
-                account_service.purge_expired(session=session)
+                account_service.purge_expired(session=session,
+                                              idle_minutes=settings.session_idle_minutes)
         except Exception:  # the worker must survive a database hiccup and try again
             log.exception("outbox delivery round failed")
         try:
@@ -210,6 +219,12 @@ def create_app(
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if settings.cookie_secure and settings.hsts_max_age_seconds:
+            # Secure cookies mean the app is served over TLS: browsers should insist on it.
+            response.headers.setdefault(
+                "Strict-Transport-Security",
+                f"max-age={settings.hsts_max_age_seconds}; includeSubDomains",
+            )
         if request.url.path == "/docs":
             # The interactive API docs page loads its own scripts inline.
             del response.headers["Content-Security-Policy"]
@@ -248,6 +263,11 @@ def create_app(
     app.include_router(partnership_routes.router)
     app.include_router(partnership_pages.router)
     app.add_exception_handler(partnership_service.GateRefused, partnership_routes.gate_refused)
+    app.include_router(account_security_pages.router)
+    app.add_exception_handler(account_throttle.TooManyAttempts,
+                              account_security_pages.too_many_attempts)
+    app.add_exception_handler(account_totp.SecondFactorRequired,
+                              account_security_pages.second_factor_required)
     app.include_router(dataroom_routes.router)
     app.include_router(dataroom_pages.router)
     app.include_router(dashboard_routes.router)

@@ -153,7 +153,7 @@ def test_sign_up_errors_appear_next_to_their_fields_and_keep_what_was_typed(
     assert 'value="Ivo Ilic"' in page and 'value="not-an-address"' in page
     assert 'id="f-email-error"' in page and 'id="f-password-error"' in page
     assert 'aria-describedby="f-password-error f-password-help"' in page
-    assert "at least 10 characters" in page
+    assert "at least 12 characters" in page
 
 
 def test_signing_up_twice_with_one_address_is_explained(

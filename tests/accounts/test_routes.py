@@ -185,10 +185,10 @@ def test_an_admin_invites_a_user_who_accepts_and_signs_in(
         Notification.to_email == "invitee@example.org")).one()
     token = note.link.split("token=")[1]
     account_service.accept_invitation(session=session, raw_token=token, full_name="Ina Vitee",
-                                      password="invitee-password")
+                                      password="tulip-harbour-lantern")
     session.commit()
     me = client.get("/api/v1/users/me", headers=_login(client, "invitee@example.org",
-                                                       "invitee-password")).json()
+                                                       "tulip-harbour-lantern")).json()
     assert me["full_name"] == "Ina Vitee" and me["platform_role"] == "officer"
 
 

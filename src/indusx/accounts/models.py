@@ -1,9 +1,9 @@
-"""Users, organisation memberships, sessions, API tokens and one-time tokens."""
+"""Users, memberships, sessions, API and one-time tokens, second factors and sign-in throttling."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from indusx.db import Base, UTCDateTime, utcnow
@@ -105,6 +105,10 @@ class WebSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Idle expiry: refreshed at most once a minute, so that reading pages rarely writes.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After the password and before the second factor: signs nobody in.
+    pending_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ApiToken(Base):
@@ -139,3 +143,54 @@ class OneTimeToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SecondFactor(Base):
+    """A user's TOTP authenticator (RFC 6238); confirmed once they typed a code from it.
+
+    The secret itself is not stored: it is derived from the app's secret key and `salt`
+    (see accounts/totp.py), so a copy of the database alone cannot produce codes.
+    """
+
+    __tablename__ = "second_factor"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code works once (RFC 6238 section 5.2).
+    last_step: Mapped[int | None] = mapped_column()
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator; stored as an argon2 hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInThrottle(Base):
+    """Attempts and failures under one key (an account's e-mail, a client address) in a window.
+
+    In the database so that several worker processes share the counts; rows idle for a day
+    are pruned (accounts.throttle.prune).
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lockouts in a row: each one lasts twice as long as the last, up to a cap.
+    lockouts: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

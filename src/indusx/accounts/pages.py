@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from indusx import templating
+from indusx.accounts import passwords, throttle, totp
 from indusx.accounts import service as account_service
 from indusx.accounts.models import ApiToken, OneTimeKind, PlatformRole, User
 from indusx.accounts.permissions import Principal
@@ -51,16 +52,52 @@ def safe_next(target: str | None, default: str = "/orgs") -> str:
     return default
 
 
-def _signed_in_redirect(
-    request: Request, session: SessionDep, settings: Settings, user: User, target: str,
-    flash: str | None = None,
-) -> Response:
-    raw = account_service.start_web_session(session=session, user=user, settings=settings)
-    response = templating.redirect(target, flash=flash, request=request)
+def set_session_cookie(response: Response, raw: str, settings: Settings) -> None:
+    """Give the browser its (new) session cookie."""
     response.set_cookie(
         SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.cookie_secure,
         max_age=settings.session_days * 24 * 60 * 60,
     )
+
+
+def _signed_in_redirect(
+    request: Request, session: SessionDep, settings: Settings, user: User, target: str,
+    flash: str | None = None,
+) -> Response:
+    raw = account_service.start_web_session(
+        session=session, user=user, settings=settings,
+        replaces=request.cookies.get(SESSION_COOKIE),
+    )
+    response = templating.redirect(target, flash=flash, request=request)
+    set_session_cookie(response, raw, settings)
+    return response
+
+
+def throttled(
+    request: Request, template: str, context: dict[str, Any], retry_after: int
+) -> HTMLResponse:
+    """Show a form again with the rate limit's message, as HTTP 429 with Retry-After."""
+    context["errors"] = {"__all__": throttle.TooManyAttempts(retry_after).message}
+    response = templating.render(request, template, context, status_code=429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def after_password(
+    request: Request, session: SessionDep, settings: Settings, user: User, target: str
+) -> Response:
+    """Sign in, or ask for the second factor first when the user has one."""
+    if not totp.is_enrolled(session=session, user_id=user.id):
+        throttle.record_success(session=session, email=user.email)
+        if totp.is_required(settings=settings, user=user):
+            target = "/account/2fa"
+        return _signed_in_redirect(request, session, settings, user, target)
+    raw = account_service.start_web_session(
+        session=session, user=user, settings=settings, pending_second_factor=True,
+        replaces=request.cookies.get(SESSION_COOKIE),
+    )
+    response = templating.redirect(f"/login/2fa?{urlencode({'next': target})}")
+    set_session_cookie(response, raw, settings)
     return response
 
 
@@ -96,14 +133,22 @@ def login(
     except ValidationError as exc:
         context["errors"] = field_errors(exc)
         return templating.render(request, "accounts/login.html", context, status_code=422)
+    actor = anonymous_actor(request)
+    # Returning normally (not raising) lets the session commit the counts and the audit.
+    wait = throttle.guard_sign_in(session=session, settings=settings, ip=actor.ip, email=email)
+    if wait:
+        return throttled(request, "accounts/login.html", context, wait)
     user = account_service.authenticate(
-        session=session, email=email, password=password, actor=anonymous_actor(request)
+        session=session, email=email, password=password, actor=actor
     )
     if user is None:
-        # authenticate() audited the failure; returning normally lets the session commit it.
+        wait = throttle.record_failure(session=session, settings=settings, email=email,
+                                       actor=actor)
+        if wait:
+            return throttled(request, "accounts/login.html", context, wait)
         context["errors"] = {"__all__": "Wrong e-mail address or password."}
         return templating.render(request, "accounts/login.html", context, status_code=400)
-    return _signed_in_redirect(request, session, settings, user, safe_next(next))
+    return after_password(request, session, settings, user, safe_next(next))
 
 
 @router.post("/logout")
@@ -136,11 +181,16 @@ def signup(
         user = account_service.signup(
             session=session, email=body.email, full_name=body.full_name,
             password=body.password, ip=client_ip(request),
+            min_length=settings.password_min_length,
         )
     except (ValidationError, DomainError) as exc:
         errors = field_errors(exc)
-        if "password" in errors:
-            errors["password"] = errors["password"].removeprefix("Password ").capitalize()
+        # Name every problem at once, the password's too when another field stopped it.
+        problem = passwords.password_problem(
+            password, min_length=settings.password_min_length, email=email, full_name=full_name
+        )
+        if problem:
+            errors.setdefault("password", problem[:1].upper() + problem[1:])
         return templating.render(
             request, "accounts/signup.html", {"values": values, "errors": errors},
             status_code=422,
@@ -175,6 +225,10 @@ def forgot(
             {"values": {"email": email}, "errors": field_errors(exc), "sent": False},
             status_code=422,
         )
+    wait = throttle.hit_ip(session=session, settings=settings, ip=client_ip(request))
+    if wait:
+        return throttled(request, "accounts/forgot.html",
+                         {"values": {"email": email}, "sent": False}, wait)
     account_service.request_password_reset(
         session=session, email=body.email, settings=settings, actor=anonymous_actor(request)
     )
@@ -183,18 +237,35 @@ def forgot(
     )
 
 
+def token_problem(
+    session: SessionDep, settings: Settings, ip: str, raw: str, kind: OneTimeKind
+) -> int | DomainError | None:
+    """Return seconds to wait, the error of a bad one-time token (counted), or None if good."""
+    wait = throttle.bad_tokens_wait(session=session, settings=settings, ip=ip)
+    if wait:
+        return wait
+    try:
+        account_service.peek_one_time(session=session, raw=raw, kind=kind)
+    except DomainError as exc:
+        throttle.record_bad_token(session=session, settings=settings, ip=ip)
+        return exc
+    return None
+
+
 @router.get("/password/reset")
 def reset_form(
-    request: Request, _: Anyone, session: SessionDep,
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
     token: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Show the form for choosing a new password, or say at once that the link is spent."""
-    try:
-        account_service.peek_one_time(session=session, raw=token,
-                                      kind=OneTimeKind.PASSWORD_RESET)
-    except DomainError as exc:
+    problem = token_problem(session, settings, client_ip(request), token,
+                            OneTimeKind.PASSWORD_RESET)
+    if isinstance(problem, int):
+        return throttled(request, "accounts/reset.html", {"token": ""}, problem)
+    if problem is not None:
         return templating.render(request, "accounts/reset.html",
-                                 {"token": "", "errors": field_errors(exc)}, status_code=400)
+                                 {"token": "", "errors": field_errors(problem)},
+                                 status_code=400)
     return templating.render(
         request, "accounts/reset.html", {"token": token, "errors": {}}
     )
@@ -202,13 +273,24 @@ def reset_form(
 
 @router.post("/password/reset")
 def reset(
-    request: Request, _: Anyone, session: SessionDep,
+    request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
     token: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
 ) -> Response:
     """Set the new password, then ask the user to sign in with it."""
+    ip = client_ip(request)
+    wait = throttle.hit_ip(session=session, settings=settings, ip=ip)
+    problem = wait or token_problem(session, settings, ip, token, OneTimeKind.PASSWORD_RESET)
+    if isinstance(problem, int):
+        return throttled(request, "accounts/reset.html", {"token": token}, problem)
+    if problem is not None:
+        return templating.render(
+            request, "accounts/reset.html", {"token": token, "errors": field_errors(problem)},
+            status_code=422,
+        )
     try:
         account_service.reset_password(
-            session=session, raw_token=token, password=password, ip=client_ip(request)
+            session=session, raw_token=token, password=password, ip=ip,
+            min_length=settings.password_min_length,
         )
     except DomainError as exc:
         return templating.render(
@@ -240,10 +322,18 @@ def accept_invitation(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     """Activate the invited account and sign it in."""
+    context: dict[str, Any] = {"token": token, "values": {"full_name": full_name}}
+    problem = token_problem(session, settings, client_ip(request), token,
+                            OneTimeKind.INVITATION)
+    if isinstance(problem, int):
+        return throttled(request, "accounts/invite_accept.html", context, problem)
+    if problem is not None:
+        return templating.render(request, "accounts/invite_accept.html",
+                                 {**context, "errors": field_errors(problem)}, status_code=422)
     try:
         user = account_service.accept_invitation(
             session=session, raw_token=token, full_name=full_name, password=password,
-            ip=client_ip(request),
+            ip=client_ip(request), min_length=settings.password_min_length,
         )
     except DomainError as exc:
         return templating.render(

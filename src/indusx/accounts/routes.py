@@ -1,11 +1,12 @@
 """REST API for accounts: password sign-in, sign-up, resets, users and personal tokens."""
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from indusx.accounts import service as account_service
-from indusx.accounts.models import User
+from indusx.accounts import throttle, totp
+from indusx.accounts.models import OneTimeKind, User
 from indusx.accounts.schemas import (
     AccessTokenOut,
     LoginIn,
@@ -21,8 +22,9 @@ from indusx.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
+from indusx.audit.service import Actor
 from indusx.deps import Admin, Anyone, SessionDep, SettingsDep, SignedIn, anonymous_actor
-from indusx.errors import NotAuthenticated
+from indusx.errors import DomainError, Forbidden, NotAuthenticated
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -31,16 +33,39 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 def login(
     body: LoginIn, request: Request, _: Anyone, session: SessionDep, settings: SettingsDep
 ) -> AccessTokenOut:
-    """Exchange e-mail and password for a short-lived bearer access token."""
-    actor = anonymous_actor(request)
-    actor = actor.__class__(user_id=None, email=actor.email, via="api", ip=actor.ip)
+    """Exchange e-mail and password (and the second factor, if any) for an access token.
+
+    Too many attempts from one address, or failures for one account, answer 429 with
+    Retry-After; the answer for an unknown address is the same as for a known one.
+    """
+    actor = Actor(user_id=None, email="anonymous", via="api", ip=anonymous_actor(request).ip)
+    wait = throttle.guard_sign_in(session=session, settings=settings, ip=actor.ip,
+                                  email=body.email)
+    if wait:
+        refuse(session, throttle.TooManyAttempts(wait))
     user = account_service.authenticate(
         session=session, email=body.email, password=body.password, actor=actor
     )
     if user is None:
-        # The failed attempt is audited; the transaction must still commit.
-        session.commit()
-        raise NotAuthenticated("Wrong e-mail or password")
+        _failed(session, settings, body.email, actor, "Wrong e-mail or password")
+    assert user is not None
+    if totp.is_enrolled(session=session, user_id=user.id):
+        if not body.totp:
+            refuse(session, NotAuthenticated(
+                "This account signs in with a second factor: send the current code from the "
+                "authenticator app (or a recovery code) in the 'totp' field",
+                errors=[{"field": "totp", "message": "required for this account"}],
+            ))
+        if not account_service.second_factor(session=session, user=user, settings=settings,
+                                             code=body.totp or "", actor=actor):
+            _failed(session, settings, body.email, actor, "Wrong second-factor code")
+    else:
+        throttle.record_success(session=session, email=user.email)
+        if totp.is_required(settings=settings, user=user):
+            refuse(session, Forbidden(
+                f"Your role ({user.platform_role.value}) must sign in with two-factor "
+                "authentication: set it up in the web app at /account/2fa first"
+            ))
     token, raw = account_service.issue_access_token(
         session=session, user=user, settings=settings, actor=actor
     )
@@ -48,12 +73,40 @@ def login(
     return AccessTokenOut(access_token=raw, expires_at=token.expires_at)
 
 
+def refuse(session: SessionDep, error: DomainError) -> NoReturn:
+    """Keep what the request wrote (counts, audit records), then raise the error."""
+    session.commit()
+    raise error
+
+
+def _failed(
+    session: SessionDep, settings: SettingsDep, email: str, actor: Actor, message: str
+) -> NoReturn:
+    wait = throttle.record_failure(session=session, settings=settings, email=email, actor=actor)
+    refuse(session, throttle.TooManyAttempts(wait) if wait else NotAuthenticated(message))
+
+
+def _one_time_token(
+    session: SessionDep, settings: SettingsDep, ip: str, raw: str, kind: OneTimeKind
+) -> None:
+    wait = throttle.bad_tokens_wait(session=session, settings=settings, ip=ip)
+    if wait:
+        raise throttle.TooManyAttempts(wait)
+    try:
+        account_service.peek_one_time(session=session, raw=raw, kind=kind)
+    except DomainError as exc:
+        throttle.record_bad_token(session=session, settings=settings, ip=ip)
+        refuse(session, exc)
+
+
 @router.post("/auth/signup", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-def signup(body: SignupIn, request: Request, _: Anyone, session: SessionDep) -> User:
+def signup(
+    body: SignupIn, request: Request, _: Anyone, session: SessionDep, settings: SettingsDep
+) -> User:
     """Register a member account."""
     return account_service.signup(
         session=session, email=body.email, full_name=body.full_name, password=body.password,
-        ip=anonymous_actor(request).ip,
+        ip=anonymous_actor(request).ip, min_length=settings.password_min_length,
     )
 
 
@@ -63,6 +116,9 @@ def request_reset(
     settings: SettingsDep,
 ) -> dict[str, str]:
     """Send a one-time reset link if the account exists (the answer is the same either way)."""
+    wait = throttle.hit_ip(session=session, settings=settings, ip=anonymous_actor(request).ip)
+    if wait:
+        refuse(session, throttle.TooManyAttempts(wait))
     account_service.request_password_reset(
         session=session, email=body.email, settings=settings, actor=anonymous_actor(request)
     )
@@ -71,12 +127,18 @@ def request_reset(
 
 @router.post("/auth/password-reset/confirm")
 def confirm_reset(
-    body: PasswordResetIn, request: Request, _: Anyone, session: SessionDep
+    body: PasswordResetIn, request: Request, _: Anyone, session: SessionDep,
+    settings: SettingsDep,
 ) -> dict[str, str]:
     """Set a new password with a reset token."""
+    ip = anonymous_actor(request).ip
+    wait = throttle.hit_ip(session=session, settings=settings, ip=ip)
+    if wait:
+        refuse(session, throttle.TooManyAttempts(wait))
+    _one_time_token(session, settings, ip, body.token, OneTimeKind.PASSWORD_RESET)
     account_service.reset_password(
-        session=session, raw_token=body.token, password=body.password,
-        ip=anonymous_actor(request).ip,
+        session=session, raw_token=body.token, password=body.password, ip=ip,
+        min_length=settings.password_min_length,
     )
     return {"detail": "Password changed. Sign in with the new password."}
 
@@ -119,6 +181,7 @@ def create_user(
     return account_service.create_user(
         session=session, email=body.email, full_name=body.full_name,
         platform_role=body.platform_role, password=body.password, actor=principal.actor,
+        min_length=settings.password_min_length,
     )
 
 

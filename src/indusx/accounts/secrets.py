@@ -12,9 +12,6 @@ _hasher = PasswordHasher()
 # Verifying against this keeps sign-in time the same whether or not the e-mail exists.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-MIN_PASSWORD_LENGTH = 10
-
-
 def hash_password(password: str) -> str:
     """Return the argon2id hash of a password."""
     return _hasher.hash(password)
@@ -31,17 +28,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """Return whether a stored hash uses outdated parameters."""
     return _hasher.check_needs_rehash(password_hash)
-
-
-def password_problem(password: str) -> str | None:
-    """Return why a new password is unacceptable, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
-    if len(password) > 256:
-        return "must be at most 256 characters"
-    if password.strip() != password or not password.strip():
-        return "must not start or end with spaces"
-    return None
 
 
 def new_token(prefix: str = "") -> str:

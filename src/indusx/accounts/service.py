@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from indusx.accounts import passwords, throttle, totp
 from indusx.accounts.models import (
     ApiToken,
     Membership,
@@ -21,7 +22,6 @@ from indusx.accounts.secrets import (
     hash_password,
     needs_rehash,
     new_token,
-    password_problem,
     token_hash,
     verify_password,
 )
@@ -37,6 +37,10 @@ PERSONAL_PREFIX = "ixp_"
 ACCESS_PREFIX = "ixa_"
 # Token use is audited once per token per window, not on every request.
 TOKEN_USE_AUDIT_WINDOW = timedelta(minutes=15)
+# A session's last-seen time is written at most this often (idle expiry needs no more).
+SEEN_RESOLUTION = timedelta(minutes=1)
+# Between the password and the second factor.
+SECOND_FACTOR_MINUTES = 5
 
 
 def normalise_email(email: str) -> str:
@@ -67,10 +71,16 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _require_password(password: str) -> None:
-    problem = password_problem(password)
+def require_password(
+    password: str, *, email: str, full_name: str, min_length: int = passwords.DEFAULT_MIN_LENGTH,
+    field: str = "password",
+) -> None:
+    """Raise Invalid on the field unless the password meets the rules (accounts/passwords.py)."""
+    problem = passwords.password_problem(
+        password, min_length=min_length, email=email, full_name=full_name
+    )
     if problem:
-        raise Invalid.field("password", problem)
+        raise Invalid.field(field, problem)
 
 
 def create_user(
@@ -82,6 +92,7 @@ def create_user(
     platform_role: PlatformRole = PlatformRole.MEMBER,
     password: str | None = None,
     action: str = "user.create",
+    min_length: int = passwords.DEFAULT_MIN_LENGTH,
 ) -> User:
     """Create a user; without a password the account waits for an invitation to be accepted."""
     email = normalise_email(email)
@@ -91,7 +102,7 @@ def create_user(
             errors=[{"field": "email", "message": "already registered"}],
         )
     if password is not None:
-        _require_password(password)
+        require_password(password, email=email, full_name=full_name, min_length=min_length)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -111,12 +122,15 @@ def create_user(
     return user
 
 
-def signup(*, session: Session, email: str, full_name: str, password: str, ip: str = "") -> User:
+def signup(
+    *, session: Session, email: str, full_name: str, password: str, ip: str = "",
+    min_length: int = passwords.DEFAULT_MIN_LENGTH,
+) -> User:
     """Register a new member who chose their own password."""
     actor = Actor(user_id=None, email=normalise_email(email), via="web", ip=ip)
     return create_user(
         session=session, email=email, full_name=full_name, password=password, actor=actor,
-        action="user.signup",
+        action="user.signup", min_length=min_length,
     )
 
 
@@ -137,36 +151,106 @@ def authenticate(*, session: Session, email: str, password: str, actor: Actor) -
     assert user.password_hash is not None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    pending = totp.is_enrolled(session=session, user_id=user.id)
+    if not pending:
+        user.last_login_at = utcnow()
     audit.record(
         session=session,
         actor=Actor(user_id=user.id, email=user.email, via=actor.via, ip=actor.ip),
-        action="auth.sign_in", object_type="user", object_id=user.id,
+        action="auth.password_ok" if pending else "auth.sign_in", object_type="user",
+        object_id=user.id, summary="second factor next" if pending else "",
     )
     return user
 
 
+def second_factor(
+    *, session: Session, user: User, settings: Settings, code: str, actor: Actor
+) -> bool:
+    """Check the second step of a sign-in; audit it and count a failure towards lockout."""
+    who = Actor(user_id=user.id, email=user.email, via=actor.via, ip=actor.ip)
+    if totp.verify(session=session, user=user, settings=settings, code=code, actor=who):
+        user.last_login_at = utcnow()
+        throttle.record_success(session=session, email=user.email)
+        audit.record(session=session, actor=who, action="auth.sign_in", object_type="user",
+                     object_id=user.id, summary="with a second factor")
+        return True
+    audit.record(session=session, actor=who, action="auth.second_factor_failed",
+                 object_type="user", object_id=user.id)
+    return False
+
+
+def change_password(
+    *, session: Session, user: User, current: str, new: str, actor: Actor,
+    min_length: int = passwords.DEFAULT_MIN_LENGTH,
+) -> None:
+    """Change a signed-in user's password (proving the current one); other sessions end."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid.field("current_password", "that is not your current password")
+    require_password(new, email=user.email, full_name=user.full_name, min_length=min_length,
+                     field="new_password")
+    user.password_hash = hash_password(new)
+    end_all_web_sessions(session=session, user_id=user.id)
+    audit.record(session=session, actor=actor, action="auth.password_change",
+                 object_type="user", object_id=user.id)
+
+
 # --- browser sessions -------------------------------------------------------------------
 
-def start_web_session(*, session: Session, user: User, settings: Settings) -> str:
-    """Create a server-side session and return the secret for its cookie."""
+def start_web_session(
+    *, session: Session, user: User, settings: Settings, replaces: str | None = None,
+    pending_second_factor: bool = False,
+) -> str:
+    """Create a server-side session with a new id and return the secret for its cookie.
+
+    The session the browser had before (`replaces`, its cookie) is deleted: an id is never
+    carried across signing in or the second factor (no session fixation).
+    """
+    if replaces:
+        session.execute(delete(WebSession).where(WebSession.id == token_hash(replaces)))
     raw = new_token()
+    now = utcnow()
+    lifetime = (timedelta(minutes=SECOND_FACTOR_MINUTES) if pending_second_factor
+                else timedelta(days=settings.session_days))
     session.add(
         WebSession(
-            id=token_hash(raw),
-            user_id=user.id,
-            created_at=utcnow(),
-            expires_at=utcnow() + timedelta(days=settings.session_days),
+            id=token_hash(raw), user_id=user.id, created_at=now, expires_at=now + lifetime,
+            last_seen_at=now, pending_second_factor=pending_second_factor,
         )
     )
     session.flush()
     return raw
 
 
-def user_for_web_session(*, session: Session, raw: str) -> User | None:
-    """Return the signed-in user of a session cookie, or None if unknown or expired."""
+def _live_session(session: Session, raw: str, idle_minutes: int | None) -> WebSession | None:
     row = session.get(WebSession, token_hash(raw))
-    if row is None or row.expires_at <= utcnow():
+    now = utcnow()
+    if row is None or row.expires_at <= now:
+        return None
+    seen = row.last_seen_at or row.created_at
+    if idle_minutes is not None and now - seen > timedelta(minutes=idle_minutes):
+        session.delete(row)
+        return None
+    return row
+
+
+def user_for_web_session(
+    *, session: Session, raw: str, idle_minutes: int | None = None
+) -> User | None:
+    """Return the signed-in user of a session cookie, or None if unknown, expired or idle."""
+    row = _live_session(session, raw, idle_minutes)
+    if row is None or row.pending_second_factor:
+        return None
+    now = utcnow()
+    if row.last_seen_at is None or now - row.last_seen_at >= SEEN_RESOLUTION:
+        row.last_seen_at = now
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def user_awaiting_second_factor(*, session: Session, raw: str) -> User | None:
+    """Return the user of a session that has passed the password and awaits the second factor."""
+    row = _live_session(session, raw, None)
+    if row is None or not row.pending_second_factor:
         return None
     user = session.get(User, row.user_id)
     return user if user is not None and user.is_active else None
@@ -318,12 +402,6 @@ def peek_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeTo
     return row
 
 
-def _consume_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
-    row = peek_one_time(session=session, raw=raw, kind=kind)
-    row.used_at = utcnow()
-    return row
-
-
 def request_password_reset(
     *, session: Session, email: str, settings: Settings, actor: Actor
 ) -> None:
@@ -331,6 +409,8 @@ def request_password_reset(
     user = find_user_by_email(session=session, email=email)
     if user is None or not user.is_active:
         return
+    if not throttle.reset_mail_allowed(session=session, settings=settings, email=user.email):
+        return  # enough links are on their way; the answer stays the same
     raw = _issue_one_time(
         session=session, user=user, kind=OneTimeKind.PASSWORD_RESET,
         lifetime=timedelta(minutes=settings.password_reset_minutes),
@@ -352,11 +432,16 @@ def request_password_reset(
     )
 
 
-def reset_password(*, session: Session, raw_token: str, password: str, ip: str = "") -> User:
+def reset_password(
+    *, session: Session, raw_token: str, password: str, ip: str = "",
+    min_length: int = passwords.DEFAULT_MIN_LENGTH,
+) -> User:
     """Set a new password with a reset token; every session of the user ends."""
-    _require_password(password)
-    row = _consume_one_time(session=session, raw=raw_token, kind=OneTimeKind.PASSWORD_RESET)
+    row = peek_one_time(session=session, raw=raw_token, kind=OneTimeKind.PASSWORD_RESET)
     user = get_user(session=session, user_id=row.user_id)
+    require_password(password, email=user.email, full_name=user.full_name,
+                     min_length=min_length)
+    row.used_at = utcnow()
     user.password_hash = hash_password(password)
     end_all_web_sessions(session=session, user_id=user.id)
     audit.record(
@@ -428,12 +513,15 @@ def invite_user(
 
 
 def accept_invitation(
-    *, session: Session, raw_token: str, full_name: str, password: str, ip: str = ""
+    *, session: Session, raw_token: str, full_name: str, password: str, ip: str = "",
+    min_length: int = passwords.DEFAULT_MIN_LENGTH,
 ) -> User:
     """Set the invitee's name and password and activate any organisation membership."""
-    _require_password(password)
-    row = _consume_one_time(session=session, raw=raw_token, kind=OneTimeKind.INVITATION)
+    row = peek_one_time(session=session, raw=raw_token, kind=OneTimeKind.INVITATION)
     user = get_user(session=session, user_id=row.user_id)
+    require_password(password, email=user.email, full_name=full_name.strip() or user.full_name,
+                     min_length=min_length)
+    row.used_at = utcnow()
     actor = Actor(user_id=user.id, email=user.email, via="web", ip=ip)
     before = user_snapshot(user)
     if full_name.strip():
@@ -629,11 +717,17 @@ def remove_member(*, session: Session, membership: Membership, actor: Actor) -> 
     session.flush()
 
 
-def purge_expired(*, session: Session, now: datetime | None = None) -> int:
-    """Delete expired sessions and access tokens; return how many rows went."""
+def purge_expired(
+    *, session: Session, now: datetime | None = None, idle_minutes: int | None = None
+) -> int:
+    """Delete expired (or idle) sessions, access tokens and old sign-in counters; count them."""
     now = now or utcnow()
-    a = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    gone = WebSession.expires_at <= now
+    if idle_minutes is not None:
+        gone = gone | (WebSession.last_seen_at < now - timedelta(minutes=idle_minutes))
+    a = session.execute(delete(WebSession).where(gone))
     b = session.execute(
         delete(ApiToken).where(ApiToken.kind == TokenKind.ACCESS, ApiToken.expires_at <= now)
     )
-    return int(getattr(a, "rowcount", 0) or 0) + int(getattr(b, "rowcount", 0) or 0)
+    c = throttle.prune(session=session, now=now)
+    return int(getattr(a, "rowcount", 0) or 0) + int(getattr(b, "rowcount", 0) or 0) + c

@@ -1,0 +1,201 @@
+"""Second factor: TOTP authenticator apps (RFC 6238, via pyotp) and single-use recovery codes.
+
+The shared secret is never stored. Each enrolment stores a random salt, and the secret is
+HMAC-SHA256(app secret key, "totp:<user id>:<salt>") cut to 160 bits (RFC 4226's length):
+a stolen copy of the database alone cannot produce codes, no encryption library or key
+store is needed, and only the enrolment page ever shows the secret. Changing the app's
+secret key therefore voids every enrolment (users then sign in with a recovery code and
+enrol again), like it voids every CSRF token.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyotp
+import segno
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from indusx.accounts.models import RecoveryCode, SecondFactor, User
+from indusx.accounts.secrets import hash_password, verify_password
+from indusx.audit import service as audit
+from indusx.audit.service import Actor
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.errors import Conflict, Forbidden, Invalid
+
+ISSUER = "INDUS-X"
+RECOVERY_CODE_COUNT = 10
+# Codes of the step before and after the current one are accepted (clock drift, typing).
+DRIFT_STEPS = 1
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class SecondFactorRequired(Forbidden):
+    """The caller's role must set up two-factor authentication before anything else."""
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """What the enrolment page shows: the secret for manual entry, its URI and QR code."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+
+def _secret(settings: Settings, user_id: int, salt: str) -> str:
+    digest = hmac.new(
+        settings.secret_key.encode(), f"totp:{user_id}:{salt}".encode(), hashlib.sha256
+    ).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def factor_of(*, session: Session, user_id: int) -> SecondFactor | None:
+    """Return the user's authenticator, confirmed or not."""
+    return session.get(SecondFactor, user_id)
+
+
+def is_enrolled(*, session: Session, user_id: int) -> bool:
+    """Return whether the user signs in with a confirmed second factor."""
+    factor = session.get(SecondFactor, user_id)
+    return factor is not None and factor.confirmed_at is not None
+
+
+def is_required(*, settings: Settings, user: User) -> bool:
+    """Return whether the user's platform role must use a second factor."""
+    return user.platform_role.value in settings.second_factor_roles
+
+
+def start_enrolment(
+    *, session: Session, user: User, settings: Settings, actor: Actor
+) -> Enrolment:
+    """Return the secret to set up (a new one unless an unconfirmed one is waiting)."""
+    factor = session.get(SecondFactor, user.id)
+    if factor is not None and factor.confirmed_at is not None:
+        raise Conflict("Two-factor authentication is already set up")
+    if factor is None:
+        factor = SecondFactor(user_id=user.id, salt=secrets.token_hex(16), created_at=utcnow())
+        session.add(factor)
+        session.flush()
+        audit.record(
+            session=session, actor=actor, action="auth.2fa_enrol_started",
+            object_type="user", object_id=user.id,
+        )
+    secret = _secret(settings, user.id, factor.salt)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, light="#fff")
+    return Enrolment(secret=secret, uri=uri, qr_svg=svg)
+
+
+def _clean(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _totp_step(settings: Settings, factor: SecondFactor, code: str, now: datetime) -> int | None:
+    """Return the time step a code belongs to, if it is right and not used before."""
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(_secret(settings, factor.user_id, factor.salt))
+    current = totp.timecode(now)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if factor.last_step is not None and step <= factor.last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _new_recovery_codes(session: Session, user_id: int) -> list[str]:
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        session.add(RecoveryCode(user_id=user_id, code_hash=hash_password(raw),
+                                 created_at=utcnow()))
+    session.flush()
+    return codes
+
+
+def confirm_enrolment(
+    *, session: Session, user: User, settings: Settings, code: str, actor: Actor
+) -> list[str]:
+    """Confirm the authenticator with a code from it; return recovery codes, shown once."""
+    factor = session.get(SecondFactor, user.id)
+    if factor is None:
+        raise Invalid.field("code", "start the set-up first")
+    if factor.confirmed_at is not None:
+        raise Conflict("Two-factor authentication is already set up")
+    step = _totp_step(settings, factor, _clean(code), utcnow())
+    if step is None:
+        raise Invalid.field("code", "that code is not right; type the current one from the app")
+    factor.last_step = step
+    factor.confirmed_at = utcnow()
+    codes = _new_recovery_codes(session, user.id)
+    audit.record(
+        session=session, actor=actor, action="auth.2fa_enabled", object_type="user",
+        object_id=user.id, summary=f"authenticator app and {len(codes)} recovery codes",
+    )
+    return codes
+
+
+def verify(
+    *, session: Session, user: User, settings: Settings, code: str, actor: Actor
+) -> bool:
+    """Return whether a code from the authenticator, or an unused recovery code, is right.
+
+    Either works once: the authenticator's time step and the recovery code are spent.
+    """
+    factor = session.get(SecondFactor, user.id, with_for_update=True)
+    if factor is None or factor.confirmed_at is None:
+        return False
+    cleaned = _clean(code)
+    step = _totp_step(settings, factor, cleaned, utcnow())
+    if step is not None:
+        factor.last_step = step
+        return True
+    if len(cleaned) != 10:
+        return False
+    unused = session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                   RecoveryCode.used_at.is_(None))
+    ).all()
+    for row in unused:
+        if verify_password(row.code_hash, cleaned):
+            row.used_at = utcnow()
+            left = len(unused) - 1
+            audit.record(
+                session=session, actor=actor, action="auth.recovery_code_used",
+                object_type="user", object_id=user.id, summary=f"{left} recovery codes left",
+            )
+            return True
+    return False
+
+
+def recovery_codes_left(*, session: Session, user_id: int) -> int:
+    """Return how many unused recovery codes the user has."""
+    return len(session.scalars(
+        select(RecoveryCode.id).where(RecoveryCode.user_id == user_id,
+                                      RecoveryCode.used_at.is_(None))
+    ).all())
+
+
+def disable(
+    *, session: Session, user: User, settings: Settings, code: str, actor: Actor
+) -> None:
+    """Remove the authenticator and recovery codes, proven with a current code."""
+    if is_required(settings=settings, user=user):
+        raise Forbidden("Your role must sign in with a second factor; it cannot be turned off")
+    if not verify(session=session, user=user, settings=settings, code=code, actor=actor):
+        raise Invalid.field("code", "that code is not right")
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
+    audit.record(
+        session=session, actor=actor, action="auth.2fa_disabled", object_type="user",
+        object_id=user.id,
+    )
