@@ -5,6 +5,7 @@ Who may see what is decided afresh on every call from the database (memberships,
 assignments, the latest assessment), never from anything kept in the browser session.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -161,10 +162,14 @@ def require_manager(ctx: RoomContext, doing: str) -> None:
 
 def _eligible_user_ids(session: Session, ctx: RoomContext) -> set[int]:
     """Return who may be named: members of a party organisation and assigned officers."""
+    return _may_be_named(session, ctx.partnership.id, ctx.party_org_ids)
+
+
+def _may_be_named(session: Session, partnership_id: int, party_org_ids: Sequence[int]) -> set[int]:
     party_members = session.scalars(select(Membership.user_id).where(
-        Membership.org_id.in_(ctx.party_org_ids or (-1,))))
+        Membership.org_id.in_(party_org_ids or (-1,))))
     officers = session.scalars(select(User.id).where(
-        User.id.in_(partnership_access.assigned_officer_ids(session, ctx.partnership.id)),
+        User.id.in_(partnership_access.assigned_officer_ids(session, partnership_id)),
         User.platform_role.in_(("officer", "admin"))))
     return {*party_members, *officers}
 
@@ -248,6 +253,29 @@ def remove_member(*, session: Session, ctx: RoomContext, user_id: int) -> None:
                  object_type="partnership", object_id=ctx.partnership.id,
                  summary=f"removed {email} from the data room",
                  before={"user_id": user_id, "email": email})
+
+
+def drop_former_members(*, session: Session, partnership_id: int, actor: Actor) -> list[str]:
+    """Take off the room every named member who is no longer a member of a party organisation
+    or an assigned officer (after a party leaves); return their e-mails."""
+    room_id = session.scalar(select(DataRoom.id).where(DataRoom.partnership_id == partnership_id))
+    if room_id is None:
+        return []
+    keep = _may_be_named(session, partnership_id,
+                         partnership_access.party_org_ids(session, partnership_id))
+    rows = session.execute(
+        select(DataRoomMember, User.email).join(User, User.id == DataRoomMember.user_id)
+        .where(DataRoomMember.room_id == room_id, DataRoomMember.user_id.not_in(keep or {-1}))
+        .order_by(User.email)).all()
+    for row, email in rows:
+        session.delete(row)
+        audit.record(session=session, actor=actor, action="dataroom.member.remove",
+                     object_type="partnership", object_id=partnership_id,
+                     summary=f"removed {email} from the data room: their organisation is no "
+                             "longer a party",
+                     before={"user_id": row.user_id, "email": email})
+    session.flush()
+    return [email for _, email in rows]
 
 
 # --- rules and authorisation ------------------------------------------------------------------

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from indusx import templating
 from indusx.accounts.permissions import Principal
 from indusx.deps import SessionDep, SignedIn
-from indusx.errors import DomainError, Invalid
+from indusx.errors import Conflict, DomainError, Invalid, NotFound
 from indusx.forms import FormDep, field_errors, form_text
 from indusx.orgs.models import FocusArea, Organisation
-from indusx.partnerships import access, comments, gates, service, tasks, timeline
+from indusx.partnerships import access, comments, gates, parties, service, tasks, timeline
 from indusx.partnerships.models import STAGE_ORDER, Partnership, PartnershipType, Stage
 from indusx.partnerships.schemas import PartnershipCreate
 from indusx.pathway.engine.evaluate import VERDICT_LABELS
@@ -112,18 +112,20 @@ def new_partnership(request: Request, principal: SignedIn, session: SessionDep) 
     return _render_new(request, session, principal, {})
 
 
+def _org_id(session: Session, ref: str, field: str) -> int:
+    """Return the directory organisation a form names by slug, id or exact name."""
+    org_id = session.scalar(select(Organisation.id).where(or_(
+        Organisation.slug == ref.lower(),
+        Organisation.id == (int(ref) if ref.isdigit() else -1),
+        func.lower(Organisation.name) == ref.lower())))
+    if org_id is None:
+        raise Invalid.field(field, f"No organisation '{ref}' in the directory")
+    return org_id
+
+
 def _org_ids(session: Session, lead: str, partners: str) -> list[int]:
     refs = [lead, *(r.strip() for r in partners.replace(",", "\n").splitlines())]
-    ids: list[int] = []
-    for ref in (r for r in refs if r):
-        org_id = session.scalar(select(Organisation.id).where(or_(
-            Organisation.slug == ref.lower(),
-            Organisation.id == (int(ref) if ref.isdigit() else -1),
-            func.lower(Organisation.name) == ref.lower())))
-        if org_id is None:
-            raise Invalid.field("partners", f"No organisation '{ref}' in the directory")
-        ids.append(org_id)
-    return ids
+    return [_org_id(session, ref, "partners") for ref in refs if ref]
 
 
 @router.post("/partnerships/new")
@@ -186,10 +188,14 @@ def detail_context(request: Request, session: Session, principal: Principal,
                    partnership: Partnership, page: int = 1) -> dict[str, Any]:
     """Return what the partnership page shows."""
     events, total = timeline.timeline(session=session, partnership_id=partnership.id, page=page)
+    party_rows = service.parties(session, partnership.id)
     return {
         **_common(),
         "p": partnership,
-        "parties": service.parties(session, partnership.id),
+        "parties": party_rows,
+        "can_change_parties": parties.can_change(session, principal, partnership),
+        "last_of_country": {p.org_id for p in party_rows
+                            if parties.removal_blocker(party_rows, p.org_id)},
         "can_edit": access.can_edit(session, principal, partnership),
         "can_assign": access.can_assign_officers(principal),
         "moves": [s.value for s in service.allowed_moves(session, partnership)],
@@ -341,6 +347,61 @@ def mark_task(partnership_id: int, task_id: int, request: Request, principal: Si
     tasks.set_done(session=session, principal=principal, partnership_id=partnership_id,
                    task_id=task_id, done=form_text(form, "done") == "yes")
     return templating.redirect(f"{service.link(partnership_id)}#tasks", request=request)
+
+
+@router.post("/partnerships/{partnership_id}/parties")
+def add_party(partnership_id: int, request: Request, principal: SignedIn, session: SessionDep,
+              form: FormDep) -> Response:
+    """Add a directory organisation as a party; problems are shown beside the field."""
+    ref = form_text(form, "org")
+    try:
+        if not ref:
+            raise Invalid.field("org", "Name a directory organisation")
+        org = parties.add_party(session=session, principal=principal,
+                                partnership_id=partnership_id,
+                                org_id=_org_id(session, ref, "org"))
+    except (Invalid, Conflict) as exc:
+        return _or_show(request, session, principal, partnership_id, exc, "party")
+    return templating.redirect(f"{service.link(partnership_id)}#parties",
+                               flash=f"{org.name} added as a party.", request=request)
+
+
+def _render_remove(request: Request, session: Session, principal: Principal,
+                   partnership_id: int, org_id: int, *, reason: str = "",
+                   errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
+    partnership = access.viewable(session, principal, partnership_id)
+    party_rows = service.parties(session, partnership.id)
+    party = next((p for p in party_rows if p.org_id == org_id), None)
+    if party is None:
+        raise NotFound("That organisation is not a party to this partnership")
+    return templating.render(request, "partnerships/remove_party.html", {
+        **_common(), "p": partnership, "party": party, "reason": reason,
+        "blocker": parties.removal_blocker(party_rows, org_id), "errors": errors or {},
+        "can_change": parties.can_change(session, principal, partnership),
+    }, status_code=status_code)
+
+
+@router.get("/partnerships/{partnership_id}/parties/{org_id}/remove")
+def confirm_remove_party(partnership_id: int, org_id: int, request: Request,
+                         principal: SignedIn, session: SessionDep) -> HTMLResponse:
+    """Ask for a reason and a confirmation before a party leaves the partnership."""
+    return _render_remove(request, session, principal, partnership_id, org_id)
+
+
+@router.post("/partnerships/{partnership_id}/parties/{org_id}/remove")
+def remove_party(partnership_id: int, org_id: int, request: Request, principal: SignedIn,
+                 session: SessionDep, form: FormDep) -> Response:
+    """Remove the party; a missing reason is shown on the confirmation page."""
+    reason = form_text(form, "reason")
+    try:
+        org = parties.remove_party(session=session, principal=principal,
+                                   partnership_id=partnership_id, org_id=org_id, reason=reason)
+    except Invalid as exc:
+        session.rollback()
+        return _render_remove(request, session, principal, partnership_id, org_id,
+                              reason=reason, errors=field_errors(exc), status_code=422)
+    return templating.redirect(f"{service.link(partnership_id)}#parties",
+                               flash=f"{org.name} is no longer a party.", request=request)
 
 
 @router.post("/partnerships/{partnership_id}/officers")

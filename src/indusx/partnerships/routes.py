@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from indusx.accounts.models import User
 from indusx.deps import SessionDep, SignedIn
 from indusx.errors import problem, wants_json
-from indusx.partnerships import access, comments, service, tasks, timeline
+from indusx.partnerships import access, comments, parties, service, tasks, timeline
 from indusx.partnerships.models import Partnership, PartnershipType, Stage
 from indusx.partnerships.schemas import (
     CommentIn,
@@ -21,6 +21,7 @@ from indusx.partnerships.schemas import (
     PartnershipPage,
     PartnershipRead,
     PartnershipUpdate,
+    PartyAdd,
     PartyRead,
     StageChangeRead,
     StageMove,
@@ -124,6 +125,24 @@ def move_stage(partnership_id: int, body: StageMove, principal: SignedIn,
                                partnership_id=partnership_id, target=body.stage,
                                reason=body.reason)
     return read(session, moved)
+
+
+@router.post("/{partnership_id}/parties", status_code=201)
+def add_party(partnership_id: int, body: PartyAdd, principal: SignedIn,
+              session: SessionDep) -> PartnershipRead:
+    """Add a directory organisation as a party (owners and editors of a party, officers)."""
+    parties.add_party(session=session, principal=principal, partnership_id=partnership_id,
+                      org_id=body.org_id)
+    return read(session, access.viewable(session, principal, partnership_id))
+
+
+@router.delete("/{partnership_id}/parties/{org_id}", status_code=204)
+def remove_party(partnership_id: int, org_id: int, principal: SignedIn, session: SessionDep,
+                 reason: Annotated[str, Query(max_length=parties.REASON_MAX)] = "") -> Response:
+    """Remove a party, giving `reason`; never the last US or Indian party."""
+    parties.remove_party(session=session, principal=principal, partnership_id=partnership_id,
+                         org_id=org_id, reason=reason)
+    return Response(status_code=204)
 
 
 @router.get("/{partnership_id}/history")

@@ -138,3 +138,9 @@ class OfficerAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(max_length=254)
+
+
+class PartyAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    org_id: int = Field(description="a directory organisation")

@@ -100,8 +100,9 @@ def _snapshot(p: Partnership) -> dict[str, Any]:
             "items": p.items, "value_usd": p.value_usd, "focus_area_id": p.focus_area_id}
 
 
-def _notify(session: Session, partnership: Partnership, *, kind: str, subject: str, body: str,
-            actor_id: int | None, user_ids: Sequence[int] | None = None) -> None:
+def notify(session: Session, partnership: Partnership, *, kind: str, subject: str, body: str,
+           actor_id: int | None, user_ids: Sequence[int] | None = None) -> None:
+    """Tell the stakeholders (or the given users), except the actor, about a change."""
     ids = access.stakeholder_user_ids(session, partnership.id) if user_ids is None else user_ids
     targets = [i for i in dict.fromkeys(ids) if i != actor_id]
     if not targets:
@@ -158,10 +159,10 @@ def _create(session: Session, principal: Principal, *, orgs: Sequence[Organisati
                  summary=f"created partnership '{title}' ({origin.value})",
                  after={**_snapshot(partnership), "origin": origin,
                         "parties": [o.name for o in orgs]})
-    _notify(session, partnership, kind="partnership_created",
-            subject=f"New partnership: {title}",
-            body=f"{principal.user.email} recorded a partnership between "
-                 f"{', '.join(o.name for o in orgs)}.", actor_id=principal.user.id)
+    notify(session, partnership, kind="partnership_created",
+           subject=f"New partnership: {title}",
+           body=f"{principal.user.email} recorded a partnership between "
+                f"{', '.join(o.name for o in orgs)}.", actor_id=principal.user.id)
     return partnership
 
 
@@ -452,9 +453,9 @@ def move_stage(*, session: Session, principal: Principal, partnership_id: int, t
                  before={"stage": before}, after={"stage": target, "reason": reason})
     body = f"{principal.user.email} {verb} it from {STAGE_LABELS[before]} to " \
            f"{STAGE_LABELS[target]}." + (f" Reason: {reason}" if reason else "")
-    _notify(session, partnership, kind="partnership_stage",
-            subject=f"{partnership.title}: {STAGE_LABELS[target]}", body=body,
-            actor_id=principal.user.id)
+    notify(session, partnership, kind="partnership_stage",
+           subject=f"{partnership.title}: {STAGE_LABELS[target]}", body=body,
+           actor_id=principal.user.id)
     return partnership
 
 
@@ -479,10 +480,10 @@ def assign_officer(*, session: Session, principal: Principal, partnership_id: in
                  object_type="partnership", object_id=partnership.id,
                  summary=f"assigned {user.email} to '{partnership.title}'",
                  after={"officer": user.email})
-    _notify(session, partnership, kind="partnership_officer",
-            subject=f"You follow the partnership {partnership.title}",
-            body=f"{principal.user.email} assigned you to this partnership.",
-            actor_id=principal.user.id, user_ids=[user.id])
+    notify(session, partnership, kind="partnership_officer",
+           subject=f"You follow the partnership {partnership.title}",
+           body=f"{principal.user.email} assigned you to this partnership.",
+           actor_id=principal.user.id, user_ids=[user.id])
     return row
 
 

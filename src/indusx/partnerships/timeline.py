@@ -98,8 +98,16 @@ def dataroom_events(session: Session, partnership_id: int) -> list[TimelineEvent
     return room_events(session, partnership_id)
 
 
+def party_change_events(session: Session, partnership_id: int) -> list[TimelineEvent]:
+    """Return the parties added and removed after creation as events."""
+    # Imported here: the parties module imports this one for TimelineEvent.
+    from indusx.partnerships.parties import party_events
+
+    return party_events(session, partnership_id)
+
+
 SOURCES: tuple[EventSource, ...] = (stage_events, comment_events, task_events,
-                                    assessment_events, dataroom_events)
+                                    assessment_events, dataroom_events, party_change_events)
 
 
 def timeline(*, session: Session, partnership_id: int, page: int = 1, page_size: int = 30,
