@@ -5,7 +5,8 @@ INDUSX_SOAK_DATABASE_URL names a database, migrates it, loads the demo ecosystem
 (`indusx demo load --orgs N`, then `indusx match reindex`) when it is empty, gives every virtual
 user an account, an organisation, an API token (signed in once, reused for every request), a
 draft proposal and a seat in a data room holding one document, then serves the app with several
-uvicorn workers on loopback and drives it from one asyncio + httpx process:
+uvicorn workers on loopback (background jobs in one `indusx worker` process) and drives it
+from one asyncio + httpx process:
 
     directory search 30, profile view 25, suggestions 15, proposal draft save 10,
     data-room document view 10, officer dashboard 10  (relative weights, no think time)
@@ -112,7 +113,9 @@ def env_for(url: str, uploads: Path, port: int) -> dict[str, str]:
             "INDUSX_SECRET_KEY": SECRET, "INDUSX_UPLOAD_DIR": str(uploads),
             "INDUSX_BASE_URL": f"http://127.0.0.1:{port}",
             # API tokens stand for a signed-in officer; the soak does not exercise TOTP.
-            "INDUSX_REQUIRE_2FA_ROLES": ""}
+            "INDUSX_REQUIRE_2FA_ROLES": "",
+            # As deployed (docs/deploy.md): web workers only enqueue, `indusx worker` runs jobs.
+            "INDUSX_BACKGROUND": "worker"}
 
 
 def cli(env: dict[str, str], *args: str) -> None:
@@ -481,7 +484,10 @@ def database(keep: str | None) -> Iterator[str]:
     if keep:
         yield keep
         return
-    with throwaway_postgres(["-c max_connections=200", "-c shared_buffers=256MB"]) as url:
+    # Durable, unlike the test server's defaults: acknowledged means on disk here.
+    durable = ["-c fsync=on", "-c synchronous_commit=on", "-c full_page_writes=on"]
+    with throwaway_postgres([*durable, "-c max_connections=200",
+                             "-c shared_buffers=256MB"]) as url:
         yield url
 
 
@@ -513,6 +519,8 @@ def main() -> None:
         cli(env, "match", "reindex")
         vus = make_users(url, uploads, args.users, RUN_ID)
         log = (work / "server.log").open("wb")
+        jobs = subprocess.Popen([str(CLI), "worker"], env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
         server = subprocess.Popen(
             [str(CLI), "serve", "--host", "127.0.0.1", "--port", str(args.port),
              "--workers", str(args.workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -532,11 +540,12 @@ def main() -> None:
             print(f"serving with {len(workers_of(server.pid))} workers; warming up", flush=True)
             result = asyncio.run(drive(args, url, uploads, vus, server, base))
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in (server, jobs):
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
             log.close()
     print_report(result)
     if args.json:
