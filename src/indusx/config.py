@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     reset_requests_per_hour: int = Field(default=5, ge=1)
     # Bad bearer, reset or invitation tokens from one address per 15 minutes.
     bad_tokens_per_window: int = Field(default=20, ge=1)
-    # Platform roles that must use a second factor; None: "admin,officer", "" in dev.
+    # Platform roles that must use a second factor; unset: "admin,officer" in production.
     require_2fa_roles: str | None = None
     access_token_minutes: int = 60
     password_reset_minutes: int = 60
@@ -105,7 +105,11 @@ class Settings(BaseSettings):
             if len(self.secret_key) < 32:
                 raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
         if self.require_2fa_roles is None:
-            self.require_2fa_roles = "" if self.env is Environment.DEV else "admin,officer"
+            # Off for local demos and for tests' own servers (tests turn it on where they test
+            # it); on in production.
+            self.require_2fa_roles = (
+                "admin,officer" if self.env is Environment.PRODUCTION else ""
+            )
         unknown = set(_codes(self.require_2fa_roles)) - {"ADMIN", "OFFICER", "MEMBER"}
         if unknown:
             raise ValueError(f"INDUSX_REQUIRE_2FA_ROLES: unknown roles {sorted(unknown)}")

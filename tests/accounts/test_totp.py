@@ -236,13 +236,14 @@ def test_an_enrolled_admin_uses_the_api_and_cannot_turn_the_factor_off(
     assert totp.is_enrolled(session=session, user_id=admin.id)
 
 
-def test_settings_require_the_second_factor_for_admins_and_officers_outside_dev() -> None:
+def test_settings_require_the_second_factor_for_admins_and_officers_in_production() -> None:
     from indusx.config import Environment
 
     secret = "s" * 40
     assert Settings(env=Environment.PRODUCTION, secret_key=secret).second_factor_roles == {
         "admin", "officer"}
     assert Settings(env=Environment.DEV).second_factor_roles == frozenset()
+    assert Settings(env=Environment.TEST, secret_key=secret).second_factor_roles == frozenset()
     with pytest.raises(ValueError, match="unknown roles"):
         Settings(env=Environment.DEV, require_2fa_roles="root")
 
