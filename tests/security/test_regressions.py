@@ -3,12 +3,14 @@
 from collections.abc import Callable
 from types import SimpleNamespace
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
 from indusx.roadmap import service as roadmap_service
 from indusx.roadmap.schemas import InitiativeCreate
+from indusx.supply import imports as supply_imports
 from tests.challenges.review_support import make_challenge
 from tests.conftest import ACTOR
 
@@ -52,3 +54,13 @@ def test_deleting_such_an_organisation_from_its_page_shows_the_conflict_page(
         f"/orgs/{people.org.slug}/delete", data={"csrf_token": csrf})
     assert response.status_code == 409
     assert "conflicts with existing data" in response.text
+
+
+def test_a_supply_import_with_a_stray_carriage_return_is_a_problem_not_a_crash(
+    session: Session,
+) -> None:
+    # csv.Error escaped the import (found by the property tests): a 500 from the API.
+    with pytest.raises(supply_imports.ImportProblems) as raised:
+        supply_imports.check(session=session, principal=None,
+                             texts={"bom.csv": "system,part\rname\nS,P\n"})
+    assert any("malformed CSV" in problem for problem in raised.value.problems)

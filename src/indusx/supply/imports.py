@@ -127,6 +127,15 @@ def read_dir(directory: Path) -> dict[str, str]:
 
 def _rows(bundle: _Bundle, name: str, text: str) -> Iterable[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        yield from _records(bundle, name, reader)
+    except csv.Error as exc:
+        # A stray carriage return or quote: a problem at its line, not a failed request.
+        bundle.problem(name, reader.line_num or 1, "file", f"malformed CSV ({exc})")
+
+
+def _records(bundle: _Bundle, name: str, reader: "csv.DictReader[str]"
+             ) -> Iterable[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED[name] if c not in header]
     unknown = [c for c in header if c not in COLUMNS[name]]
