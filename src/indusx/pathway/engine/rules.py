@@ -153,14 +153,23 @@ def _mark_lines(node: yaml.Node, path: Loc, lines: dict[Loc, int]) -> None:
 
 def read_yaml(text: str, name: str) -> tuple[Any, dict[Loc, int]]:
     """Return a YAML document's data and the line of every key and item; errors name lines."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        # The reader refuses control characters as it starts, with a position, not a mark.
+        line = text.count("\n", 0, getattr(exc, "position", 0)) + 1
+        raise FileProblems([(name, line, f"not valid YAML: {exc}")]) from exc
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise FileProblems([(name, line, f"not valid YAML: {exc.problem or exc}")]) from exc
+        marked = mark.line + 1 if mark else None
+        raise FileProblems([(name, marked, f"not valid YAML: {exc.problem or exc}")]) from exc
+    except yaml.YAMLError as exc:
+        # Characters the reader refuses further in have a position, not a mark, too.
+        line = text.count("\n", 0, getattr(exc, "position", 0)) + 1
+        raise FileProblems([(name, line, f"not valid YAML: {exc}")]) from exc
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
