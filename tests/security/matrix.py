@@ -305,7 +305,8 @@ def path_values(world: World, settings: Settings) -> dict[str, Callable[[str], o
         return ids["report_key"] if "/report/" in path else ids["list_key"]
 
     def org_id(path: str) -> object:
-        return ids["partner"].id if "co-applicants" in path else ids["startup"].id
+        other = "co-applicants" in path or "/parties/" in path
+        return ids["partner"].id if other else ids["startup"].id
 
     return {
         "attachment_id": lambda p: ids["attachment"].id,
@@ -402,6 +403,7 @@ def bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/partnerships/from-decision"): {"decision_id": ids["decision"].id},
         ("POST", "/api/v1/partnerships/from-introduction"): {"introduction_id": ids["intro"].id},
         ("POST", f"{p}/comments"): {"body": "Agreed."},
+        ("POST", f"{p}/parties"): {"org_id": ids["agency"].id},
         ("PATCH", f"{p}/comments/{{comment_id}}"): {"body": "Edited."},
         ("POST", f"{p}/officers"): {"email": users[Role.OFFICER].email},
         ("POST", f"{p}/room/members"): {"user_id": users[Role.VIEWER].id},

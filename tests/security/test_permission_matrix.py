@@ -75,10 +75,23 @@ ASSESSMENT_AUTHOR = Rule("ASSESSMENT_AUTHOR", O, F, D)
 SOS_PARTY = Rule("SOS_PARTY", V, O, F, D)  # suppliers' members, officers, admins
 SOS_SUPPLIER_EDITOR = Rule("SOS_SUPPLIER_EDITOR", O)  # answers for its own organisation
 METRICS_SCRAPER = Rule("METRICS_SCRAPER")  # loopback or the metrics token: none here
+SECOND_STEP = Rule("SECOND_STEP")  # a sign-in waiting for its second factor: none here
 SIGN_OUT = Rule("SIGN_OUT")  # everyone ends on the sign-in page: nobody "gets through"
 
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/docs"): DECLARED,
+    ("GET", "/account/2fa"): DECLARED,
+    ("POST", "/account/2fa/confirm"): DECLARED,
+    ("POST", "/account/2fa/disable"): DECLARED,
+    ("GET", "/account/password"): DECLARED,
+    ("POST", "/account/password"): DECLARED,
+    ("GET", "/login/2fa"): SECOND_STEP,
+    ("POST", "/login/2fa"): SECOND_STEP,
+    ("POST", "/api/v1/partnerships/{partnership_id}/parties"): PARTY_EDITOR,
+    ("DELETE", "/api/v1/partnerships/{partnership_id}/parties/{org_id}"): PARTY_EDITOR,
+    ("POST", "/partnerships/{partnership_id}/parties"): PARTY,
+    ("GET", "/partnerships/{partnership_id}/parties/{org_id}/remove"): PARTY,
+    ("POST", "/partnerships/{partnership_id}/parties/{org_id}/remove"): PARTY_EDITOR,
     ("GET", "/"): SIGNED_IN,
     ("GET", "/account/eligibility"): DECLARED,
     ("POST", "/account/eligibility"): DECLARED,
