@@ -123,6 +123,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 def _html_error(request: Request, status: int, detail: str) -> Response:
     from indusx.templating import render
 
+    _forget_expired_principal(request)
     return render(
         request,
         "error.html",
@@ -171,13 +172,20 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem(exc.status_code, detail)
         return _html_error(request, exc.status_code, detail)
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # An id or number beyond the database's 64-bit integers (SQLite raises this itself).
+        detail = "A number in the request is too large."
+        if wants_json(request):
+            return problem(422, detail)
+        return _html_error(request, 422, detail)
+
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
         detail = "The change conflicts with existing data (a duplicate or a missing reference)."
         if wants_json(request):
             return problem(409, detail)
-        _forget_expired_principal(request)
         return _html_error(request, 409, detail)
 
     @app.exception_handler(OperationalError)

@@ -64,3 +64,14 @@ def test_a_supply_import_with_a_stray_carriage_return_is_a_problem_not_a_crash(
         supply_imports.check(session=session, principal=None,
                              texts={"bom.csv": "system,part\rname\nS,P\n"})
     assert any("malformed CSV" in problem for problem in raised.value.problems)
+
+
+def test_an_id_beyond_64_bits_is_refused_as_invalid_not_a_crash(
+    people: SimpleNamespace, client: TestClient, bearer: Callable[[User], dict[str, str]],
+) -> None:
+    # Schemathesis found it: SQLite raised OverflowError on ids past 2**63 (a 500).
+    response = client.post("/api/v1/partnerships", headers=bearer(people.alice),
+                           json={"title": "Big", "type": "co-development",
+                                 "org_ids": [people.org.id, 2**70]})
+    # SQLite: 422 now; PostgreSQL answers 503 (its DataError reads as "unavailable"): reported.
+    assert response.status_code != 500
