@@ -84,6 +84,9 @@ def db_upgrade(revision: str = "head") -> None:
                f"{added} focus areas added")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
@@ -105,9 +108,12 @@ def serve(
     if settings.is_dev:
         typer.echo("dev mode: insecure defaults allowed; set INDUSX_ENV=production to refuse them")
     # log_config=None: the app configures logging (JSON or text) in each worker process.
+    # A replacement for a dead worker must answer the supervisor's ping within the health-check
+    # timeout; uvicorn's 5 s is less than a busy machine needs to start one, and a worker
+    # killed for being slow to start is replaced by another that is killed the same way.
     uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
                 workers=workers, reload=reload, proxy_headers=True, log_level="info",
-                log_config=None)
+                log_config=None, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
 
 
 @demo_app.command("load")
