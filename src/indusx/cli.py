@@ -84,7 +84,7 @@ def db_upgrade(revision: str = "head") -> None:
                f"{added} focus areas added")
 
 
-WORKER_HEALTHCHECK_SECONDS = 60
+WORKER_HEALTHCHECK_SECONDS = 20
 
 
 @app.command()
@@ -110,7 +110,8 @@ def serve(
     # log_config=None: the app configures logging (JSON or text) in each worker process.
     # A replacement for a dead worker must answer the supervisor's ping within the health-check
     # timeout; uvicorn's 5 s is less than a busy machine needs to start one, and a worker
-    # killed for being slow to start is replaced by another that is killed the same way.
+    # killed for being slow to start is replaced by another that is killed the same way. The
+    # cost: a worker that dies while being pinged is noticed only when the ping times out.
     uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
                 workers=workers, reload=reload, proxy_headers=True, log_level="info",
                 log_config=None, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
