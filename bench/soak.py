@@ -317,6 +317,8 @@ async def user_loop(client: httpx.AsyncClient, vu: VirtualUser, ids: list[int], 
                                  f"HTTP {response.status_code}"))
             if action == "proposal_save" and response.status_code >= 500:
                 vu.unanswered_saves += 1
+            # After a 5xx or a 409 the stored version may have moved on: re-read it.
+            if action == "proposal_save" and response.status_code in (409, *range(500, 600)):
                 await resync(client, vu)
 
 
@@ -364,6 +366,17 @@ async def kill_one_worker(server: subprocess.Popen[bytes], at: float, started: f
         while not (await probe.get("/healthz")).is_success:
             await asyncio.sleep(0.05)
     report.update(new_pid=sorted(fresh)[0], replaced_after_s=round(time.monotonic() - killed, 2))
+
+
+async def watch_workers(server: subprocess.Popen[bytes], until: float, started: float,
+                        seen: list[tuple[float, int]]) -> None:
+    """Note every worker process that appears during the run (a replacement of a dead one)."""
+    known = set(workers_of(server.pid))
+    while time.monotonic() < until:
+        await asyncio.sleep(0.25)
+        now = set(workers_of(server.pid))
+        seen.extend((round(time.monotonic() - started, 1), pid) for pid in sorted(now - known))
+        known |= now
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -424,6 +437,8 @@ async def drive(args: argparse.Namespace, url: str, uploads: Path, vus: list[Vir
         until = started + args.minutes * 60
         kill: dict[str, Any] = {}
         tasks = [user_loop(client, vu, ids, until, tally, started) for vu in vus]
+        appeared: list[tuple[float, int]] = []
+        tasks.append(watch_workers(server, until, started, appeared))
         if args.kill_worker:
             tasks.append(kill_one_worker(server, started + args.minutes * 20, started, base,
                                          kill))
@@ -448,6 +463,10 @@ async def drive(args: argparse.Namespace, url: str, uploads: Path, vus: list[Vir
             f"{a}: {w}": sum(1 for _, a2, w2 in tally.errors if (a2, w2) == (a, w))
             for _, a, w in tally.errors}).items())),
     }
+    # Workers started during the run: the one replacing a killed worker, and any the
+    # supervisor replaced because it missed its health check or died on its own.
+    result["workers_started_during_run"] = [{"at_s": t, "pid": pid} for t, pid in appeared]
+    result["error_log"] = [[round(t, 1), a, w] for t, a, w in sorted(tally.errors)]
     if args.kill_worker:
         start = kill.get("killed_at_s", 0.0)
         end = start + kill.get("replaced_after_s", 0.0) + 5
@@ -473,6 +492,9 @@ def print_report(result: dict[str, Any]) -> None:
           f"{o['p50_ms']:>8} {o['p95_ms']:>8} {o['p99_ms']:>8}")
     if result["error_kinds"]:
         print("errors:", json.dumps(result["error_kinds"]))
+    print("workers started during the run:", json.dumps(result["workers_started_during_run"]))
+    if result["error_log"]:
+        print("errors (s into the run, action, what):", json.dumps(result["error_log"]))
     if "kill_worker" in result:
         print("kill -9 of a worker:", json.dumps(result["kill_worker"]))
     print("writes:", json.dumps(result["writes"]))
