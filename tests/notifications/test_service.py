@@ -1,5 +1,6 @@
 """The outbox: stored, delivered, retried with backoff, never lost."""
 
+import ssl
 from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
@@ -82,7 +83,9 @@ def test_smtp_delivery_builds_a_message_with_the_link(
         def __exit__(self, *args: object) -> None:
             return None
 
-        def starttls(self) -> None:
+        def starttls(self, context: ssl.SSLContext) -> None:
+            # The server's certificate and host name are checked.
+            assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
             sent.append("starttls")
 
         def send_message(self, message) -> None:  # type: ignore[no-untyped-def]
