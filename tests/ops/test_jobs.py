@@ -157,16 +157,19 @@ def test_concurrent_workers_claim_each_job_exactly_once(
     assert sorted(claimed) == sorted(ids)
 
 
-def test_postgresql_skips_a_row_another_transaction_has_locked(
+def test_a_second_worker_claims_the_other_job_not_the_one_the_first_holds(
     committed: sessionmaker[Session], database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time")
+    # PostgreSQL: SKIP LOCKED lets the second claim run while the first transaction is still
+    # open. SQLite has one writer at a time, so there the second claims after the first commits.
+    concurrent = database_url.startswith("postgresql")
     with session_scope(committed) as session:
         ids = {queue.enqueue(session=session, kind="test.skip").id for _ in range(2)}
     first, second = committed(), committed()
     try:
         a = queue.claim(session=first, worker_id="a", visibility=LEASE)
+        if not concurrent:
+            first.commit()
         # Without SKIP LOCKED this would wait for `first` to commit (and then find nothing).
         b = queue.claim(session=second, worker_id="b", visibility=LEASE)
         assert a is not None and b is not None and {a.id, b.id} == ids
