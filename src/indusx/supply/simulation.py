@@ -122,6 +122,7 @@ def _alternates(
     """Fill in alternate sources for the worst short parts; return a note when unavailable."""
     out_orgs = {int(key[4:]) for key in out_keys if key.startswith("org:")}
     pending = 0
+    view.alternates_pending = False  # a stored view may say True: this run decides anew
     for short in view.shortfalls[:ALTERNATES_FOR]:
         _, name, system_id, description = data.parts[short.part_id]
         current = {key for key, _ in data.part_sources.get(short.part_id, [])}
