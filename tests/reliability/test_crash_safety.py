@@ -8,6 +8,7 @@ row count of every table with the counts before it started.
 """
 
 import csv
+import json
 import os
 import pty
 import re
@@ -320,4 +321,81 @@ def test_a_killed_supply_reimport_keeps_the_previous_bom_and_a_rerun_replaces_it
     state = _supply_state(db)
     assert len(state) == SYSTEMS
     assert set(state.values()) == {(PARTS + 1, PARTS + 1, PARTS)}
+    consistent(db)
+
+
+# The simulation save is one transaction: the scenario row (its whole result as JSON) and its
+# audit event, flushed and then committed. Its write is over in milliseconds, so the child
+# pauses inside it: it runs the real command line with the audit call wrapped to stop after the
+# scenario's event is flushed, the transaction still open. The pause lives in this script only.
+_PAUSED_SAVE = '''
+import os, sys, time
+from pathlib import Path
+
+from indusx.audit import service as audit
+from indusx.cli import app
+
+original = audit.record
+
+
+def record(**kwargs):
+    event = original(**kwargs)
+    if kwargs.get("action") == "supply.scenario.create":
+        Path(os.environ["INDUSX_TEST_PAUSED"]).write_text("saving")
+        time.sleep(600)
+    return event
+
+
+audit.record = record
+app(sys.argv[1:], prog_name="indusx")
+'''
+
+
+def test_a_killed_simulation_save_keeps_no_scenario_and_a_rerun_saves_it(
+    db: Engine, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle"
+    _write_bundle(bundle)
+    finish("supply", "import", str(bundle), tmp_path=tmp_path)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("name: Japan and Germany out\nsystems: []\ncountries_out: [JP, DE]\n"
+                        "demand_factor: 1.5\ndays: 180\n", encoding="utf-8")
+    before = table_counts(db)
+    assert before["supply_scenario"] == 0
+    child = tmp_path / "paused_save.py"
+    child.write_text(_PAUSED_SAVE, encoding="utf-8")
+    paused = tmp_path / "paused"
+
+    proc = subprocess.Popen(
+        [sys.executable, str(child), "supply", "simulate", str(scenario), "--save"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "INDUSX_TEST_PAUSED": str(paused)})
+    try:
+        deadline = time.monotonic() + KILL_DEADLINE_S
+        while not (paused.exists() and write_in_flight(db)
+                   and ids_past(db, "supply_scenario", 0)):
+            assert proc.poll() is None, proc.communicate()[1].decode(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "the save never reached its pause"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        proc.kill()
+        proc.communicate()
+
+    assert table_counts(db) == before
+    consistent(db)
+
+    out = json.loads(finish("supply", "simulate", str(scenario), "--save", "--json",
+                            tmp_path=tmp_path))
+    with db.connect() as connection:
+        rows = connection.execute(text("SELECT id, name, result FROM supply_scenario")).all()
+        events = connection.execute(text(
+            "SELECT count(*) FROM audit_event WHERE action = 'supply.scenario.create'"
+        )).scalar_one()
+    assert [(r.id, r.name) for r in rows] == [(out["scenario_id"], "Japan and Germany out")]
+    result = rows[0].result if isinstance(rows[0].result, dict) else json.loads(rows[0].result)
+    assert len(result["shortfalls"]) == len(out["shortfalls"]) > 0
+    assert len(result["systems"]) == SYSTEMS
+    assert events == 1
     consistent(db)

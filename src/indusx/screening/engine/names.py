@@ -320,6 +320,19 @@ def name_key(name: str) -> NameKey:
     )
 
 
+_MAX_RENORMALISE = 8
+
+
 def normalise_name(name: str) -> str:
     """Return the display-independent Latin key of a name, tokens space-separated."""
-    return " ".join(name_key(name).tokens)
+    # One pass is not always final: stripping a legal form can leave single letters side by
+    # side ("㏆ ㏆" reads "c/kg c/kg", keeps "c c", which joins to "cc" next time), so the key
+    # is normalised again until it stops changing. Should it ever cycle, the cycle's least
+    # member is the key, the same from every member: normalising a key gives the key.
+    seen = [" ".join(name_key(name).tokens)]
+    while len(seen) <= _MAX_RENORMALISE:
+        again = " ".join(name_key(seen[-1]).tokens)
+        if again in seen:
+            return min(seen[seen.index(again):])
+        seen.append(again)
+    return seen[-1]
