@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     session_days: int = 14
     # A browser session also ends after this long without a request (NIST SP 800-63B AAL2).
     session_idle_minutes: int = Field(default=30, ge=1)
+    # Sensitive web actions need the password proven this recently (accounts/step_up.py).
+    step_up_minutes: int = Field(default=10, ge=1)
     # HSTS is sent when cookies are secure (the app is behind TLS); 0 leaves it out.
     hsts_max_age_seconds: int = Field(default=365 * 24 * 60 * 60, ge=0)
     # Sign-in security (accounts/throttle.py, passwords.py, totp.py; docs/security.md).

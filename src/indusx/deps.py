@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
-from indusx.accounts import throttle, totp
+from indusx.accounts import step_up, throttle, totp
 from indusx.accounts.permissions import Principal
 from indusx.accounts.secrets import csrf_valid
 from indusx.audit.service import Actor
@@ -163,6 +163,24 @@ def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Pr
     return principal
 
 
+def require_step_up(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal | None, Depends(get_principal_optional)],
+) -> None:
+    """Refuse a cookie-signed-in caller whose password is not proven recently (step_up.py).
+
+    Callers with a bearer token pass: a token is a script's credential (see step_up.py).
+    Anonymous callers pass too, so that the route's own access rule answers them.
+    """
+    if principal is None or _bearer(request) is not None:
+        return
+    raw = request.cookies.get(SESSION_COOKIE) or ""
+    if not step_up.is_recent(session=session, raw=raw, minutes=settings.step_up_minutes):
+        raise step_up.StepUpRequired(settings.step_up_minutes)
+
+
 def anonymous_actor(request: Request) -> Actor:
     """Return the actor for a request from someone not signed in."""
     return Actor(user_id=None, email="anonymous", via="web", ip=client_ip(request))
@@ -185,3 +203,5 @@ MaybeSignedIn = Annotated[Principal | None, Depends(get_principal_optional)]
 SignedIn = Annotated[Principal, Depends(get_principal)]
 Officer = Annotated[Principal, Depends(require_officer)]
 Admin = Annotated[Principal, Depends(require_admin)]
+# Added next to the access alias of a sensitive route: the password proven recently.
+StepUp = Annotated[None, Depends(require_step_up)]

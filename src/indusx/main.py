@@ -19,6 +19,7 @@ from indusx.accounts import pages as account_pages
 from indusx.accounts import routes as account_routes
 from indusx.accounts import security_pages as account_security_pages
 from indusx.accounts import service as account_service
+from indusx.accounts import step_up as account_step_up
 from indusx.accounts import throttle as account_throttle
 from indusx.accounts import totp as account_totp
 from indusx.audit import pages as audit_pages
@@ -268,6 +269,8 @@ def create_app(
                               account_security_pages.too_many_attempts)
     app.add_exception_handler(account_totp.SecondFactorRequired,
                               account_security_pages.second_factor_required)
+    app.add_exception_handler(account_step_up.StepUpRequired,
+                              account_security_pages.step_up_required)
     app.include_router(dataroom_routes.router)
     app.include_router(dataroom_pages.router)
     app.include_router(dashboard_routes.router)

@@ -109,6 +109,9 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # After the password and before the second factor: signs nobody in.
     pending_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the user last proved their password (and second factor) in this session: at sign-in,
+    # and again on the "Confirm it's you" page; sensitive actions need it recent (step_up.py).
+    authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):

@@ -29,6 +29,7 @@ from indusx.deps import (
     SessionDep,
     SettingsDep,
     SignedIn,
+    StepUp,
     anonymous_actor,
     client_ip,
 )
@@ -440,8 +441,9 @@ def tokens(request: Request, principal: SignedIn, session: SessionDep) -> HTMLRe
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
-    name: Annotated[str, Form()] = "", expires_days: Annotated[str, Form()] = "",
+    request: Request, principal: SignedIn, _step_up: StepUp, session: SessionDep,
+    settings: SettingsDep, name: Annotated[str, Form()] = "",
+    expires_days: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a personal token, then show its secret on the tokens page, this once."""
     values = {"name": name, "expires_days": expires_days}
@@ -551,6 +553,7 @@ def _users_page(
     context = {
         "users": users, "total": total, "q": q, "page": page, "page_size": USERS_PAGE_SIZE,
         "roles": PLATFORM_ROLE_LABELS,
+        "two_factor_ids": totp.enrolled_among(session=session, user_ids=[u.id for u in users]),
         "invite_values": invite_values or {"role": PlatformRole.MEMBER.value},
         "invite_errors": invite_errors or {},
     }
@@ -599,7 +602,7 @@ def invite_user(
 
 @router.post("/admin/users/{user_id}")
 def update_user(
-    request: Request, user_id: int, principal: Admin, session: SessionDep,
+    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep,
     role: Annotated[str, Form()] = "", is_active: Annotated[str, Form()] = "",
     q: Annotated[str, Form()] = "", page: Annotated[int, Form(ge=1)] = 1,
 ) -> Response:

@@ -23,7 +23,15 @@ from indusx.accounts.schemas import (
     UserUpdate,
 )
 from indusx.audit.service import Actor
-from indusx.deps import Admin, Anyone, SessionDep, SettingsDep, SignedIn, anonymous_actor
+from indusx.deps import (
+    Admin,
+    Anyone,
+    SessionDep,
+    SettingsDep,
+    SignedIn,
+    StepUp,
+    anonymous_actor,
+)
 from indusx.errors import DomainError, Forbidden, NotAuthenticated
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -193,13 +201,23 @@ def load_user(user_id: int, session: SessionDep, _: Admin) -> User:
 @router.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
     body: UserUpdate, user: Annotated[User, Depends(load_user)], principal: Admin,
-    session: SessionDep,
+    _step_up: StepUp, session: SessionDep,
 ) -> User:
     """Change a user's name, platform role or active flag (admins)."""
     return account_service.update_user(
         session=session, user=user, actor=principal.actor, full_name=body.full_name,
         platform_role=body.platform_role, is_active=body.is_active,
     )
+
+
+@router.post("/users/{user_id}/2fa-reset", status_code=status.HTTP_204_NO_CONTENT)
+def reset_second_factor(
+    user: Annotated[User, Depends(load_user)], principal: Admin, _step_up: StepUp,
+    session: SessionDep,
+) -> Response:
+    """Remove a user's lost second factor and end their sessions (admins; not their own)."""
+    account_service.reset_second_factor(session=session, user=user, actor=principal.actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/tokens", response_model=list[TokenRead])
@@ -212,7 +230,9 @@ def list_tokens(principal: SignedIn, session: SessionDep) -> list[TokenRead]:
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
-def create_token(body: TokenCreate, principal: SignedIn, session: SessionDep) -> TokenCreated:
+def create_token(
+    body: TokenCreate, principal: SignedIn, _step_up: StepUp, session: SessionDep
+) -> TokenCreated:
     """Create a personal API token; its secret is in this response only."""
     token, raw = account_service.create_api_token(
         session=session, user=principal.user, actor=principal.actor, name=body.name,

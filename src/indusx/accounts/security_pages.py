@@ -1,25 +1,31 @@
-"""Web pages for sign-in security: the second sign-in step, 2FA set-up, password change.
+"""Web pages for sign-in security: the second sign-in step, 2FA set-up, password change,
+"Confirm it's you" (step-up) and an administrator's reset of someone's lost second factor.
 
-Also the responses for a rate limit (429 with Retry-After) and for a role that must set up
-two-factor authentication first (browsers go to the set-up page; the API gets 403).
+Also the responses for a rate limit (429 with Retry-After), for a role that must set up
+two-factor authentication first (browsers go to the set-up page; the API gets 403), and for
+an action that needs the password again (browsers go to the confirm page; the API gets 403
+with the code `step_up_required`).
 """
 
 from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from indusx import templating
 from indusx.accounts import service as account_service
-from indusx.accounts import throttle, totp
+from indusx.accounts import step_up, throttle, totp
 from indusx.accounts.pages import safe_next, set_session_cookie, throttled
 from indusx.accounts.permissions import Principal
 from indusx.deps import (
     SESSION_COOKIE,
+    Admin,
     Anyone,
     SessionDep,
     SettingsDep,
     SignedIn,
+    StepUp,
     anonymous_actor,
 )
 from indusx.errors import DomainError, problem, wants_json
@@ -123,10 +129,10 @@ def confirm_two_factor(
     except DomainError as exc:
         return _two_factor_page(request, session, settings, principal,
                                 errors=field_errors(exc), status_code=422)
-    # More privilege, new session id.
+    # More privilege, new session id (but no new proof of the password: see step_up.py).
     raw = account_service.start_web_session(
         session=session, user=principal.user, settings=settings,
-        replaces=request.cookies.get(SESSION_COOKIE),
+        replaces=request.cookies.get(SESSION_COOKIE), keep_proof=True,
     )
     response = _two_factor_page(request, session, settings, principal, recovery_codes=codes)
     response.headers["Cache-Control"] = "no-store"
@@ -134,10 +140,23 @@ def confirm_two_factor(
     return response
 
 
+@router.post("/account/2fa/recovery-codes")
+def regenerate_recovery_codes(
+    request: Request, principal: SignedIn, _step_up: StepUp, session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Replace the recovery codes with new ones, shown this once."""
+    codes = totp.regenerate_recovery_codes(session=session, user=principal.user,
+                                           actor=principal.actor)
+    response = _two_factor_page(request, session, settings, principal, recovery_codes=codes)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.post("/account/2fa/disable")
 def disable_two_factor(
-    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
-    code: Annotated[str, Form(max_length=40)] = "",
+    request: Request, principal: SignedIn, _step_up: StepUp, session: SessionDep,
+    settings: SettingsDep, code: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Turn two-factor authentication off, proven with a current code or a recovery code."""
     try:
@@ -150,6 +169,107 @@ def disable_two_factor(
                                 errors=field_errors(exc), status_code=422)
     return templating.redirect(SET_UP, flash="Two-factor authentication is off.",
                                request=request)
+
+
+# --- step-up: "Confirm it's you" -------------------------------------------------------
+
+CONFIRM_PAGE = "accounts/confirm_identity.html"
+
+
+def _confirm_context(
+    session: SessionDep, settings: SettingsDep, principal: Principal, next: str
+) -> dict[str, Any]:
+    return {
+        "next": safe_next(next, "/"), "errors": {}, "minutes": settings.step_up_minutes,
+        "with_code": totp.is_enrolled(session=session, user_id=principal.user.id),
+    }
+
+
+@router.get(step_up.CONFIRM_PATH)
+def confirm_identity_form(
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
+    next: Annotated[str, Query(max_length=500)] = "/",
+) -> HTMLResponse:
+    """Ask for the password (and second-factor code) again before a sensitive action."""
+    return templating.render(request, CONFIRM_PAGE,
+                             _confirm_context(session, settings, principal, next))
+
+
+@router.post(step_up.CONFIRM_PATH)
+def confirm_identity(
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
+    password: Annotated[str, Form(max_length=256)] = "",
+    code: Annotated[str, Form(max_length=40)] = "", next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password (and code); then go on to the page that asked for it."""
+    context = _confirm_context(session, settings, principal, next)
+    user, actor = principal.user, principal.actor
+    # The same counters as signing in: guessing here locks the account like guessing there.
+    wait = throttle.guard_sign_in(session=session, settings=settings, ip=actor.ip,
+                                  email=user.email)
+    if wait:
+        return throttled(request, CONFIRM_PAGE, context, wait)
+    if not step_up.confirm(session=session, raw=request.cookies.get(SESSION_COOKIE) or "",
+                           user=user, settings=settings, password=password, code=code,
+                           actor=actor):
+        wait = throttle.record_failure(session=session, settings=settings, email=user.email,
+                                       actor=actor)
+        if wait:
+            return throttled(request, CONFIRM_PAGE, context, wait)
+        context["errors"] = {"password": "That password"
+                             + (" or code" if context["with_code"] else "") + " is not right."}
+        return templating.render(request, CONFIRM_PAGE, context, status_code=400)
+    throttle.record_success(session=session, email=user.email)
+    return templating.redirect(context["next"], request=request)
+
+
+def _return_to(request: Request) -> str:
+    """Return where to go after confirming: this page, or for a form post the form's page."""
+    if request.method in ("GET", "HEAD"):
+        query = f"?{request.url.query}" if request.url.query else ""
+        return request.url.path + query
+    # A post is not replayed (its body is gone and it may be stale): back to the page the
+    # form was on, when that was one of ours.
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), "/")
+    return "/"
+
+
+# --- an administrator resets someone's lost second factor --------------------------------
+
+@router.get("/admin/users/{user_id}/2fa-reset")
+def reset_two_factor_confirm(
+    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep
+) -> HTMLResponse:
+    """Ask for confirmation before removing a user's second factor (admins)."""
+    user = account_service.get_user(session=session, user_id=user_id)
+    return templating.render(
+        request, "confirm.html",
+        {
+            "heading": f"Reset two-factor authentication of {user.email}?",
+            "body": "Their authenticator and recovery codes are removed and they are signed "
+                    "out everywhere. Do this only after checking who is asking (a call to a "
+                    "number on record, not one they give now). They are told by e-mail; if "
+                    "their role must use a second factor they set it up again at next sign-in.",
+            "action": f"/admin/users/{user.id}/2fa-reset", "icon": "shield-exclamation",
+            "confirm_label": "Reset two-factor", "confirm_icon": "arrow-counterclockwise",
+            "cancel_url": "/admin/users",
+        },
+    )
+
+
+@router.post("/admin/users/{user_id}/2fa-reset")
+def reset_two_factor(
+    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep
+) -> Response:
+    """Remove a user's second factor and sign them out (admins; not their own)."""
+    user = account_service.get_user(session=session, user_id=user_id)
+    account_service.reset_second_factor(session=session, user=user, actor=principal.actor)
+    return templating.redirect(
+        "/admin/users", flash=f"Two-factor authentication of {user.email} is reset.",
+        request=request,
+    )
 
 
 # --- changing the password --------------------------------------------------------------
@@ -198,6 +318,15 @@ async def too_many_attempts(request: Request, exc: Exception) -> Response:
         )
     response.headers.update(headers)
     return response
+
+
+async def step_up_required(request: Request, exc: Exception) -> Response:
+    """Send a browser to "Confirm it's you"; answer the API with 403 `step_up_required`."""
+    assert isinstance(exc, step_up.StepUpRequired)
+    if wants_json(request):
+        return problem(403, exc.message, code=step_up.CODE, confirm_url=step_up.CONFIRM_PATH)
+    target = f"{step_up.CONFIRM_PATH}?{urlencode({'next': _return_to(request)})}"
+    return templating.redirect(target, request=request)
 
 
 async def second_factor_required(request: Request, exc: Exception) -> Response:

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from indusx.accounts import passwords, throttle, totp
+from indusx.accounts import notices, passwords, throttle, totp
 from indusx.accounts.models import (
     ApiToken,
     Membership,
@@ -192,29 +192,38 @@ def change_password(
     end_all_web_sessions(session=session, user_id=user.id)
     audit.record(session=session, actor=actor, action="auth.password_change",
                  object_type="user", object_id=user.id)
+    notices.credential_changed(session=session, user=user, change=notices.Change.PASSWORD_CHANGED,
+                               actor=actor)
 
 
 # --- browser sessions -------------------------------------------------------------------
 
 def start_web_session(
     *, session: Session, user: User, settings: Settings, replaces: str | None = None,
-    pending_second_factor: bool = False,
+    pending_second_factor: bool = False, keep_proof: bool = False,
 ) -> str:
     """Create a server-side session with a new id and return the secret for its cookie.
 
     The session the browser had before (`replaces`, its cookie) is deleted: an id is never
-    carried across signing in or the second factor (no session fixation).
+    carried across signing in or the second factor (no session fixation). The new session
+    counts as just signed in (step_up.py), unless `keep_proof` carries over the replaced
+    session's proof time: a new id for more privilege is no new proof of the password.
     """
+    now = utcnow()
+    proven_at: datetime | None = now
     if replaces:
+        if keep_proof:
+            old = session.get(WebSession, token_hash(replaces))
+            proven_at = old.authenticated_at if old is not None else None
         session.execute(delete(WebSession).where(WebSession.id == token_hash(replaces)))
     raw = new_token()
-    now = utcnow()
     lifetime = (timedelta(minutes=SECOND_FACTOR_MINUTES) if pending_second_factor
                 else timedelta(days=settings.session_days))
     session.add(
         WebSession(
             id=token_hash(raw), user_id=user.id, created_at=now, expires_at=now + lifetime,
             last_seen_at=now, pending_second_factor=pending_second_factor,
+            authenticated_at=proven_at,
         )
     )
     session.flush()
@@ -304,6 +313,13 @@ def create_api_token(
             object_id=token.id, summary=f"personal token '{name}' for {user.email}",
             after={"name": name, "user_id": user.id, "expires_at": token.expires_at},
         )
+        # Tokens an operator makes on the command line (or a test fixture) are not the
+        # account's own doing through a browser or the API; those the owner is told about.
+        if actor.user_id is not None:
+            notices.credential_changed(
+                session=session, user=user, change=notices.Change.TOKEN_CREATED, actor=actor,
+                detail=f"named '{name}'",
+            )
     return token, raw
 
 
@@ -390,6 +406,25 @@ def get_membership(*, session: Session, org_id: int, user_id: int) -> Membership
     return membership
 
 
+def spend_one_time(*, session: Session, row: OneTimeToken) -> None:
+    """Mark a one-time token used, exactly once: of concurrent uses only the first wins.
+
+    A conditional UPDATE (not the row read earlier) decides, so two requests that both
+    peeked at the unused token cannot both spend it: on PostgreSQL the second waits for the
+    first's row lock and then matches no row.
+    """
+    now = utcnow()
+    result = session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        raise Invalid.field("token", "this link is invalid, used or expired; ask for a new one")
+    session.refresh(row, ["used_at"])
+
+
 def peek_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeToken:
     """Return a usable one-time token without using it, or raise Invalid."""
     row = session.scalar(
@@ -441,13 +476,14 @@ def reset_password(
     user = get_user(session=session, user_id=row.user_id)
     require_password(password, email=user.email, full_name=user.full_name,
                      min_length=min_length)
-    row.used_at = utcnow()
+    spend_one_time(session=session, row=row)
     user.password_hash = hash_password(password)
     end_all_web_sessions(session=session, user_id=user.id)
-    audit.record(
-        session=session, actor=Actor(user_id=user.id, email=user.email, via="web", ip=ip),
-        action="auth.password_reset", object_type="user", object_id=user.id,
-    )
+    actor = Actor(user_id=user.id, email=user.email, via="web", ip=ip)
+    audit.record(session=session, actor=actor, action="auth.password_reset",
+                 object_type="user", object_id=user.id)
+    notices.credential_changed(session=session, user=user, change=notices.Change.PASSWORD_RESET,
+                               actor=actor)
     return user
 
 
@@ -521,7 +557,7 @@ def accept_invitation(
     user = get_user(session=session, user_id=row.user_id)
     require_password(password, email=user.email, full_name=full_name.strip() or user.full_name,
                      min_length=min_length)
-    row.used_at = utcnow()
+    spend_one_time(session=session, row=row)
     actor = Actor(user_id=user.id, email=user.email, via="web", ip=ip)
     before = user_snapshot(user)
     if full_name.strip():
@@ -541,7 +577,7 @@ def join_organisation(*, session: Session, raw_token: str, user: User, actor: Ac
     row = peek_one_time(session=session, raw=raw_token, kind=OneTimeKind.INVITATION)
     if row.user_id != user.id or row.org_id is None or row.org_role is None:
         raise Forbidden("This invitation was sent to another account")
-    row.used_at = utcnow()
+    spend_one_time(session=session, row=row)
     return add_member(session=session, org_id=row.org_id, user=user, role=row.org_role,
                       actor=actor)
 
@@ -600,6 +636,33 @@ def update_user(
     if renamed:
         screening_service.screen_user(session=session, user=user, actor=actor)
     return user
+
+
+def reset_second_factor(*, session: Session, user: User, actor: Actor) -> None:
+    """Remove a user's lost second factor (admins; never their own) and sign them out.
+
+    The authenticator and recovery codes go, every browser session and access token ends,
+    and the user is told. A role that must use a second factor enrols again at next sign-in.
+    """
+    if actor.user_id == user.id:
+        raise Forbidden("Another administrator must reset your own second factor")
+    if not totp.remove(session=session, user_id=user.id):
+        raise Conflict(f"{user.email} has no second factor to reset")
+    end_all_web_sessions(session=session, user_id=user.id)
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.kind == TokenKind.ACCESS,
+               ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session=session, actor=actor, action="auth.2fa_reset", object_type="user",
+        object_id=user.id,
+        summary=f"{user.email}: authenticator and recovery codes removed, signed out",
+    )
+    notices.credential_changed(session=session, user=user, change=notices.Change.TWO_FACTOR_RESET,
+                               actor=actor)
 
 
 # --- mentoring ----------------------------------------------------------------------------

@@ -19,9 +19,10 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from indusx.accounts import notices
 from indusx.accounts.models import RecoveryCode, SecondFactor, User
 from indusx.audit import service as audit
 from indusx.audit.service import Actor
@@ -69,6 +70,16 @@ def is_enrolled(*, session: Session, user_id: int) -> bool:
     """Return whether the user signs in with a confirmed second factor."""
     factor = session.get(SecondFactor, user_id)
     return factor is not None and factor.confirmed_at is not None
+
+
+def enrolled_among(*, session: Session, user_ids: list[int]) -> set[int]:
+    """Return which of these users sign in with a confirmed second factor."""
+    if not user_ids:
+        return set()
+    return set(session.scalars(
+        select(SecondFactor.user_id).where(SecondFactor.user_id.in_(user_ids),
+                                           SecondFactor.confirmed_at.is_not(None))
+    ))
 
 
 def is_required(*, settings: Settings, user: User) -> bool:
@@ -146,6 +157,22 @@ def confirm_enrolment(
         session=session, actor=actor, action="auth.2fa_enabled", object_type="user",
         object_id=user.id, summary=f"authenticator app and {len(codes)} recovery codes",
     )
+    notices.credential_changed(session=session, user=user, change=notices.Change.TWO_FACTOR_ON,
+                               actor=actor)
+    return codes
+
+
+def regenerate_recovery_codes(*, session: Session, user: User, actor: Actor) -> list[str]:
+    """Replace the user's recovery codes with new ones, shown once; the old ones stop working."""
+    if not is_enrolled(session=session, user_id=user.id):
+        raise Conflict("Set up two-factor authentication first")
+    codes = _new_recovery_codes(session, user.id)
+    audit.record(
+        session=session, actor=actor, action="auth.recovery_codes_regenerated",
+        object_type="user", object_id=user.id, summary=f"{len(codes)} new recovery codes",
+    )
+    notices.credential_changed(session=session, user=user, change=notices.Change.RECOVERY_CODES,
+                               actor=actor)
     return codes
 
 
@@ -154,9 +181,12 @@ def verify(
 ) -> bool:
     """Return whether a code from the authenticator, or an unused recovery code, is right.
 
-    Either works once: the authenticator's time step and the recovery code are spent.
+    Either works once: the authenticator's time step and the recovery code are spent. The
+    factor's row is locked and read afresh (not from the session's identity map, which may
+    hold it from an earlier check), so concurrent requests with one code take turns and the
+    second sees the step the first spent.
     """
-    factor = session.get(SecondFactor, user.id, with_for_update=True)
+    factor = session.get(SecondFactor, user.id, with_for_update=True, populate_existing=True)
     if factor is None or factor.confirmed_at is None:
         return False
     cleaned = _clean(code)
@@ -172,7 +202,14 @@ def verify(
     ).all()
     for row in unused:
         if _recovery_matches(row.code_hash, cleaned):
-            row.used_at = utcnow()
+            spent = session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            if int(getattr(spent, "rowcount", 0) or 0) != 1:
+                return False  # spent by a concurrent request in the meantime
             left = len(unused) - 1
             audit.record(
                 session=session, actor=actor, action="auth.recovery_code_used",
@@ -205,9 +242,17 @@ def disable(
         raise Forbidden("Your role must sign in with a second factor; it cannot be turned off")
     if not verify(session=session, user=user, settings=settings, code=code, actor=actor):
         raise Invalid.field("code", "that code is not right")
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id))
+    remove(session=session, user_id=user.id)
     audit.record(
         session=session, actor=actor, action="auth.2fa_disabled", object_type="user",
         object_id=user.id,
     )
+    notices.credential_changed(session=session, user=user, change=notices.Change.TWO_FACTOR_OFF,
+                               actor=actor)
+
+
+def remove(*, session: Session, user_id: int) -> bool:
+    """Delete a user's authenticator and recovery codes; return whether there was one."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    result = session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0) > 0

@@ -16,7 +16,7 @@ from indusx.accounts.models import OrgRole
 from indusx.accounts.permissions import EDIT_ROLES, Principal
 from indusx.accounts.schemas import MemberAdd
 from indusx.awards import service as award_service
-from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
+from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, StepUp
 from indusx.errors import DomainError
 from indusx.forms import FormDep, field_errors, form_text
 from indusx.matching import service as match_service
@@ -470,7 +470,7 @@ def profile(
 
 @router.get("/orgs/{slug}/delete")
 def delete_org_confirm(
-    request: Request, principal: SignedIn, org: OrgBySlug
+    request: Request, principal: SignedIn, _step_up: StepUp, org: OrgBySlug
 ) -> HTMLResponse:
     """Ask for confirmation before deleting an organisation."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "
@@ -490,7 +490,8 @@ def delete_org_confirm(
 
 @router.post("/orgs/{slug}/delete")
 def delete_org(
-    request: Request, principal: SignedIn, session: SessionDep, org: OrgBySlug
+    request: Request, principal: SignedIn, _step_up: StepUp, session: SessionDep,
+    org: OrgBySlug,
 ) -> Response:
     """Delete an organisation (its owners, and admins)."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "

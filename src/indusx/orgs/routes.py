@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
 from indusx.accounts.schemas import MemberAdd
-from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn
+from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, StepUp
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.schemas import (
@@ -104,7 +104,9 @@ def update_org(
 
 
 @router.delete("/orgs/{org_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_org(org: OrgDep, principal: SignedIn, session: SessionDep) -> Response:
+def delete_org(
+    org: OrgDep, principal: SignedIn, _step_up: StepUp, session: SessionDep
+) -> Response:
     """Delete an organisation (its owners, and admins)."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "
                       "(or an admin) may delete it")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from indusx import templating
-from indusx.deps import Admin, Officer, SessionDep, SignedIn
+from indusx.deps import Admin, Officer, SessionDep, SignedIn, StepUp
 from indusx.errors import DomainError, NotFound
 from indusx.forms import FormDep, field_errors
 from indusx.screening import imports
@@ -128,6 +128,7 @@ def _import_errors(
 def import_list(
     request: Request,
     principal: Admin,
+    _step_up: StepUp,
     session: SessionDep,
     form: FormDep,
     fmt: Annotated[str, Form(alias="format", max_length=16)] = "",

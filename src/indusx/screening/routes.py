@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from indusx.deps import Admin, Officer, SessionDep, SignedIn
+from indusx.deps import Admin, Officer, SessionDep, SignedIn, StepUp
 from indusx.errors import Invalid
 from indusx.screening import cases as screening_cases
 from indusx.screening import imports
@@ -143,6 +143,7 @@ def save_uploads(files: list[UploadFile], folder: Path) -> list[Path]:
 @router.post("/lists/import", response_model=ListRead)
 def import_list(
     principal: Admin,
+    _step_up: StepUp,
     session: SessionDep,
     fmt: Annotated[ListFormat, Form(alias="format")],
     files: Annotated[list[UploadFile], File(description="OFAC: sdn.csv, alt.csv, add.csv")],
