@@ -172,11 +172,11 @@ TEXT_CACHE_SIZE = 64
 
 @dataclass
 class _Text:
-    """What one set of words matched in one snapshot: rows, and their ranks once asked for."""
+    """What one set of words matched in one snapshot: rows, and the ranks asked for so far."""
 
     snapshot: columns.Columns
     rows: np.ndarray
-    ranks: np.ndarray | None = None
+    ranks: np.ndarray | None = None  # aligned with rows; NaN where not ranked yet
 
 
 @dataclass
@@ -211,12 +211,24 @@ def _text(session: Session, snapshot: columns.Columns, words: list[str]) -> _Tex
 
 
 def _ranks(
-    session: Session, words: list[str], snapshot: columns.Columns, text: _Text
+    session: Session, words: list[str], snapshot: columns.Columns, text: _Text, want: np.ndarray
 ) -> np.ndarray:
-    """Return the rank of every matching row (aligned with `text.rows`), computed once."""
+    """Return the ranks of some matching rows (`want` indexes `text.rows`), each computed once.
+
+    Ranking reads each row's text vector, so PostgreSQL ranks only the rows a query's filters
+    kept that no earlier query ranked: a first search for a common word with a facet ranks a
+    few thousand rows, not all twenty thousand matches. FTS5 ranks every match at once as fast
+    as a few, so SQLite fills them all in one go.
+    """
     if text.ranks is None:
-        text.ranks = _text_ranks(session, words, snapshot.ids[text.rows])
-    return text.ranks
+        text.ranks = np.full(len(text.rows), np.nan)
+    missing = want[np.isnan(text.ranks[want])]
+    if len(missing):
+        if session.get_bind().dialect.name != "postgresql":
+            missing = np.arange(len(text.rows))
+        text.ranks[missing] = _text_ranks(session, words, snapshot.ids[text.rows[missing]])
+    ranks: np.ndarray = text.ranks[want]
+    return ranks
 
 
 def clear_text_cache(session: Session) -> None:
@@ -351,12 +363,16 @@ def search_orgs(*, session: Session, query: OrgQuery, with_facets: bool = True) 
     sort = query.effective_sort
     words = terms(query.q)
     text = _text(session, snapshot, words) if words else None
-    candidates = text.rows if text is not None else np.arange(len(snapshot))
-    rows = _Rows(
-        facet_mask=snapshot.facet_mask[candidates],
-        focus_mask=snapshot.focus_mask[candidates],
-        max_trl=snapshot.max_trl[candidates],
-    )
+    if text is None:  # every organisation: the snapshot's own columns, not copies of them
+        candidates = np.arange(len(snapshot))
+        rows = _Rows(snapshot.facet_mask, snapshot.focus_mask, snapshot.max_trl)
+    else:
+        candidates = text.rows
+        rows = _Rows(
+            facet_mask=snapshot.facet_mask[candidates],
+            focus_mask=snapshot.focus_mask[candidates],
+            max_trl=snapshot.max_trl[candidates],
+        )
     filters = _filters(rows, query, {slug: bit for slug, _, bit in areas})
     selected = _all(list(filters.values()), len(candidates))
     total = int(np.count_nonzero(selected))
@@ -381,9 +397,8 @@ def search_orgs(*, session: Session, query: OrgQuery, with_facets: bool = True) 
     if offset < len(chosen):
         names = snapshot.name_order[candidates[chosen]]
         if sort is Sort.RELEVANCE and text is not None:
-            # Ranking reads each match's text vector, so every match of these words is ranked
-            # once and the ranks kept with them: later filters and pages reuse them.
-            scores = _ranks(session, words, snapshot, text)[chosen]
+            # Ranks are kept with the matches: later filters and pages reuse them.
+            scores = _ranks(session, words, snapshot, text, chosen)
             order = np.lexsort((names, -scores))[: offset + page_size]
         else:
             order = _first(_sort_keys(snapshot, candidates[chosen], sort), offset + page_size)
