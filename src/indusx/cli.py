@@ -429,5 +429,14 @@ def _register_ops() -> None:
 _register_ops()
 
 
+def _register_privacy() -> None:
+    from indusx.privacy.cli import privacy_app
+
+    app.add_typer(privacy_app, name="privacy")
+
+
+_register_privacy()
+
+
 if __name__ == "__main__":
     app()

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     supply_watch: str = "BY,CN,CU,IR,KP,MM,RU,SY,VE"
     # Security of Supply: days a supplier has to answer a priority-delivery request.
     supply_response_days: int = Field(default=5, ge=1, le=90)
+    # Retention in days (docs/privacy.md); `indusx privacy purge` and the background work
+    # apply it. Audit events are kept: the log is append-only.
+    retention_read_notification_days: int = Field(default=180, ge=1)
+    retention_data_room_access_days: int = Field(default=730, ge=1)
+    retention_finished_job_days: int = Field(default=7, ge=1)
+    retention_deactivated_user_days: int = Field(default=365, ge=1)
     db_echo: bool = False
     # Operations (docs/operations.md). Logs: one JSON object a line; unset means text in dev.
     log_format: LogFormat | None = None

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -60,6 +61,9 @@ from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
+from indusx.privacy import pages as privacy_pages
+from indusx.privacy import retention as privacy_retention
+from indusx.privacy import routes as privacy_routes
 from indusx.roadmap import milestone_pages as roadmap_milestone_pages
 from indusx.roadmap import pages as roadmap_pages
 from indusx.roadmap import reminders as roadmap_reminders
@@ -98,7 +102,15 @@ SECURITY_HEADERS = {
 
 def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
     settings: Settings = app.state.settings
+    next_purge = 0.0
     while not stop.wait(settings.outbox_interval_seconds):
+        if time.monotonic() >= next_purge:
+            try:
+                with session_scope(app.state.sessionmaker) as session:
+                    privacy_retention.purge(session=session, settings=settings)
+                next_purge = time.monotonic() + privacy_retention.PURGE_EVERY.total_seconds()
+            except Exception:
+                log.exception("retention purge failed")
         try:
             with session_scope(app.state.sessionmaker) as session:
                 outbox.deliver_due(session=session, settings=settings)
@@ -282,6 +294,8 @@ def create_app(
     app.include_router(supply_scenario_pages.router)
     app.include_router(supply_edit_pages.router)
     app.include_router(supply_routes.router)
+    app.include_router(privacy_routes.router)
+    app.include_router(privacy_pages.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
     return app

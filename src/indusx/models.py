@@ -11,6 +11,7 @@ from indusx.orgs import models as orgs_models
 from indusx.partnerships import dataroom_models
 from indusx.partnerships import models as partnerships_models
 from indusx.pathway import models as pathway_models
+from indusx.privacy import models as privacy_models
 from indusx.roadmap import models as roadmap_models
 from indusx.screening import models as screening_models
 from indusx.supply import models as supply_models
@@ -28,6 +29,7 @@ __all__ = [
     "orgs_models",
     "partnerships_models",
     "pathway_models",
+    "privacy_models",
     "roadmap_models",
     "screening_models",
     "sos_models",

@@ -134,7 +134,8 @@ def test_signing_up_creates_a_member_and_signs_them_in(
     client: TestClient, csrf: str, session: Session
 ) -> None:
     response = client.post("/signup", data={"email": "hana@example.org", "full_name": "Hana Ito",
-                                            "password": "long-enough-secret", "csrf_token": csrf})
+                                            "password": "long-enough-secret", "csrf_token": csrf,
+                                            "privacy_consent": "yes"})
     assert response.status_code == 303
     assert response.headers["location"] == "/my-org"
     user = account_service.find_user_by_email(session=session, email="hana@example.org")

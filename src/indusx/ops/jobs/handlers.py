@@ -75,6 +75,13 @@ def rescreen(session: Session, settings: Settings, payload: dict[str, Any]) -> N
         screening_service.screen_unscreened(session=session, actor=WORKER_ACTOR)
 
 
+def privacy_purge(session: Session, settings: Settings, payload: dict[str, Any]) -> None:
+    """Apply the retention periods (docs/privacy.md)."""
+    from indusx.privacy import retention
+
+    retention.purge(session=session, settings=settings)
+
+
 HANDLERS: dict[str, Handler] = {
     "outbox.deliver": deliver_outbox,
     "challenges.remind": challenge_reminders,
@@ -82,4 +89,5 @@ HANDLERS: dict[str, Handler] = {
     "supply.remind": supply_reminders,
     "matching.refresh": refresh_matching,
     "screening.rescreen": rescreen,
+    "privacy.purge": privacy_purge,
 }

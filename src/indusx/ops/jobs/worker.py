@@ -45,6 +45,7 @@ def schedule(settings: Settings) -> list[Periodic]:
         Periodic("matching.refresh", timedelta(seconds=settings.match_indexer_interval_seconds)),
         Periodic("screening.rescreen", timedelta(hours=1), {"scope": "unscreened"}),
         Periodic("screening.rescreen", timedelta(days=1), {"scope": "all"}),
+        Periodic("privacy.purge", timedelta(hours=1)),
     ]
 
 

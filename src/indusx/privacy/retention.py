@@ -1,0 +1,112 @@
+"""Retention: delete or anonymise what has been kept for as long as its purpose needs.
+
+The periods are settings (INDUSX_RETENTION_*; docs/privacy.md). Audit events are kept: the
+log is append-only by design, and outlives the accounts it names.
+"""
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from indusx.accounts.models import User
+from indusx.audit.models import AuditEvent
+from indusx.audit.service import Actor
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.notifications.models import DeliveryStatus, Notification
+from indusx.ops.jobs.models import Job, JobStatus
+from indusx.partnerships.dataroom_models import AccessLog
+from indusx.privacy import service as privacy_service
+from indusx.privacy.models import Erasure
+
+log = logging.getLogger(__name__)
+RETENTION_ACTOR = Actor.system("retention")
+# How often the background work applies the periods (a day's lateness is immaterial).
+PURGE_EVERY = timedelta(hours=1)
+DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.LOGGED, DeliveryStatus.SKIPPED)
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeCounts:
+    """How many rows a purge removed (or, in a dry run, would remove)."""
+
+    notifications: int = 0
+    data_room_access: int = 0
+    finished_jobs: int = 0
+    users_anonymised: int = 0
+    # Deactivated past the period but kept: the last owner of an organisation, or admin.
+    users_kept: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the counts by name."""
+        return asdict(self)
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _due_users(session: Session, cutoff: datetime) -> list[User]:
+    """Return deactivated, not yet erased users with no activity or change since `cutoff`.
+
+    Activity is the latest of creation, last sign-in and the last audited change to the
+    account (a deactivation is one), so the period runs from the deactivation at the latest.
+    """
+    candidates = session.scalars(
+        select(User)
+        .outerjoin(Erasure, Erasure.user_id == User.id)
+        .where(User.is_active.is_(False), Erasure.user_id.is_(None), User.created_at < cutoff,
+               or_(User.last_login_at.is_(None), User.last_login_at < cutoff))
+        .order_by(User.id)
+    ).all()
+    if not candidates:
+        return []
+    rows = session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.at))
+        .where(AuditEvent.object_type == "user",
+               AuditEvent.object_id.in_([str(u.id) for u in candidates]))
+        .group_by(AuditEvent.object_id)
+    )
+    changed = {object_id: at for object_id, at in rows}
+    return [u for u in candidates if (at := changed.get(str(u.id))) is None or at < cutoff]
+
+
+def purge(
+    *, session: Session, settings: Settings, now: datetime | None = None, dry_run: bool = False
+) -> PurgeCounts:
+    """Apply the retention periods; with dry_run, only count what would go."""
+    now = now or utcnow()
+    read_cutoff = now - timedelta(days=settings.retention_read_notification_days)
+    old_notifications = or_(
+        Notification.read_at < read_cutoff,
+        # Mailbox-only messages (reset and invitation links) are never read in the app.
+        and_(Notification.in_app.is_(False), Notification.delivery_status.in_(DELIVERED),
+             Notification.created_at < read_cutoff),
+    )
+    old_access = AccessLog.at < now - timedelta(days=settings.retention_data_room_access_days)
+    old_jobs = and_(Job.status == JobStatus.DONE,
+                    Job.finished_at < now - timedelta(days=settings.retention_finished_job_days))
+    due = _due_users(session, now - timedelta(days=settings.retention_deactivated_user_days))
+    erasable = [u for u in due if not privacy_service.erasure_blockers(session=session, user=u)]
+    counts = PurgeCounts(
+        notifications=_count(session, select(Notification.id).where(old_notifications)),
+        data_room_access=_count(session, select(AccessLog.id).where(old_access)),
+        finished_jobs=_count(session, select(Job.id).where(old_jobs)),
+        users_anonymised=len(erasable),
+        users_kept=len(due) - len(erasable),
+    )
+    if dry_run:
+        return counts
+    session.execute(delete(Notification).where(old_notifications))
+    session.execute(delete(AccessLog).where(old_access))
+    session.execute(delete(Job).where(old_jobs))
+    for user in erasable:
+        privacy_service.anonymise(session=session, user=user, reason="retention",
+                                  actor=RETENTION_ACTOR)
+    if any(counts.as_dict().values()):
+        log.info("retention purge: %s", counts.as_dict())
+    return counts
