@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     job_poll_seconds: float = Field(default=1.0, gt=0)
     # /metrics answers loopback callers, and others that send this bearer token.
     metrics_token: str | None = None
+    # Business quotas (ops/quotas.py, docs/operations.md): per user over the last 24 hours,
+    # and per organisation for stored files. Requests per minute per caller, per process
+    # (0 turns the limit off; nginx limit_req is the fleet-wide control).
+    quota_introductions_per_day: int = Field(default=20, ge=1)
+    quota_exports_per_day: int = Field(default=50, ge=1)
+    quota_org_storage_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
+    quota_org_files: int = Field(default=2000, ge=1)
+    api_rate_per_minute: int = Field(default=600, ge=0)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

@@ -19,6 +19,7 @@ from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.errors import Forbidden, NotAuthenticated
 from indusx.notifications import service as notification_service
+from indusx.ops import security_events
 
 SESSION_COOKIE = "indusx_session"
 CSRF_COOKIE = "indusx_csrf"
@@ -40,11 +41,12 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         # Detach what was loaded (the signed-in user among it) before rolling back, so that
         # the error page can still show it instead of failing on expired objects.
         session.expunge_all()
         session.rollback()
+        security_events.note_refusal(request, exc)  # after the rollback: its own transaction
         raise
     finally:
         session.close()

@@ -31,6 +31,7 @@ from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.errors import DomainError
+from indusx.ops import metrics
 
 TOKEN_WINDOW = timedelta(minutes=15)
 # Rows untouched this long are pruned; a lockout's doubling is forgotten with its row.
@@ -78,6 +79,7 @@ def _hit(session: Session, key: str, limit: int, window: timedelta) -> int | Non
     if now - row.window_started_at >= window:
         row.count, row.window_started_at = 0, now
     if row.count >= limit:
+        metrics.RATE_LIMITED.labels(key.partition(":")[0]).inc()
         return _seconds_until(row.window_started_at + window, now)
     row.count += 1
     row.updated_at = now
@@ -121,10 +123,12 @@ def record_failure(
         row.count, row.window_started_at = 0, now
     row.count += 1
     row.updated_at = now
+    metrics.SIGNIN_FAILURES.inc()
     if row.count < settings.signin_max_failures:
         session.flush()
         return None
     row.lockouts += 1
+    metrics.LOCKOUTS.inc()
     minutes = min(
         settings.signin_lockout_minutes * 2 ** min(row.lockouts - 1, 20),
         settings.signin_lockout_max_minutes,
@@ -161,6 +165,7 @@ def bad_tokens_wait(*, session: Session, settings: Settings, ip: str) -> int | N
         return None
     if row.count < settings.bad_tokens_per_window:
         return None
+    metrics.RATE_LIMITED.labels("token").inc()
     return _seconds_until(row.window_started_at + TOKEN_WINDOW, now)
 
 

@@ -12,6 +12,7 @@ from indusx.audit import service as audit
 from indusx.audit.models import AuditEvent
 from indusx.audit.service import AuditFilter
 from indusx.deps import Admin, SessionDep
+from indusx.ops import quotas
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,7 +94,10 @@ def audit_log(
 
 
 @router.get("/admin/audit/export.csv")
-def export_csv(principal: Admin, session: SessionDep, filters: FilterDep) -> StreamingResponse:
+def export_csv(
+    principal: Admin, session: SessionDep, filters: FilterDep,
+    _export: Annotated[None, Depends(quotas.Exporting("audit"))],
+) -> StreamingResponse:
     """Download the events that match the filters as CSV (admins)."""
     # Rendered before returning: the session closes when the route returns.
     return StreamingResponse(

@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from indusx.audit import service as audit
 from indusx.audit.service import AuditFilter
 from indusx.deps import Admin, SessionDep
+from indusx.ops import quotas
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -45,7 +46,10 @@ def list_events(
 
 
 @router.get("/export.csv")
-def export_events(principal: Admin, session: SessionDep, flt: AuditFilterDep) -> StreamingResponse:
+def export_events(
+    principal: Admin, session: SessionDep, flt: AuditFilterDep,
+    _export: Annotated[None, Depends(quotas.Exporting("audit"))],
+) -> StreamingResponse:
     """Download the matching audit events as CSV."""
     return StreamingResponse(
         iter(list(audit.export_csv(session=session, flt=flt))),

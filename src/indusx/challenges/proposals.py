@@ -39,6 +39,7 @@ from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
 from indusx.notifications import service as notifications
+from indusx.ops import quotas
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import COUNTRY_LABELS, KIND_LABELS, Country, OrgKind
 from indusx.screening import service as screening_service
@@ -870,6 +871,8 @@ def attach(
     )
     if (count or 0) >= MAX_ATTACHMENTS:
         raise Conflict(f"A proposal holds at most {MAX_ATTACHMENTS} files; remove one first")
+    quotas.ensure_storage(session=session, settings=settings,
+                          org_ids=[loaded.proposal.lead_org_id], adding=len(data))
     stored = files.store(settings, data)
     attachment = Attachment(
         proposal_id=loaded.proposal.id,

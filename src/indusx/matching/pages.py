@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from indusx.matching import service as match_service
 from indusx.matching.engine.text import shared_terms
 from indusx.matching.models import DismissReason, MatchMode
 from indusx.matching.schemas import DismissIn, IntroductionCreate, MatchRead, SolverQuery
+from indusx.ops import quotas
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.search import OrgQuery, search_orgs
@@ -332,7 +333,7 @@ def dismiss(
 
 @router.post("/matchmaking/introductions")
 def request_introduction(
-    request: Request, principal: SignedIn, session: SessionDep,
+    request: Request, principal: SignedIn, session: SessionDep, _quota: quotas.IntroductionQuota,
     org: Annotated[int, Form()], mode: Annotated[str, Form()],
     to_org: Annotated[int | None, Form()] = None,
     to_user: Annotated[int | None, Form()] = None,
@@ -474,7 +475,10 @@ def opportunities_page(
 
 
 @router.get("/matchmaking/opportunities.csv")
-def opportunities_csv(principal: SignedIn, session: SessionDep) -> Response:
+def opportunities_csv(
+    principal: SignedIn, session: SessionDep,
+    _export: Annotated[None, Depends(quotas.Exporting("opportunities"))],
+) -> Response:
     """Download the opportunity map as CSV."""
     rows = opportunities.opportunity_map(session=session)
     return Response(

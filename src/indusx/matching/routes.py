@@ -21,6 +21,7 @@ from indusx.matching.schemas import (
     SolverQuery,
     SolverResult,
 )
+from indusx.ops import quotas
 from indusx.orgs.taxonomy import Country, OrgKind
 
 router = APIRouter(prefix="/api/v1", tags=["matchmaking"])
@@ -100,7 +101,8 @@ def _read(session: SessionDep, principal: Principal, intro_id: int) -> Introduct
 @router.post("/introductions", response_model=IntroductionRead,
              status_code=status.HTTP_201_CREATED)
 def request_introduction(
-    body: IntroductionCreate, principal: SignedIn, session: SessionDep
+    body: IntroductionCreate, principal: SignedIn, session: SessionDep,
+    _quota: quotas.IntroductionQuota,
 ) -> IntroductionRead:
     """Ask for a double opt-in introduction on behalf of your organisation (owners/editors)."""
     intro = match_service.request_introduction(

@@ -57,6 +57,30 @@ JOB_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 120.0, 600.0),
 )
 
+# Security events (docs/operations.md, alert rules in ops/alerts/indusx-alerts.yml).
+ACCESS_DENIED = Counter(
+    "indusx_access_denied_total", "403 responses by route template", ["route"],
+)
+SIGNIN_FAILURES = Counter(
+    "indusx_signin_failures_total", "Failed sign-ins (wrong password or second factor)",
+)
+LOCKOUTS = Counter("indusx_lockouts_total", "Accounts locked after repeated failed sign-ins")
+RATE_LIMITED = Counter(
+    "indusx_rate_limited_total", "Requests refused by a rate limit (429) by limit", ["kind"],
+)
+QUOTA_REFUSALS = Counter(
+    "indusx_quota_refusals_total", "Actions refused by a business quota", ["quota"],
+)
+EXPORTS = Counter("indusx_exports_total", "Bulk CSV exports by kind", ["kind"])
+DATAROOM_DOWNLOADS = Counter(
+    "indusx_dataroom_downloads_total", "Data-room documents downloaded (web and API)",
+)
+# Counted here, at the edge, by route template: a successful answer is a download.
+DATAROOM_DOWNLOAD_ROUTES = frozenset({
+    "/partnerships/{partnership_id}/room/documents/{document_id}/download",
+    "/api/v1/partnerships/{partnership_id}/documents/{document_id}/download",
+})
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -114,7 +138,10 @@ def route_template(request: Request) -> str:
 async def request_metrics(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """Count the request and observe its latency under its route template and status."""
+    """Count the request and observe its latency under its route template and status.
+
+    403s are counted per route too, and successful data-room downloads.
+    """
     started = time.perf_counter()
     status = 500
     try:
@@ -122,9 +149,14 @@ async def request_metrics(
         status = response.status_code
         return response
     finally:
-        labels = (request.method, route_template(request), str(status))
+        route = route_template(request)
+        labels = (request.method, route, str(status))
         REQUESTS.labels(*labels).inc()
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
+        if status == 403:
+            ACCESS_DENIED.labels(route).inc()
+        elif status == 200 and route in DATAROOM_DOWNLOAD_ROUTES:
+            DATAROOM_DOWNLOADS.inc()
 
 
 class BacklogCollector(Collector):

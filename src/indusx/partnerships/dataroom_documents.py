@@ -17,6 +17,7 @@ from indusx.audit import service as audit
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
+from indusx.ops import quotas
 from indusx.partnerships import dataroom_log, markings, pdf_stamp
 from indusx.partnerships.dataroom_access import Decision
 from indusx.partnerships.dataroom_models import AccessAction, DataRoom, Document, DocumentVersion
@@ -86,6 +87,8 @@ def upload(
     else:
         document = _document(session, ctx, document_id)
         previous = _version(session, document, None)
+    quotas.ensure_room_storage(session=session, settings=settings, principal=ctx.principal,
+                               party_org_ids=ctx.party_org_ids, adding=len(data))
     stored = uploads.store(settings, data, ACCEPTED, name=filename)
     version = DocumentVersion(
         document_id=document.id, number=document.latest_number + 1, title=title,

@@ -13,6 +13,7 @@ from indusx.accounts.permissions import Principal
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, Forbidden
 from indusx.forms import FormDep, field_errors, form_text
+from indusx.ops import quotas
 from indusx.orgs.models import Organisation
 from indusx.orgs.taxonomy import COUNTRY_LABELS, Country
 from indusx.supply.sos import access, export, register, service, timing, views
@@ -167,6 +168,7 @@ def export_register(
     session: SessionDep,
     settings: SettingsDep,
     query: Annotated[RegisterQuery, Depends()],
+    _export: Annotated[None, Depends(quotas.Exporting("sos_register"))],
 ) -> StreamingResponse:
     """Download the filtered register as CSV (every matching request the caller may see)."""
     rows = register.all_requests(session=session, principal=principal, flt=query.flt,

@@ -1,0 +1,117 @@
+"""Business quotas: introductions and exports per user a day, stored files per organisation."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indusx.accounts.models import User
+from indusx.accounts.permissions import Principal
+from indusx.audit.models import AuditEvent
+from indusx.config import Settings
+from indusx.db import utcnow
+from indusx.matching.models import Introduction, MatchMode
+from indusx.ops import quotas
+from indusx.orgs.models import Organisation
+
+Bearer = Callable[[User], dict[str, str]]
+DAY = 24 * 60 * 60
+
+
+def _ask(client: TestClient, headers: dict[str, str], from_org: int, to_org: int) -> int:
+    return client.post("/api/v1/introductions", headers=headers, json={
+        "from_org_id": from_org, "to_org_id": to_org, "mode": "co-development"}).status_code
+
+
+def test_introductions_past_the_daily_quota_are_refused_with_429_and_retry_after(
+    client: TestClient, people: SimpleNamespace, bearer: Bearer, settings: Settings,
+    make_org: Callable[..., Organisation],
+) -> None:
+    settings.quota_introductions_per_day = 2
+    targets = [make_org(country="US", name=f"Quota Target {n}") for n in range(3)]
+    headers = bearer(people.alice)
+    assert [_ask(client, headers, people.org.id, t.id) for t in targets[:2]] == [201, 201]
+
+    refused = client.post("/api/v1/introductions", headers=headers, json={
+        "from_org_id": people.org.id, "to_org_id": targets[2].id, "mode": "co-development"})
+
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert DAY - 120 < int(refused.headers["Retry-After"]) <= DAY + 1
+    assert "INDUSX_QUOTA_INTRODUCTIONS_PER_DAY" in refused.json()["detail"]
+    assert "'introductions'" in refused.json()["detail"]
+
+
+def test_introductions_older_than_a_day_no_longer_count(
+    session: Session, people: SimpleNamespace, settings: Settings,
+    make_org: Callable[..., Organisation],
+) -> None:
+    settings.quota_introductions_per_day = 1
+    target = make_org(country="US")
+    intro = Introduction(mode=MatchMode.CO_DEVELOPMENT, from_org_id=people.org.id,
+                         to_org_id=target.id, requested_by_id=people.alice.id,
+                         created_at=utcnow() - timedelta(hours=23))
+    session.add(intro)
+    session.flush()
+    alice = Principal.load(session=session, user=people.alice, via="web")
+    with pytest.raises(quotas.QuotaExceeded) as refused:
+        quotas.ensure_introduction_allowed(session=session, settings=settings, principal=alice)
+    # The one counted request leaves the window in about an hour.
+    assert 3500 < refused.value.retry_after <= 3601
+    intro.created_at = utcnow() - timedelta(hours=24, seconds=1)
+    session.flush()
+    quotas.ensure_introduction_allowed(session=session, settings=settings, principal=alice)
+
+
+def test_officers_are_exempt_from_the_introductions_quota(
+    session: Session, people: SimpleNamespace, settings: Settings,
+    make_org: Callable[..., Organisation],
+) -> None:
+    settings.quota_introductions_per_day = 1
+    for _ in range(2):
+        session.add(Introduction(mode=MatchMode.CO_DEVELOPMENT, from_org_id=people.org.id,
+                                 to_org_id=make_org(country="US").id,
+                                 requested_by_id=people.officer.id, created_at=utcnow()))
+    session.flush()
+    officer = Principal.load(session=session, user=people.officer, via="web")
+    quotas.ensure_introduction_allowed(session=session, settings=settings, principal=officer)
+
+
+def test_exports_are_audited_counted_and_refused_past_the_quota_even_for_admins(
+    client: TestClient, people: SimpleNamespace, bearer: Bearer, settings: Settings,
+    session: Session,
+) -> None:
+    settings.quota_exports_per_day = 2
+    headers = bearer(people.admin)
+    before = REGISTRY.get_sample_value("indusx_exports_total", {"kind": "audit"}) or 0.0
+    assert [client.get("/api/v1/audit/export.csv", headers=headers).status_code
+            for _ in range(2)] == [200, 200]
+
+    refused = client.get("/api/v1/audit/export.csv", headers=headers)
+
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > DAY - 120
+    assert "INDUSX_QUOTA_EXPORTS_PER_DAY" in refused.json()["detail"]
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "data.export")).all()
+    assert [(e.actor_id, e.object_id) for e in events] == [(people.admin.id, "audit")] * 2
+    assert REGISTRY.get_sample_value("indusx_exports_total", {"kind": "audit"}) == before + 2
+
+
+def test_the_web_exports_share_one_quota_per_user(
+    client: TestClient, people: SimpleNamespace, sign_in: Callable[..., TestClient],
+    settings: Settings,
+) -> None:
+    settings.quota_exports_per_day = 2
+    sign_in(client, people.bob)
+    assert client.get("/matchmaking/opportunities.csv").status_code == 200
+    assert client.get("/supply/requests/export.csv").status_code == 200
+    refused = client.get("/matchmaking/opportunities.csv")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    # Another user has a quota of their own.
+    sign_in(client, people.charlie)
+    assert client.get("/matchmaking/opportunities.csv").status_code == 200
