@@ -26,7 +26,17 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
-class Settings(BaseSettings):
+class ListReading(BaseSettings):
+    """The restricted-party list readers' setting, readable on its own (they run without an
+    app's settings, from the CLI too); `Settings` holds it as well."""
+
+    model_config = SettingsConfigDict(env_prefix="INDUSX_", extra="ignore")
+
+    # A gzip list file may decompress to at most this much (a decompression bomb is refused).
+    list_max_unpacked_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
+
+
+class Settings(ListReading):
     """One place for every setting; read from INDUSX_* environment variables."""
 
     model_config = SettingsConfigDict(env_prefix="INDUSX_", extra="ignore")
@@ -77,6 +87,10 @@ class Settings(BaseSettings):
     # Proposal attachments: kept outside the web root, each under a random key.
     upload_dir: Path = Path("var") / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Request bodies (ops/limits.py): an attachment at its limit and the form around it; the
+    # administrators' list imports take several files of up to 200 MB each (OFAC: three).
+    max_request_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    max_list_import_bytes: int = Field(default=601 * 1024 * 1024, ge=1024)
     # Supply-chain risk (ISO 3166 alpha-2 codes, comma-separated). Supply from outside the
     # partners (US, IN) and these close allies, or from a watched country, counts against a
     # part; see docs/supply.md.
@@ -84,12 +98,6 @@ class Settings(BaseSettings):
     supply_watch: str = "BY,CN,CU,IR,KP,MM,RU,SY,VE"
     # Security of Supply: days a supplier has to answer a priority-delivery request.
     supply_response_days: int = Field(default=5, ge=1, le=90)
-    # Retention in days (docs/privacy.md); `indusx privacy purge` and the background work
-    # apply it. Audit events are kept: the log is append-only.
-    retention_read_notification_days: int = Field(default=180, ge=1)
-    retention_data_room_access_days: int = Field(default=730, ge=1)
-    retention_finished_job_days: int = Field(default=7, ge=1)
-    retention_deactivated_user_days: int = Field(default=365, ge=1)
     db_echo: bool = False
     # Operations (docs/operations.md). Logs: one JSON object a line; unset means text in dev.
     log_format: LogFormat | None = None
@@ -101,14 +109,6 @@ class Settings(BaseSettings):
     job_poll_seconds: float = Field(default=1.0, gt=0)
     # /metrics answers loopback callers, and others that send this bearer token.
     metrics_token: str | None = None
-    # Business quotas (ops/quotas.py, docs/operations.md): per user over the last 24 hours,
-    # and per organisation for stored files. Requests per minute per caller, per process
-    # (0 turns the limit off; nginx limit_req is the fleet-wide control).
-    quota_introductions_per_day: int = Field(default=20, ge=1)
-    quota_exports_per_day: int = Field(default=50, ge=1)
-    quota_org_storage_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
-    quota_org_files: int = Field(default=2000, ge=1)
-    api_rate_per_minute: int = Field(default=600, ge=0)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
@@ -129,6 +129,9 @@ class Settings(BaseSettings):
         unknown = set(_codes(self.require_2fa_roles)) - {"ADMIN", "OFFICER", "MEMBER"}
         if unknown:
             raise ValueError(f"INDUSX_REQUIRE_2FA_ROLES: unknown roles {sorted(unknown)}")
+        if self.max_request_bytes <= self.upload_max_bytes:
+            raise ValueError("INDUSX_MAX_REQUEST_BYTES must exceed INDUSX_UPLOAD_MAX_BYTES "
+                             "(a request carries the file and its form)")
         for name in ("supply_allies", "supply_watch"):
             for code in _codes(getattr(self, name)):
                 if len(code) != 2 or not code.isalpha():

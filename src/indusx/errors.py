@@ -1,7 +1,8 @@
 """Domain errors that carry their HTTP status, and the one place that renders them.
 
 API requests (paths under /api, or clients that accept JSON) get RFC 9457 problem+json;
-browsers get an HTML page. A database outage becomes 503, never a traceback.
+browsers get an HTML page. A database outage becomes 503, never a traceback, and anything
+unexpected a generic 500 that quotes the request id (the traceback goes to the log only).
 """
 
 import logging
@@ -9,13 +10,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indusx.ops import logging as ops_logging
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+BIGINT_MAX = 2**63 - 1
 
 TITLES = {
     400: "Bad request",
@@ -24,8 +28,10 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     429: "Too many requests",
+    500: "Server error",
     503: "Service unavailable",
 }
 
@@ -81,6 +87,20 @@ class Invalid(DomainError):
         return cls(f"{field}: {message}", errors=[{"field": field, "message": message}])
 
 
+class ContentTooLarge(StarletteHTTPException):
+    """A request body over the size limit of its address (raised while the body is read)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request is larger than the limit of {_size(limit)}.")
+        self.limit = limit
+
+
+def _size(size: int) -> str:
+    from indusx.uploads import megabytes
+
+    return megabytes(size)
+
+
 def wants_json(request: Request) -> bool:
     """Return whether the client should get problem+json rather than an HTML page."""
     if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json",):
@@ -120,6 +140,13 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
+def error_response(request: Request, status: int, detail: str, **extra: Any) -> Response:
+    """Return problem+json (with `extra` members) or the HTML error page, as the client wants."""
+    if wants_json(request):
+        return problem(status, detail, **extra)
+    return _html_error(request, status, detail)
+
+
 def _html_error(request: Request, status: int, detail: str) -> Response:
     from indusx.templating import render
 
@@ -140,6 +167,49 @@ def _forget_expired_principal(request: Request) -> None:
     # the page is drawn without the signed-in menus rather than failing on the user.
     if principal is not None and inspect(principal.user).expired_attributes:
         request.state.principal = None
+
+
+def out_of_range_fields(request: Request) -> list[str]:
+    """Return the address's path and query parameters whose integers overflow 64 bits."""
+    values = [*request.path_params.items(), *request.query_params.multi_items()]
+    out = []
+    for name, value in values:
+        text = str(value).strip()
+        if text.lstrip("+-").isdigit() and not -BIGINT_MAX - 1 <= int(text) <= BIGINT_MAX:
+            out.append(name)
+    return out
+
+
+def request_id(request: Request) -> str:
+    """Return the request's id: the logging middleware's, else a fresh one (kept for later)."""
+    found = getattr(request.state, "request_id", None) or ops_logging.request_id_var.get()
+    if not found:
+        found = ops_logging.new_request_id()
+        request.state.request_id = found
+    return str(found)
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Answer an error nothing else handled: 500, a generic text and the request id."""
+    rid = request_id(request)
+    # The traceback only in the log, tied to the id the user is asked to quote.
+    log.error("unexpected error on %s %s", request.method, request.url.path,
+              exc_info=exc, extra={"request_id": rid})
+    detail = ("Something went wrong on our side and has been logged. If it keeps happening, "
+              f"quote this id: {rid}")
+    response: Response
+    if wants_json(request):
+        response = problem(500, detail, request_id=rid)
+    else:
+        try:
+            response = _html_error(request, 500, detail)
+        except Exception:  # the page itself failed: a bare page still gives the id
+            log.exception("the error page failed", extra={"request_id": rid})
+            response = HTMLResponse(
+                f"<!doctype html><title>Server error</title><h1>Server error</h1>"
+                f"<p>{detail}</p>", status_code=500)
+    response.headers[ops_logging.REQUEST_ID_HEADER] = rid
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -172,12 +242,26 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem(exc.status_code, detail)
         return _html_error(request, exc.status_code, detail)
 
+    @app.exception_handler(ContentTooLarge)
+    async def _too_large(request: Request, exc: ContentTooLarge) -> Response:
+        return error_response(request, 413, str(exc.detail), max_bytes=exc.limit)
+
     @app.exception_handler(OverflowError)
-    async def _overflow(request: Request, exc: OverflowError) -> Response:
-        # An id or number beyond the database's 64-bit integers (SQLite raises this itself).
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A value the database cannot hold: an id past its 64-bit integers (SQLite raises
+        # OverflowError when binding it, PostgreSQL a DataError). It is the input's fault, so
+        # 422 naming the field where the field is in the address, never "unavailable".
+        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        fields = out_of_range_fields(request)
         detail = "A number in the request is too large."
+        if isinstance(exc, DataError) and not fields:
+            detail = "A value in the request is out of range or malformed."
+        errors = [{"field": f, "message": "too large"} for f in fields]
+        if fields:
+            detail = "; ".join(f"{f}: too large" for f in fields)
         if wants_json(request):
-            return problem(422, detail)
+            return problem(422, detail, errors=errors)
         return _html_error(request, 422, detail)
 
     @app.exception_handler(IntegrityError)
@@ -187,6 +271,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return problem(409, detail)
         return _html_error(request, 409, detail)
+
+    # Errors the handlers above leave: Starlette runs this one outermost, outside the user
+    # middlewares; the app's own header middleware calls `unexpected` itself first.
+    app.add_exception_handler(Exception, unexpected)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)

@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indusx import __version__
+from indusx import __version__, errors
 from indusx.accounts import pages as account_pages
 from indusx.accounts import routes as account_routes
 from indusx.accounts import security_pages as account_security_pages
@@ -49,6 +48,8 @@ from indusx.matching import vectors as match_vectors
 from indusx.notifications import pages as notification_pages
 from indusx.notifications import routes as notification_routes
 from indusx.notifications import service as outbox
+from indusx.ops import caching as ops_caching
+from indusx.ops import limits as ops_limits
 from indusx.ops import logging as ops_logging
 from indusx.ops import metrics as ops_metrics
 from indusx.orgs import pages as org_pages
@@ -61,9 +62,6 @@ from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
-from indusx.privacy import pages as privacy_pages
-from indusx.privacy import retention as privacy_retention
-from indusx.privacy import routes as privacy_routes
 from indusx.roadmap import milestone_pages as roadmap_milestone_pages
 from indusx.roadmap import pages as roadmap_pages
 from indusx.roadmap import reminders as roadmap_reminders
@@ -102,15 +100,7 @@ SECURITY_HEADERS = {
 
 def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
     settings: Settings = app.state.settings
-    next_purge = 0.0
     while not stop.wait(settings.outbox_interval_seconds):
-        if time.monotonic() >= next_purge:
-            try:
-                with session_scope(app.state.sessionmaker) as session:
-                    privacy_retention.purge(session=session, settings=settings)
-                next_purge = time.monotonic() + privacy_retention.PURGE_EVERY.total_seconds()
-            except Exception:
-                log.exception("retention purge failed")
         try:
             with session_scope(app.state.sessionmaker) as session:
                 outbox.deliver_due(session=session, settings=settings)
@@ -225,13 +215,22 @@ def create_app(
     app.state.sessionmaker = session_factory or make_sessionmaker(engine)
     install_error_handlers(app)
 
+    # Innermost: a body over the limit is refused before a route reads it, and the refusal
+    # still gets the headers, request id and metrics of the middlewares around it.
+    app.add_middleware(ops_limits.BodyLimit, settings=settings)
+
     @app.middleware("http")
     async def _headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # answered here, inside the logging middleware, with its id
+            response = await errors.unexpected(request, exc)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if ops_caching.must_not_store(request, response):
+            response.headers["Cache-Control"] = "no-store"
         if settings.cookie_secure and settings.hsts_max_age_seconds:
             # Secure cookies mean the app is served over TLS: browsers should insist on it.
             response.headers.setdefault(
@@ -294,8 +293,6 @@ def create_app(
     app.include_router(supply_scenario_pages.router)
     app.include_router(supply_edit_pages.router)
     app.include_router(supply_routes.router)
-    app.include_router(privacy_routes.router)
-    app.include_router(privacy_pages.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
     return app

@@ -8,6 +8,7 @@ files, data rooms also plain text.
 
 import hashlib
 import io
+import os
 import re
 import secrets
 import unicodedata
@@ -81,6 +82,8 @@ DOCUMENTS_AND_TEXT = Accepted(
     accept=PDF_AND_OFFICE.accept + ",.txt,.csv,.md",
 )
 _KEY = re.compile(r"[0-9a-f]{32}")
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 # Tab, line feed, form feed, carriage return: the control characters text files hold.
 _TEXT_CONTROLS = frozenset(b"\t\n\x0c\r")
 
@@ -198,9 +201,17 @@ def store(
     mime = check(settings, data, accepted, name=name)
     key = secrets.token_hex(16)
     path = path_for(settings, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The upload folder is made private when the app makes it (an operator's own is left as
+    # it is); the shard folders are the app's, tightened if an older version made them.
+    path.parent.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=FOLDER_MODE, exist_ok=True)
+    path.parent.chmod(FOLDER_MODE)
     tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
+    # Readable by the app's own user only: other accounts on the host see no file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), FILE_MODE)  # a leftover .part may have had looser bits
+        out.write(data)
     tmp.replace(path)
     return Stored(key=key, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 

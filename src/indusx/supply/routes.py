@@ -21,6 +21,7 @@ from indusx.supply.schemas import (
     SystemSummary,
     SystemUpdate,
 )
+from indusx.uploads import megabytes
 
 router = APIRouter(prefix="/api/v1/supply", tags=["supply chain"])
 
@@ -176,6 +177,7 @@ def export_scenario(
 def import_bundle(
     principal: Officer,
     session: SessionDep,
+    settings: SettingsDep,
     systems: Annotated[UploadFile | None, File(description="systems.csv")] = None,
     bom: Annotated[UploadFile | None, File(description="bom.csv")] = None,
     sources: Annotated[UploadFile | None, File(description="sources.csv")] = None,
@@ -187,8 +189,12 @@ def import_bundle(
     for name, upload in ((imports.SYSTEMS, systems), (imports.BOM, bom),
                          (imports.SOURCES, sources)):
         if upload is not None:
+            # At most one byte past the limit: enough to refuse, never a whole huge file.
+            data = upload.file.read(settings.upload_max_bytes + 1)
+            if len(data) > settings.upload_max_bytes:
+                raise Invalid.field(name, f"larger than {megabytes(settings.upload_max_bytes)}")
             try:
-                texts[name] = upload.file.read().decode("utf-8-sig")
+                texts[name] = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise Invalid.field(name, "not UTF-8 text") from exc
     if not texts:

@@ -7,6 +7,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from indusx.config import ListReading
 from indusx.screening.lists.entry import ListFormatError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -30,22 +31,47 @@ def is_gzip(path: Path) -> bool:
         raise ListFormatError(str(path), None, f"cannot open the file: {exc.strerror}") from exc
 
 
-def read_bytes(path: Path) -> bytes:
-    """Return the file's content, decompressed when it is gzip."""
+def unpacked_limit() -> int:
+    """Return the most bytes a gzip list file may decompress to (a setting)."""
+    return ListReading().list_max_unpacked_bytes
+
+
+def _too_big(path: Path, limit: int) -> ListFormatError:
+    return ListFormatError(
+        str(path), None,
+        f"the file decompresses to more than {limit:,} bytes (INDUSX_LIST_MAX_UNPACKED_BYTES);"
+        " refused as a possible decompression bomb",
+    )
+
+
+def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """Return the file's content, decompressed when it is gzip (at most `limit` bytes)."""
     try:
         if is_gzip(path):
+            cap = unpacked_limit() if limit is None else limit
             with gzip.open(path, "rb") as handle:
-                return handle.read()
+                # One byte past the cap tells a file at the cap from one beyond it, without
+                # ever holding more than that in memory.
+                data = handle.read(cap + 1)
+            if len(data) > cap:
+                raise _too_big(path, cap)
+            return data
         return path.read_bytes()
     except (OSError, EOFError, zlib.error) as exc:
         raise ListFormatError(str(path), None, f"cannot read the file: {exc}") from exc
 
 
-def iter_chunks(path: Path) -> Iterator[bytes]:
+def iter_chunks(path: Path, *, limit: int | None = None) -> Iterator[bytes]:
     """Yield the file's (decompressed) content in chunks, for parsers that take a stream."""
     try:
-        with gzip.open(path, "rb") if is_gzip(path) else path.open("rb") as handle:
+        packed = is_gzip(path)
+        cap = unpacked_limit() if limit is None else limit
+        total = 0
+        with gzip.open(path, "rb") if packed else path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
+                total += len(chunk)
+                if packed and total > cap:
+                    raise _too_big(path, cap)
                 yield chunk
     except (OSError, EOFError, zlib.error) as exc:
         raise ListFormatError(str(path), None, f"cannot read the file: {exc}") from exc

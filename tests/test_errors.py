@@ -1,0 +1,108 @@
+"""The last-resort error answer, and numbers the database cannot hold."""
+
+import io
+from collections.abc import Awaitable, Callable, Iterator
+from types import SimpleNamespace
+
+import pytest
+from fastapi import FastAPI, Request, Response
+from fastapi.testclient import TestClient
+
+from indusx.accounts.models import User
+from indusx.ops.logging import REQUEST_ID_HEADER
+from tests.conftest import CSRF_COOKIE_VALUE
+from tests.ops.conftest import LogLines, json_log  # noqa: F401 (a fixture)
+
+SECRET_TEXT = "the-secret-internals-of-the-failure"
+
+
+@pytest.fixture
+def failing_app(app: FastAPI) -> FastAPI:
+    """Return the app with two routes that fail unexpectedly (an API and a page address)."""
+
+    @app.get("/api/v1/test-failure")
+    def _api_failure() -> None:
+        raise RuntimeError(SECRET_TEXT)
+
+    @app.get("/test-failure")
+    def _page_failure() -> None:
+        raise KeyError(SECRET_TEXT)
+
+    return app
+
+
+@pytest.fixture
+def failing_client(failing_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(failing_app, follow_redirects=False) as test_client:
+        test_client.cookies.set("indusx_csrf", CSRF_COOKIE_VALUE)
+        yield test_client
+
+
+def test_an_unexpected_error_is_a_500_problem_that_quotes_the_request_id(
+    failing_client: TestClient, json_log: tuple[io.StringIO, LogLines],  # noqa: F811
+) -> None:
+    _, lines = json_log
+    response = failing_client.get("/api/v1/test-failure")
+
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    request_id = response.headers[REQUEST_ID_HEADER]
+    assert body["request_id"] == request_id
+    assert f"quote this id: {request_id}" in body["detail"]
+    assert SECRET_TEXT not in response.text and "Traceback" not in response.text
+    # The traceback is in the log, under the same id, and the access line counts a 500.
+    failure = next(line for line in lines() if line["logger"] == "indusx.errors")
+    assert failure["request_id"] == request_id
+    assert SECRET_TEXT in failure["exception"] and "RuntimeError" in failure["exception"]
+    access = next(line for line in lines() if line["logger"] == "indusx.access")
+    assert (access["status"], access["request_id"]) == (500, request_id)
+
+
+def test_an_unexpected_error_on_a_page_is_the_error_page_with_the_id_the_caller_sent(
+    failing_client: TestClient,
+) -> None:
+    response = failing_client.get("/test-failure", headers={REQUEST_ID_HEADER: "support-77"})
+
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers[REQUEST_ID_HEADER] == "support-77"
+    assert "quote this id: support-77" in response.text
+    assert SECRET_TEXT not in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_error_outside_every_middleware_still_gets_an_id_and_a_generic_answer(
+    app: FastAPI,
+) -> None:
+    # Raised outermost, where only Starlette's server-error layer (and our handler) remain.
+    async def broken(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                     ) -> Response:
+        raise RuntimeError(SECRET_TEXT)
+
+    app.middleware("http")(broken)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.get("/api/v1/orgs")
+
+    assert response.status_code == 500
+    request_id = response.headers[REQUEST_ID_HEADER]
+    assert response.json()["request_id"] == request_id and len(request_id) == 16
+    assert SECRET_TEXT not in response.text
+
+
+def test_an_id_past_64_bits_in_the_address_is_invalid_and_named(
+    client: TestClient, people: SimpleNamespace, bearer: Callable[[User], dict[str, str]],
+) -> None:
+    response = client.get(f"/api/v1/challenges/{2**64}", headers=bearer(people.alice))
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "challenge_id", "message": "too large"}]
+
+
+def test_a_negative_id_past_64_bits_is_invalid_too(
+    client: TestClient, people: SimpleNamespace, bearer: Callable[[User], dict[str, str]],
+) -> None:
+    response = client.get(f"/api/v1/challenges/-{2**64}", headers=bearer(people.alice))
+
+    assert response.status_code == 422
