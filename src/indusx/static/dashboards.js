@@ -28,7 +28,9 @@
       aria: { enabled: true, decal: { show: true } },
       legend: spec.series.length > 1 ? { top: 0, type: "scroll", textStyle: { color: MUTED } }
         : undefined,
-      tooltip: { trigger: spec.kind === "funnel" ? "item" : "axis",
+      // Drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the CSP
+      // refuses.
+      tooltip: { trigger: spec.kind === "funnel" ? "item" : "axis", renderMode: "richText",
         axisPointer: { type: "shadow" } },
     };
   }

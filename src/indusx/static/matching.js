@@ -25,13 +25,17 @@
     }
     const areas = (data.areas || []).slice().reverse(); // first area at the top
     const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // The height grows with the number of areas; set here because the CSP forbids style="".
+    if (el.dataset.height) el.style.height = el.dataset.height + "px";
     const chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: !reduceMotion,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily, color: "#1e293b" },
       color: SERIES.map(function (s) { return s[2]; }),
       legend: { top: 0, left: 0, itemGap: 18, textStyle: { color: "#1e293b" } },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the CSP
+      // refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       // A fixed label gutter: ECharts under-measures bold labels with containLabel.
       grid: { left: 156, right: 24, top: 40, bottom: 40 },
       xAxis: {

@@ -17,7 +17,9 @@
       animation: !reduceMotion,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily, color: "#1e293b" },
       color: [COLOURS[el.dataset.reportChart] || "#1d4e9e"],
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the CSP
+      // refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       grid: { left: 40, right: 16, top: 16, bottom: 48 },
       xAxis: {
         type: "category", data: spec.labels,

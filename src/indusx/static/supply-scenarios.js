@@ -26,7 +26,9 @@
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily, color: "#1e293b" },
       color: data.series.length === 2 && data.kind === "outcome"
         ? ["#b6c2d1", "#1d4e89"] : PALETTE,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the CSP
+      // refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { top: 0, textStyle: { color: "#334155" } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: {

@@ -39,6 +39,8 @@
   function drawHeat(el, data) {
     if (!data || typeof window.echarts === "undefined" || el.dataset.rendered) return;
     if (el.offsetWidth === 0) return;  // inside a hidden tab: drawn when the tab is shown
+    // The height grows with the number of rows; set here because the CSP forbids style="".
+    if (el.dataset.height) el.style.height = el.dataset.height + "px";
     const chart = window.echarts.init(el, null, { renderer: "canvas" });
     const cells = data.cells.map(function (c) { return [c[0], c[1], c[2]]; });
     const worst = {};
@@ -47,7 +49,13 @@
       animation: !reduceMotion,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily, color: "#1e293b" },
       tooltip: {
-        position: "top",
+        // Above the cell, as position "top" would place it, but without the arrow ECharts
+        // draws for "top": that arrow is markup with a style attribute, which the CSP refuses.
+        position: function (point, params, dom, rect, size) {
+          const [w, h] = size.contentSize;
+          return rect ? [rect.x + rect.width / 2 - w / 2, rect.y - h - 10]
+            : [point[0] - w / 2, point[1] - h - 10];
+        },
         formatter: function (p) {
           const row = data.rows[p.value[1]];
           const dim = data.dimensions[p.value[0]];
