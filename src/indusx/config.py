@@ -98,6 +98,12 @@ class Settings(ListReading):
     supply_watch: str = "BY,CN,CU,IR,KP,MM,RU,SY,VE"
     # Security of Supply: days a supplier has to answer a priority-delivery request.
     supply_response_days: int = Field(default=5, ge=1, le=90)
+    # Retention in days (docs/privacy.md); `indusx privacy purge` and the background work
+    # apply it. Audit events are kept: the log is append-only.
+    retention_read_notification_days: int = Field(default=180, ge=1)
+    retention_data_room_access_days: int = Field(default=730, ge=1)
+    retention_finished_job_days: int = Field(default=7, ge=1)
+    retention_deactivated_user_days: int = Field(default=365, ge=1)
     db_echo: bool = False
     # Operations (docs/operations.md). Logs: one JSON object a line; unset means text in dev.
     log_format: LogFormat | None = None
@@ -109,6 +115,14 @@ class Settings(ListReading):
     job_poll_seconds: float = Field(default=1.0, gt=0)
     # /metrics answers loopback callers, and others that send this bearer token.
     metrics_token: str | None = None
+    # Business quotas (ops/quotas.py, docs/operations.md): per user over the last 24 hours,
+    # and per organisation for stored files. Requests per minute per caller, per process
+    # (0 turns the limit off; nginx limit_req is the fleet-wide control).
+    quota_introductions_per_day: int = Field(default=20, ge=1)
+    quota_exports_per_day: int = Field(default=50, ge=1)
+    quota_org_storage_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
+    quota_org_files: int = Field(default=2000, ge=1)
+    api_rate_per_minute: int = Field(default=600, ge=0)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -52,6 +53,7 @@ from indusx.ops import caching as ops_caching
 from indusx.ops import limits as ops_limits
 from indusx.ops import logging as ops_logging
 from indusx.ops import metrics as ops_metrics
+from indusx.ops import ratelimit as ops_ratelimit
 from indusx.orgs import pages as org_pages
 from indusx.orgs import routes as org_routes
 from indusx.partnerships import dataroom_pages, dataroom_routes
@@ -62,6 +64,9 @@ from indusx.pathway import hurdle_pages as pathway_hurdle_pages
 from indusx.pathway import pages as pathway_pages
 from indusx.pathway import routes as pathway_routes
 from indusx.pathway import service as pathway_service
+from indusx.privacy import pages as privacy_pages
+from indusx.privacy import retention as privacy_retention
+from indusx.privacy import routes as privacy_routes
 from indusx.roadmap import milestone_pages as roadmap_milestone_pages
 from indusx.roadmap import pages as roadmap_pages
 from indusx.roadmap import reminders as roadmap_reminders
@@ -86,11 +91,11 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    # No inline scripts. Inline style attributes stay allowed (templates size bars and charts
-    # with them; see docs/security.md), but not <style> elements.
+    # Nothing inline: no scripts, no <style> elements, no style attributes (bars are sized by
+    # classes, charts by data- attributes that static scripts read; docs/security.md).
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        "style-src-attr 'unsafe-inline'; script-src 'self'; font-src 'self'; "
+        "script-src 'self'; font-src 'self'; "
         "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     ),
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
@@ -100,7 +105,15 @@ SECURITY_HEADERS = {
 
 def _outbox_worker(app: FastAPI, stop: threading.Event) -> None:
     settings: Settings = app.state.settings
+    next_purge = 0.0
     while not stop.wait(settings.outbox_interval_seconds):
+        if time.monotonic() >= next_purge:
+            try:
+                with session_scope(app.state.sessionmaker) as session:
+                    privacy_retention.purge(session=session, settings=settings)
+                next_purge = time.monotonic() + privacy_retention.PURGE_EVERY.total_seconds()
+            except Exception:
+                log.exception("retention purge failed")
         try:
             with session_scope(app.state.sessionmaker) as session:
                 outbox.deliver_due(session=session, settings=settings)
@@ -247,6 +260,8 @@ def create_app(
         return response
 
     # Added last, so outermost: every response carries its request id and is counted.
+    # Inside metrics and logging, so that its 429s are counted and logged like any answer.
+    app.middleware("http")(ops_ratelimit.rate_limit)
     app.middleware("http")(ops_metrics.request_metrics)
     app.middleware("http")(ops_logging.request_logging)
     ops_metrics.instrument_services()
@@ -293,6 +308,8 @@ def create_app(
     app.include_router(supply_scenario_pages.router)
     app.include_router(supply_edit_pages.router)
     app.include_router(supply_routes.router)
+    app.include_router(privacy_routes.router)
+    app.include_router(privacy_pages.router)
     # A bad rule file stops the app here, naming its file and line.
     pathway_service.ruleset()
     return app

@@ -19,6 +19,7 @@ from indusx.accounts.schemas import (
     TokenCreate,
     UserCreate,
 )
+from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.deps import (
@@ -33,7 +34,7 @@ from indusx.deps import (
     anonymous_actor,
     client_ip,
 )
-from indusx.errors import DomainError, NotFound
+from indusx.errors import DomainError, Invalid, NotFound
 from indusx.forms import field_errors
 
 router = APIRouter(include_in_schema=False)
@@ -176,19 +177,29 @@ def signup_form(request: Request, _: Anyone) -> HTMLResponse:
 def signup(
     request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
     email: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "", privacy_consent: Annotated[str, Form()] = "",
 ) -> Response:
-    """Create a member account and sign it in."""
-    values = {"email": email, "full_name": full_name}
+    """Create a member account, record its consent to the privacy notice and sign it in."""
+    from indusx.privacy import service as privacy_service
+
+    values = {"email": email, "full_name": full_name, "privacy_consent": privacy_consent}
     try:
         body = SignupIn(email=email, full_name=full_name, password=password)
+        if not privacy_consent:
+            raise Invalid.field("privacy_consent", "accept the privacy notice to sign up")
         user = account_service.signup(
             session=session, email=body.email, full_name=body.full_name,
             password=body.password, ip=client_ip(request),
             min_length=settings.password_min_length,
         )
+        privacy_service.record_consent(
+            session=session, user=user, via="signup",
+            actor=Actor(user_id=user.id, email=user.email, via="web", ip=client_ip(request)),
+        )
     except (ValidationError, DomainError) as exc:
         errors = field_errors(exc)
+        if not privacy_consent:
+            errors.setdefault("privacy_consent", "Accept the privacy notice to sign up")
         # Name every problem at once, the password's too when another field stopped it.
         problem = passwords.password_problem(
             password, min_length=settings.password_min_length, email=email, full_name=full_name
