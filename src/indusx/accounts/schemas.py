@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from indusx.accounts.models import OrgRole, PlatformRole, TokenKind
 from indusx.accounts.passwords import MAX_PASSWORD_LENGTH
+from indusx.schemas import Email, RequestModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # New passwords are checked by the service (accounts/passwords.py), which knows the user's
@@ -14,8 +15,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 NewPassword = Annotated[str, Field(max_length=MAX_PASSWORD_LENGTH)]
 
 
-class LoginIn(BaseModel):
-    email: EmailStr
+class LoginIn(RequestModel):
+    email: Email
     password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
     totp: str | None = Field(
         default=None, max_length=40,
@@ -30,14 +31,14 @@ class AccessTokenOut(BaseModel):
     expires_at: datetime
 
 
-class SignupIn(BaseModel):
-    email: EmailStr
+class SignupIn(RequestModel):
+    email: Email
     full_name: Name
     password: NewPassword
 
 
-class UserCreate(BaseModel):
-    email: EmailStr
+class UserCreate(RequestModel):
+    email: Email
     full_name: Name
     platform_role: PlatformRole = PlatformRole.MEMBER
     password: NewPassword | None = Field(
@@ -45,7 +46,7 @@ class UserCreate(BaseModel):
     )
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestModel):
     full_name: Name | None = None
     platform_role: PlatformRole | None = None
     is_active: bool | None = None
@@ -77,7 +78,7 @@ class UserPage(BaseModel):
     page_size: int
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestModel):
     name: Name = "API token"
     expires_days: int | None = Field(default=90, ge=1, le=365)
 
@@ -99,16 +100,16 @@ class TokenCreated(TokenRead):
     token: str = Field(description="Shown once; only its hash is stored.")
 
 
-class PasswordResetRequest(BaseModel):
-    email: EmailStr
+class PasswordResetRequest(RequestModel):
+    email: Email
 
 
-class PasswordResetIn(BaseModel):
+class PasswordResetIn(RequestModel):
     token: str = Field(min_length=10, max_length=200)
     password: NewPassword
 
 
-class MemberAdd(BaseModel):
-    email: EmailStr
+class MemberAdd(RequestModel):
+    email: Email
     role: OrgRole = OrgRole.VIEWER
     full_name: Name | None = None

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from indusx.challenges import access, decisions, export, review
@@ -21,6 +21,7 @@ from indusx.challenges.models import (
 )
 from indusx.deps import SessionDep, SignedIn
 from indusx.errors import Forbidden
+from indusx.schemas import Email, RequestModel
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 
@@ -119,26 +120,26 @@ class ReviewRead(ReviewSummary):
     submitted_at: datetime | None
 
 
-class DeclareIn(BaseModel):
+class DeclareIn(RequestModel):
     conflict: bool
     reason: str = Field("", max_length=2000)
 
 
-class ScoreIn(BaseModel):
+class ScoreIn(RequestModel):
     criterion_id: int
     score: float | None = Field(description="0..the criterion's scale_max; null clears it")
     comment: str = Field("", max_length=5000)
 
 
-class ReviewUpdate(BaseModel):
-    scores: list[ScoreIn] = []
+class ReviewUpdate(RequestModel):
+    scores: list[ScoreIn] = Field([], max_length=100)  # a rubric has at most 30 criteria
     comment: str | None = Field(None, max_length=10_000)
     submit: bool = Field(False, description="finish the review (every criterion scored)")
 
 
-class PoolIn(BaseModel):
-    emails: list[EmailStr] = []
-    user_ids: list[int] = []
+class PoolIn(RequestModel):
+    emails: list[Email] = Field([], max_length=200)
+    user_ids: list[int] = Field([], max_length=200)
 
 
 class PoolMemberRead(BaseModel):
@@ -149,12 +150,12 @@ class PoolMemberRead(BaseModel):
     counts: dict[ReviewStatus, int]
 
 
-class AssignmentIn(BaseModel):
+class AssignmentIn(RequestModel):
     proposal_id: int
     reviewer_id: int
 
 
-class AutoAssignIn(BaseModel):
+class AutoAssignIn(RequestModel):
     seed: int = Field(0, description="the same seed and data give the same assignments")
 
 
@@ -209,7 +210,7 @@ class RankingRead(BaseModel):
     see_identity: bool
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestModel):
     outcome: Outcome
     reason: str = Field(max_length=5000)
     award_usd: int | None = Field(None, ge=0)
@@ -225,7 +226,7 @@ class DecisionRead(BaseModel):
     decided_at: datetime
 
 
-class ConflictIn(BaseModel):
+class ConflictIn(RequestModel):
     org_id: int
     reason: str = Field(max_length=2000)
     user_id: int | None = Field(None, description="officers may record it for someone else")

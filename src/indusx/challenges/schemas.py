@@ -1,12 +1,24 @@
 """Request and response bodies of the challenges API: challenges, proposals, attachments."""
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from indusx.challenges.models import PartyRole, Phase, ProposalStatus
 from indusx.orgs.taxonomy import Country, OrgKind
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+QuestionKey = Annotated[str, StringConstraints(max_length=40)]
+Answer = Annotated[str, StringConstraints(max_length=20_000)]  # QuestionIn.max_chars' ceiling
 
 # The phases whose planned start is kept in Challenge.schedule (open and the deadline have
 # their own columns).
@@ -52,12 +64,18 @@ class _ChallengeFields(BaseModel):
     title: str | None = Field(default=None, min_length=3, max_length=200)
     summary: str | None = Field(default=None, max_length=500)
     problem_statement: str | None = Field(default=None, max_length=50_000)
-    co_sponsors: list[str] | None = Field(default=None, max_length=10)
+    co_sponsors: list[ShortText] | None = Field(default=None, max_length=10)
     prize: str | None = Field(default=None, max_length=300)
     funding_usd: int | None = Field(default=None, ge=0)
-    focus_areas: list[str] | None = Field(default=None, description="focus-area slugs")
-    eligible_countries: list[Country] | None = Field(default=None, description="empty: any")
-    eligible_kinds: list[OrgKind] | None = Field(default=None, description="empty: any")
+    focus_areas: list[ShortText] | None = Field(
+        default=None, max_length=50, description="focus-area slugs"
+    )
+    eligible_countries: list[Country] | None = Field(
+        default=None, max_length=len(Country), description="empty: any"
+    )
+    eligible_kinds: list[OrgKind] | None = Field(
+        default=None, max_length=len(OrgKind), description="empty: any"
+    )
     trl_min: int | None = Field(default=None, ge=1, le=9)
     trl_max: int | None = Field(default=None, ge=1, le=9)
     joint_team_required: bool | None = None
@@ -71,7 +89,8 @@ class _ChallengeFields(BaseModel):
         "challenge's time zone",
     )
     schedule: dict[Phase, datetime] | None = Field(
-        default=None, description="planned start of review, shortlist, pitch, awarded, closed"
+        default=None, max_length=len(Phase),
+        description="planned start of review, shortlist, pitch, awarded, closed",
     )
     blind_review: bool | None = None
     reviews_per_proposal: int | None = Field(default=None, ge=1, le=10)
@@ -201,7 +220,9 @@ class ProposalUpdate(BaseModel):
     version: int = Field(ge=1, description="the version read; an older one is refused with 409")
     title: str | None = Field(default=None, max_length=200)
     summary: str | None = Field(default=None, max_length=20_000)
-    answers: dict[str, str] | None = Field(default=None, description="question id -> answer")
+    answers: dict[QuestionKey, Answer] | None = Field(
+        default=None, max_length=50, description="question id -> answer"
+    )
     trl: int | None = Field(default=None, ge=1, le=9)
     requested_usd: int | None = Field(default=None, ge=0)
 

@@ -1,8 +1,9 @@
 """API shapes for suggestions, solver search, introductions and the opportunity map."""
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from indusx.matching.introductions import Party
 from indusx.matching.models import DismissReason, IntroductionStatus, MatchMode
@@ -47,14 +48,18 @@ class MatchList(BaseModel):
     )
 
 
+Filter = Annotated[str, StringConstraints(max_length=100)]
+MAX_FILTERS = 50
+
+
 class SolverQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=3, max_length=20_000, description="the problem statement")
     k: int = Field(10, ge=1, le=100)
-    country: list[str] = []
-    kind: list[str] = []
-    focus_area: list[str] = []
+    country: list[Filter] = Field([], max_length=MAX_FILTERS)
+    kind: list[Filter] = Field([], max_length=MAX_FILTERS)
+    focus_area: list[Filter] = Field([], max_length=MAX_FILTERS)
 
 
 class SolverResult(BaseModel):

@@ -14,7 +14,7 @@ class PreferenceRead(BaseModel):
 class PreferenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    topic: str = Field(description="one of the topics GET returns")
+    topic: str = Field(max_length=60, description="one of the topics GET returns")
     in_app: bool = True
     email: bool = True
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Self
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     field_validator,
@@ -20,11 +19,16 @@ from indusx.orgs.identifiers import (
     normalise_identifier,
 )
 from indusx.orgs.taxonomy import STAGED_KINDS, Country, FundingStage, OrgKind, Seeking
+from indusx.schemas import Email, RequestModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$")
+]
+Identifier = Annotated[str, StringConstraints(max_length=100)]
+MAX_FOCUS_AREAS = 50  # the taxonomy has 12; an admin may add some
 
 MAX_HEADCOUNT = 2_000_000
 
@@ -43,12 +47,13 @@ def _website(value: str) -> str:
     return value
 
 
-class OfferingIn(BaseModel):
+class OfferingIn(RequestModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     trl: int = Field(ge=1, le=9, description="Technology readiness level, 1-9")
     export_control: str | None = Field(
-        default=None, description="EAR99, ECCN, USML category, SCOMET category; blank = unknown"
+        default=None, max_length=100,
+        description="EAR99, ECCN, USML category, SCOMET category; blank = unknown",
     )
 
     @field_validator("export_control")
@@ -67,10 +72,10 @@ class OfferingRead(BaseModel):
     export_control: str | None
 
 
-class ThesisIn(BaseModel):
-    focus_areas: list[Slug] = Field(default_factory=list)
-    stages: list[FundingStage] = Field(default_factory=list)
-    countries: list[Country] = Field(default_factory=list)
+class ThesisIn(RequestModel):
+    focus_areas: list[Slug] = Field(default_factory=list, max_length=MAX_FOCUS_AREAS)
+    stages: list[FundingStage] = Field(default_factory=list, max_length=len(FundingStage))
+    countries: list[Country] = Field(default_factory=list, max_length=len(Country))
     ticket_min_usd: int | None = Field(default=None, ge=0, le=10_000_000_000)
     ticket_max_usd: int | None = Field(default=None, ge=0, le=10_000_000_000)
 
@@ -92,7 +97,7 @@ class ThesisRead(BaseModel):
     ticket_max_usd: int | None
 
 
-class _OrgFields(BaseModel):
+class _OrgFields(RequestModel):
     """Fields shared by create and update; every one optional here."""
 
     name: Annotated[
@@ -102,20 +107,20 @@ class _OrgFields(BaseModel):
     kind: OrgKind | None = None
     description: Description | None = None
     capabilities: Text | None = None
-    focus_areas: list[Slug] | None = None
-    seeking: list[Seeking] | None = None
+    focus_areas: list[Slug] | None = Field(default=None, max_length=MAX_FOCUS_AREAS)
+    seeking: list[Seeking] | None = Field(default=None, max_length=len(Seeking))
     funding_stage: FundingStage | None = None
     headcount: int | None = Field(default=None, ge=0, le=MAX_HEADCOUNT)
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     state: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    website: str | None = None
-    uei: str | None = None
-    cage: str | None = None
-    cin: str | None = None
-    udyam: str | None = None
-    dpiit: str | None = None
+    website: str | None = Field(default=None, max_length=300)
+    uei: Identifier | None = None
+    cage: Identifier | None = None
+    cin: Identifier | None = None
+    udyam: Identifier | None = None
+    dpiit: Identifier | None = None
     contact_name: Short | None = None
-    contact_email: EmailStr | None = None
+    contact_email: Email | None = None
     contact_phone: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+()\-. ]*$")
     ] | None = None
@@ -255,7 +260,7 @@ class OrgPage(BaseModel):
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
 
 
-class FocusAreaIn(BaseModel):
+class FocusAreaIn(RequestModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
     slug: Slug | None = None
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""

@@ -1,8 +1,9 @@
 """Request and response bodies of the data-room API."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from indusx.accounts.models import Eligibility
 from indusx.partnerships import markings
@@ -126,8 +127,10 @@ class AuthorisationIn(BaseModel):
 class RulesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    allowed_countries: list[str] = Field(min_length=1)
-    allowed_eligibilities: list[Eligibility] = Field(min_length=1)
+    allowed_countries: list[Annotated[str, StringConstraints(max_length=2)]] = Field(
+        min_length=1, max_length=250
+    )
+    allowed_eligibilities: list[Eligibility] = Field(min_length=1, max_length=len(Eligibility))
 
 
 class LogEntryRead(BaseModel):

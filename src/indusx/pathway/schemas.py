@@ -1,9 +1,16 @@
 """API and file shapes: an assessment's input and result, and the hurdle register."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from indusx.orgs.identifiers import normalise_export_control
 from indusx.pathway.engine.evaluate import Verdict
@@ -18,6 +25,8 @@ from indusx.pathway.engine.facts import (
 from indusx.pathway.models import HurdleStatus
 
 COUNTRY = r"^[A-Z]{2}$"
+Slug = Annotated[str, StringConstraints(max_length=100)]
+RedFlag = Annotated[str, StringConstraints(max_length=500)]
 
 
 def _upper(value: Any) -> Any:
@@ -34,7 +43,7 @@ class PartyIn(BaseModel):
     )
     name: str | None = Field(default=None, max_length=200)
     country: str | None = Field(
-        default=None, pattern=COUNTRY, description="ISO 3166-1 alpha-2, e.g. IN or US"
+        default=None, max_length=2, pattern=COUNTRY, description="ISO 3166-1 alpha-2, e.g. IN or US"
     )
     kind: PartyKind | None = Field(
         default=None, description="default: from the directory, else company"
@@ -73,7 +82,8 @@ class ItemIn(BaseModel):
         "category (e.g. SCOMET 6A), 'Not controlled', or empty/unknown",
     )
     origin: str | None = Field(
-        default=None, pattern=COUNTRY, description="whose controls apply; by default the regime's"
+        default=None, max_length=2, pattern=COUNTRY,
+        description="whose controls apply; by default the regime's",
     )
     missile_technology: bool | None = Field(
         None, description="controlled for missile technology (default: from the ECCN)"
@@ -92,8 +102,8 @@ class ItemIn(BaseModel):
 class InvestmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    investor_country: str | None = Field(default=None, pattern=COUNTRY)
-    investee_country: str | None = Field(default=None, pattern=COUNTRY)
+    investor_country: str | None = Field(default=None, max_length=2, pattern=COUNTRY)
+    investee_country: str | None = Field(default=None, max_length=2, pattern=COUNTRY)
     equity_share: float | None = Field(
         default=None, ge=0, le=100, description="the investor's share after the deal, %"
     )
@@ -122,7 +132,7 @@ class AssessmentIn(BaseModel):
     procurement: ProcurementIn | None = None
     end_customer: EndCustomer | None = None
     sp_segment: SpSegment | None = None
-    red_flags: list[str] = Field(
+    red_flags: list[RedFlag] = Field(
         default=[], max_length=20, description="red flags noticed (empty: none known)"
     )
     notes: str = Field(default="", max_length=5000)
@@ -278,7 +288,7 @@ class HurdleBase(BaseModel):
     title: str = Field(min_length=3, max_length=200)
     regulation: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=10_000)
-    focus_areas: list[str] = Field(default=[], description="focus-area slugs")
+    focus_areas: list[Slug] = Field(default=[], max_length=50, description="focus-area slugs")
     owner: str = Field(default="", max_length=200, description="who is working on it")
     status: HurdleStatus = HurdleStatus.OPEN
     remedy: str = Field(default="", max_length=10_000, description="the proposed remedy")
@@ -307,7 +317,7 @@ class HurdleUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=3, max_length=200)
     regulation: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
-    focus_areas: list[str] | None = None
+    focus_areas: list[Slug] | None = Field(default=None, max_length=50)
     owner: str | None = Field(default=None, max_length=200)
     status: HurdleStatus | None = None
     remedy: str | None = Field(default=None, max_length=10_000)

@@ -13,9 +13,13 @@ class CheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=300)
-    country: str | None = Field(None, description="ISO code or English country name")
+    country: str | None = Field(
+        None, max_length=100, description="ISO code or English country name"
+    )
     type: EntityType | None = None
-    birth_date: str | None = Field(None, description="a year (1960) or a date (1960-05-31)")
+    birth_date: str | None = Field(
+        None, max_length=40, description="a year (1960) or a date (1960-05-31)"
+    )
 
     @field_validator("name")
     @classmethod

@@ -1,9 +1,16 @@
 """What the supply API, pages and CLI take in and give back."""
 
 from datetime import datetime
-from typing import Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from indusx.supply.models import PartKind
 from indusx.supply.regions import is_country, region_named
@@ -28,7 +35,7 @@ class SystemCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=10_000)
     integrator_org_id: int | None = None
-    focus_area: str | None = Field(default=None, description="a focus-area slug")
+    focus_area: str | None = Field(default=None, max_length=100, description="a focus-area slug")
     annual_demand: float = Field(default=0.0, ge=0, le=1e9, description="planned units per year")
 
 
@@ -40,7 +47,7 @@ class SystemUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
     integrator_org_id: int | None = None
-    focus_area: str | None = None
+    focus_area: str | None = Field(default=None, max_length=100)
     annual_demand: float | None = Field(default=None, ge=0, le=1e9)
 
 
@@ -287,6 +294,10 @@ class RiskView(BaseModel):
 # --- scenarios ------------------------------------------------------------------------------
 
 
+Ref = Annotated[str, StringConstraints(max_length=300)]  # a code, name or supplier key
+MAX_SCENARIO_ITEMS = 1000
+
+
 class ScenarioSpec(BaseModel):
     """A disruption to simulate: what is out, by how much demand rises, for how long."""
 
@@ -294,15 +305,21 @@ class ScenarioSpec(BaseModel):
 
     name: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=5000)
-    systems: list[str | int] = Field(
-        default_factory=list, description="system codes or ids; empty = every system you read"
+    systems: list[Ref | int] = Field(
+        default_factory=list, max_length=MAX_SCENARIO_ITEMS,
+        description="system codes or ids; empty = every system you read",
     )
-    suppliers_out: list[str | int] = Field(
+    suppliers_out: list[Ref | int] = Field(
         default_factory=list,
+        max_length=MAX_SCENARIO_ITEMS,
         description='"org:12", "ext:name|CC", an organisation id, or a supplier name',
     )
-    countries_out: list[str] = Field(default_factory=list, description="ISO 3166 alpha-2")
-    regions_out: list[str] = Field(default_factory=list, description="names from regions.yaml")
+    countries_out: list[Ref] = Field(
+        default_factory=list, max_length=MAX_SCENARIO_ITEMS, description="ISO 3166 alpha-2"
+    )
+    regions_out: list[Ref] = Field(
+        default_factory=list, max_length=MAX_SCENARIO_ITEMS, description="names from regions.yaml"
+    )
     demand_factor: float = Field(default=1.0, ge=0.1, le=10)
     days: int = Field(default=90, ge=1, le=730)
 
