@@ -91,7 +91,9 @@ def harness(engine: Engine, database_url: str, tmp: Path) -> Iterator[Harness]:
     outer = connection.begin()
     factory = sessionmaker(bind=connection, expire_on_commit=False,
                            join_transaction_mode="create_savepoint")
-    settings = make_settings(database_url, upload_dir=tmp / "uploads")
+    # The world's sessions sign in once for a run that lasts minutes: their password proof
+    # must not go stale halfway (step-up has its own tests, tests/accounts/test_step_up.py).
+    settings = make_settings(database_url, upload_dir=tmp / "uploads", step_up_minutes=24 * 60)
     with factory() as session:
         world = build(session, settings, tmp)
         session.commit()
