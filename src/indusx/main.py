@@ -231,6 +231,9 @@ def create_app(
     # Innermost: a body over the limit is refused before a route reads it, and the refusal
     # still gets the headers, request id and metrics of the middlewares around it.
     app.add_middleware(ops_limits.BodyLimit, settings=settings)
+    # Inside the headers, metrics and logging: a 429 carries the security headers and is
+    # counted and logged like any answer.
+    app.middleware("http")(ops_ratelimit.rate_limit)
 
     @app.middleware("http")
     async def _headers(
@@ -260,8 +263,6 @@ def create_app(
         return response
 
     # Added last, so outermost: every response carries its request id and is counted.
-    # Inside metrics and logging, so that its 429s are counted and logged like any answer.
-    app.middleware("http")(ops_ratelimit.rate_limit)
     app.middleware("http")(ops_metrics.request_metrics)
     app.middleware("http")(ops_logging.request_logging)
     ops_metrics.instrument_services()

@@ -66,6 +66,8 @@ def test_a_caller_over_the_limit_gets_429_with_retry_after(
     assert refused.status_code == 429
     assert refused.headers["content-type"] == "application/problem+json"
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["X-Frame-Options"] == "DENY"  # inside the security headers
+    assert refused.headers["X-Request-ID"]
     assert "INDUSX_API_RATE_PER_MINUTE" in refused.json()["detail"]
     # Another token is another caller, and probes are never counted.
     assert limited.get("/api/v1/orgs", headers=bearer(people.bob)).status_code == 200
