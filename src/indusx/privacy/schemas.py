@@ -4,8 +4,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from indusx.schemas import RequestModel
 
-class ErasureIn(BaseModel):
+
+class ErasureIn(RequestModel):
     """Confirm the erasure of one's own account with its password."""
 
     password: str = Field(min_length=1, max_length=1024)
