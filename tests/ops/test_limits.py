@@ -1,15 +1,17 @@
 """Request bodies over their address's limit are refused with 413 before they are read whole."""
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from indusx.accounts.models import User
+from indusx.accounts.models import User, WebSession
 from indusx.config import Settings
+from indusx.db import utcnow
 from indusx.main import create_app
 from indusx.ops.limits import limit_for
 from indusx.ops.logging import REQUEST_ID_HEADER
@@ -113,3 +115,79 @@ def test_limits_are_chosen_by_address_and_method(small_settings: Settings) -> No
 def test_settings_refuse_a_request_limit_below_the_upload_limit(database_url: str) -> None:
     with pytest.raises(ValueError, match="INDUSX_MAX_REQUEST_BYTES"):
         make_settings(database_url, upload_max_bytes=8192, max_request_bytes=4096)
+
+
+def _big_list(size: int) -> dict[str, tuple[str, bytes, str]]:
+    return {"files": ("list.csv", b"name\n" + b"x" * size, "text/csv")}
+
+
+def test_an_anonymous_list_import_gets_the_ordinary_limit_not_the_list_one(
+    small_client: TestClient,
+) -> None:
+    # Between the two limits: read whole (and then refused 401) if the large one applied.
+    for path in ("/api/v1/screening/lists/import", "/screening/lists"):
+        response = small_client.post(path, files=_big_list(LIMIT * 2), data={"format": "csv"},
+                                     headers={"Accept": "application/json"})
+
+        assert response.status_code == 413, path
+        assert response.json()["max_bytes"] == LIMIT
+
+
+def test_a_member_or_a_random_credential_gets_the_ordinary_limit_on_list_imports(
+    small_client: TestClient, people: SimpleNamespace,
+    bearer: Callable[[User], dict[str, str]],
+    sign_in: Callable[[TestClient, User], TestClient], csrf: str,
+) -> None:
+    for headers in (bearer(people.bob), {"Authorization": "Bearer made-up"}):
+        api = small_client.post("/api/v1/screening/lists/import", files=_big_list(LIMIT * 2),
+                                data={"format": "csv"}, headers=headers)
+        assert api.status_code == 413 and api.json()["max_bytes"] == LIMIT
+    sign_in(small_client, people.bob)
+    page = small_client.post("/screening/lists", files=_big_list(LIMIT * 2),
+                             data={"csrf_token": csrf, "format": "csv"},
+                             headers={"Accept": "application/json"})
+    assert page.status_code == 413 and page.json()["max_bytes"] == LIMIT
+
+
+def test_a_stepped_up_administrator_imports_a_list_over_the_ordinary_limit_on_the_page(
+    small_client: TestClient, people: SimpleNamespace,
+    sign_in: Callable[[TestClient, User], TestClient], csrf: str,
+) -> None:
+    sign_in(small_client, people.admin)
+    names = b"name\n" + b"".join(f"Party {i:05d}\n".encode() for i in range(LIMIT // 8))
+    assert LIMIT < len(names) < LIST_LIMIT
+
+    response = small_client.post(
+        "/screening/lists", files={"files": ("big.csv", names, "text/csv")},
+        data={"csrf_token": csrf, "format": "csv", "list": "big",
+              "name": "Big list"})
+
+    assert response.status_code == 303
+    assert small_client.get("/screening/lists/big").status_code == 200
+
+
+def test_an_administrator_without_a_recent_proof_gets_the_ordinary_limit(
+    small_client: TestClient, people: SimpleNamespace, session: Session,
+    sign_in: Callable[[TestClient, User], TestClient], csrf: str,
+) -> None:
+    sign_in(small_client, people.admin)
+    session.execute(update(WebSession).where(WebSession.user_id == people.admin.id)
+                    .values(authenticated_at=utcnow() - timedelta(hours=1)))
+    session.commit()
+
+    response = small_client.post("/screening/lists", files=_big_list(LIMIT * 2),
+                                 data={"csrf_token": csrf, "format": "csv"},
+                                 headers={"Accept": "application/json"})
+
+    assert response.status_code == 413 and response.json()["max_bytes"] == LIMIT
+
+
+def test_a_list_import_over_the_list_limit_is_refused_before_it_is_read(
+    small_client: TestClient, people: SimpleNamespace,
+    bearer: Callable[[User], dict[str, str]],
+) -> None:
+    response = small_client.post("/api/v1/screening/lists/import",
+                                 files=_big_list(LIST_LIMIT), data={"format": "csv"},
+                                 headers=bearer(people.admin))
+
+    assert response.status_code == 413 and response.json()["max_bytes"] == LIST_LIMIT

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from indusx import templating
 from indusx.deps import Admin, Officer, SessionDep, SignedIn, StepUp
 from indusx.errors import DomainError, NotFound
-from indusx.forms import FormDep, field_errors
+from indusx.forms import FormDep, field_errors, form_text
 from indusx.screening import imports
 from indusx.screening import service as screening_service
 from indusx.screening.engine import REVIEW_THRESHOLD
@@ -26,7 +26,7 @@ from indusx.screening.models import (
     ChangeKind,
     ScreeningList,
 )
-from indusx.screening.routes import save_uploads
+from indusx.screening.routes import LIST_FIELD_MAX, ListImporter, save_uploads
 from indusx.screening.schemas import CheckIn
 
 router = APIRouter(include_in_schema=False)
@@ -126,17 +126,17 @@ def _import_errors(
 
 @router.post("/screening/lists")
 def import_list(
+    _importer: ListImporter,
     request: Request,
     principal: Admin,
     _step_up: StepUp,
     session: SessionDep,
     form: FormDep,
-    fmt: Annotated[str, Form(alias="format", max_length=16)] = "",
-    list_key: Annotated[str, Form(alias="list", max_length=64)] = "",
-    name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Import a list's files as its next version (administrators)."""
-    list_key, name = list_key.strip(), name.strip()
+    # Fields of the form, not Form parameters: FastAPI reads a form body before every
+    # dependency, so before the access rule could keep the list-import limit from strangers.
+    fmt, list_key, name = (form_text(form, f) for f in ("format", "list", "name"))
     # A file input left empty arrives as an empty string, not as a file.
     chosen = [
         cast(UploadFile, f)
@@ -145,6 +145,9 @@ def import_list(
     ]
     values = {"format": fmt, "list": list_key, "name": name}
     errors = _import_errors(session, fmt, chosen, list_key, name)
+    for field, most in LIST_FIELD_MAX.items():
+        if len(values[field]) > most:
+            errors[field] = f"At most {most} characters"
     if not errors:
         with tempfile.TemporaryDirectory(prefix="indusx-list-") as tmp:
             try:

@@ -2,12 +2,29 @@
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from indusx.deps import Admin, Officer, SessionDep, SignedIn, StepUp
-from indusx.errors import Invalid
+from indusx.accounts import service as account_service
+from indusx.accounts.models import PlatformRole
+from indusx.accounts.permissions import Principal
+from indusx.deps import (
+    SESSION_COOKIE,
+    Admin,
+    Officer,
+    SessionDep,
+    SettingsDep,
+    SignedIn,
+    StepUp,
+    _bearer,
+    client_ip,
+    require_step_up,
+)
+from indusx.errors import DomainError, Invalid
+from indusx.forms import FormDep, form_text
+from indusx.ops import limits
 from indusx.screening import cases as screening_cases
 from indusx.screening import imports
 from indusx.screening import service as screening_service
@@ -140,17 +157,88 @@ def save_uploads(files: list[UploadFile], folder: Path) -> list[Path]:
     return paths
 
 
-@router.post("/lists/import", response_model=ListRead)
+def recognise_list_importer(request: Request, session: SessionDep, settings: SettingsDep) -> None:
+    """Give a stepped-up administrator's request the list-import body limit (ops/limits.py).
+
+    The access dependencies read the form (for its CSRF token) before they know who calls, so
+    this looks at the credential first, with the same step-up rule (deps.require_step_up). It
+    refuses nothing: a caller it does not recognise as an administrator with a recent
+    password proof keeps the ordinary body limit, and the access dependencies that follow
+    answer them as usual.
+    """
+    ip = client_ip(request)
+    raw_bearer = _bearer(request)
+    raw_cookie = request.cookies.get(SESSION_COOKIE) or ""
+    if raw_bearer is not None:
+        user = account_service.user_for_bearer(session=session, raw=raw_bearer, actor_ip=ip)
+    elif raw_cookie:
+        user = account_service.user_for_web_session(
+            session=session, raw=raw_cookie, idle_minutes=settings.session_idle_minutes)
+    else:
+        user = None
+    if user is None or user.platform_role is not PlatformRole.ADMIN:
+        return
+    principal = Principal.load(session=session, user=user, via="api", ip=ip)
+    try:
+        require_step_up(request, session, settings, principal)
+    except DomainError:
+        return
+    limits.allow_list_import(request)
+
+
+# Declared before the access rule, so that it runs before the form is read.
+ListImporter = Annotated[None, Depends(recognise_list_importer)]
+LIST_FIELD_MAX = {"list": 64, "name": 200}
+# The upload form, described by hand: the route reads the form itself, after its access rule.
+IMPORT_BODY = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "files"],
+        "properties": {
+            "format": {"type": "string", "enum": [f.value for f in ListFormat]},
+            "files": {"type": "array", "maxItems": 3, "description":
+                      "OFAC: sdn.csv, alt.csv, add.csv; other formats one file",
+                      "items": {"type": "string", "format": "binary",
+                                "maxLength": MAX_UPLOAD_BYTES}},
+            "list": {"type": "string", "maxLength": LIST_FIELD_MAX["list"]},
+            "name": {"type": "string", "maxLength": LIST_FIELD_MAX["name"]},
+        },
+    }}},
+}
+
+
+def _import_form(form: FormDep) -> tuple[ListFormat, list[UploadFile], str | None, str | None]:
+    raw_format = form_text(form, "format")
+    try:
+        fmt = ListFormat(raw_format)
+    except ValueError:
+        choices = ", ".join(f.value for f in ListFormat)
+        raise Invalid.field("format", f"Give the list's format: one of {choices}") from None
+    files = [cast(UploadFile, f) for f in form.getlist("files")
+             if isinstance(f, StarletteUpload) and f.filename]
+    if not files:
+        raise Invalid.field("files", "Give the list's file or files")
+    texts: dict[str, str | None] = {}
+    for field, most in LIST_FIELD_MAX.items():
+        value = form_text(form, field)
+        if len(value) > most:
+            raise Invalid.field(field, f"At most {most} characters")
+        texts[field] = value or None
+    return fmt, files, texts["list"], texts["name"]
+
+
+@router.post("/lists/import", response_model=ListRead, openapi_extra={"requestBody": IMPORT_BODY})
 def import_list(
+    _importer: ListImporter,
     principal: Admin,
     _step_up: StepUp,
     session: SessionDep,
-    fmt: Annotated[ListFormat, Form(alias="format")],
-    files: Annotated[list[UploadFile], File(description="OFAC: sdn.csv, alt.csv, add.csv")],
-    list_key: Annotated[str | None, Form(alias="list")] = None,
-    name: Annotated[str | None, Form()] = None,
+    form: FormDep,
 ) -> ListRead:
     """Import a list's files as its next version (admins); returns the list's history."""
+    fmt, files, list_key, name = _import_form(form)
     with tempfile.TemporaryDirectory(prefix="indusx-list-") as tmp:
         paths = save_uploads(files, Path(tmp))
         result = imports.import_list(session=session, fmt=fmt, paths=paths,
