@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
@@ -18,9 +19,12 @@ from indusx.db import utcnow
 from indusx.matching.models import Introduction, MatchMode
 from indusx.ops import quotas
 from indusx.orgs.models import Organisation
+from tests.challenges.review_support import reviewing as reviewing
+from tests.partnerships.dataroom_support import build, name_members
 
 Bearer = Callable[[User], dict[str, str]]
 DAY = 24 * 60 * 60
+EXPORT = quotas.EXPORT_ACTION
 
 
 def _ask(client: TestClient, headers: dict[str, str], from_org: int, to_org: int) -> int:
@@ -115,3 +119,79 @@ def test_the_web_exports_share_one_quota_per_user(
     # Another user has a quota of their own.
     sign_in(client, people.charlie)
     assert client.get("/matchmaking/opportunities.csv").status_code == 200
+
+
+def _exports(session: Session) -> list[tuple[int | None, str]]:
+    return [(e.actor_id, e.object_id) for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.action == EXPORT).order_by(AuditEvent.id))]
+
+
+def _exported(kind: str) -> float:
+    return REGISTRY.get_sample_value("indusx_exports_total", {"kind": kind}) or 0.0
+
+
+def test_the_opportunity_map_api_counts_its_csv_but_not_its_json(
+    client: TestClient, people: SimpleNamespace, bearer: Bearer, session: Session,
+) -> None:
+    headers = bearer(people.bob)
+    before = _exported("opportunities")
+    assert client.get("/api/v1/match/opportunities", headers=headers).status_code == 200
+    csv = client.get("/api/v1/match/opportunities?format=csv", headers=headers)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert _exports(session) == [(people.bob.id, "opportunities")]
+    assert _exported("opportunities") == before + 1
+
+
+def test_a_refused_export_is_neither_audited_nor_counted_nor_charged(
+    client: TestClient, people: SimpleNamespace, bearer: Bearer, session: Session,
+    sign_in: Callable[..., TestClient], make_user: Callable[..., User],
+    make_org: Callable[..., Organisation], tmp_path: Path, database_url: str,
+) -> None:
+    w = build(session, people, make_user, make_org, tmp_path, database_url)
+    name_members(session, w, w.alice, w.bob)
+    before = _exported("room_log")
+    api = f"/api/v1/partnerships/{w.pact.id}/room/access-log?format=csv"
+    page = f"/partnerships/{w.pact.id}/room/access-log.csv"
+    assert client.get(api, headers=bearer(w.bob)).status_code == 403  # a member, not a manager
+    assert sign_in(client, w.bob).get(page).status_code == 403
+    assert _exports(session) == []
+    assert _exported("room_log") == before
+    # A manager's downloads are exports, by the API and the web page.
+    assert client.get(api, headers=bearer(w.alice)).status_code == 200
+    assert sign_in(client, w.alice).get(page).status_code == 200
+    assert _exports(session) == [(w.alice.id, "room_log")] * 2
+    assert _exported("room_log") == before + 2
+
+
+def test_the_challenge_ranking_csv_is_an_export(
+    client: TestClient, bearer: Bearer, session: Session, reviewing: SimpleNamespace,
+) -> None:
+    url = f"/api/v1/challenges/{reviewing.challenge.id}/export.csv"
+    assert client.get(url, headers=bearer(reviewing.manager)).status_code == 200
+    assert _exports(session) == [(reviewing.manager.id, "challenge_ranking")]
+
+
+def test_quota_checks_lock_the_users_and_organisations_rows_on_postgresql(
+    session: Session, people: SimpleNamespace, settings: Settings,
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no row lock to take")
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        bob = Principal.load(session=session, user=people.bob, via="api")
+        quotas.ensure_introduction_allowed(session=session, settings=settings, principal=bob)
+        quotas.record_export(session=session, settings=settings, principal=bob, kind="audit")
+        quotas.ensure_storage(session=session, settings=settings, org_ids=[people.org.id],
+                              adding=1)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    locks = [s for s in statements if "FOR NO KEY UPDATE" in s]
+    assert len(locks) == 3
+    assert sum('FROM "user"' in s or "FROM user" in s for s in locks) == 2
+    assert sum("FROM organisation" in s for s in locks) == 1

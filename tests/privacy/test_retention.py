@@ -4,15 +4,17 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from indusx.accounts import service as account_service
 from indusx.accounts.models import User
+from indusx.audit.models import AuditEvent
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.notifications.models import DeliveryStatus, Notification
 from indusx.ops.jobs import handlers, worker
+from indusx.ops.jobs.models import Job, JobStatus
 from indusx.orgs.models import Organisation
 from indusx.partnerships.dataroom_models import AccessAction, AccessLog, AccessOutcome, Document
 from indusx.privacy import retention
@@ -107,3 +109,37 @@ def test_indusx_privacy_purge_prints_its_counts(cli_db: str) -> None:
     done = CliRunner().invoke(cli_app, ["privacy", "purge"])
     assert done.exit_code == 0 and "removed 0 records" in done.output
 
+
+
+def test_a_refusal_naming_a_deactivated_user_does_not_restart_their_retention_clock(
+    session: Session, make_user: Callable[..., User], settings: Settings
+) -> None:
+    gone = make_user(name="Quietly Gone", password=None)
+    account_service.update_user(session=session, user=gone, actor=ACTOR, is_active=False)
+    later = utcnow() + timedelta(days=settings.retention_deactivated_user_days + 1)
+    # Someone else's refused request on /admin/users/{user_id}, just before the purge.
+    session.add(AuditEvent(at=later - timedelta(days=1), actor_id=None, actor_email="anonymous",
+                           via="web", ip="203.0.113.5", action="access.denied",
+                           object_type="user", object_id=str(gone.id), summary="refused"))
+    session.flush()
+    assert retention.purge(session=session, settings=settings, now=later).users_anonymised == 1
+    assert privacy_service.is_erased(session=session, user_id=gone.id)
+
+
+def test_finished_jobs_are_purged_once_by_the_retention_setting(
+    session: Session, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    settings.retention_finished_job_days = 30
+    now = utcnow()
+    jobs = {age: Job(kind="test.done", status=JobStatus.DONE, payload={}, run_at=now,
+                     created_at=now - timedelta(days=age), finished_at=now - timedelta(days=age))
+            for age in (10, 40)}
+    session.add_all(jobs.values())
+    session.commit()
+    # The worker's housekeeping keeps them: the purge below is the only one, by the setting.
+    worker._housekeeping(session_factory, settings)
+    session.expire_all()
+    assert all(session.get(Job, job.id) is not None for job in jobs.values())
+    assert retention.purge(session=session, settings=settings, dry_run=True).finished_jobs == 1
+    assert retention.purge(session=session, settings=settings).finished_jobs == 1
+    assert session.get(Job, jobs[10].id) is not None and session.get(Job, jobs[40].id) is None

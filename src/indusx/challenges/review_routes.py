@@ -21,6 +21,7 @@ from indusx.challenges.models import (
 )
 from indusx.deps import SessionDep, SignedIn
 from indusx.errors import Forbidden
+from indusx.ops import quotas
 from indusx.schemas import Email, RequestModel
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
@@ -639,7 +640,8 @@ def ranking(
     response_class=StreamingResponse,
 )
 def export_csv(
-    principal: SignedIn, challenge: ChallengeById, flt: FilterDep, session: SessionDep
+    principal: SignedIn, challenge: ChallengeById, flt: FilterDep, session: SessionDep,
+    _export: Annotated[None, Depends(quotas.Exporting("challenge_ranking"))],
 ) -> StreamingResponse:
     """The ranking with the same filters and blind rules, one line per proposal."""
     result = export.ranking(session=session, principal=principal, challenge=challenge, flt=flt)

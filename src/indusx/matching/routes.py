@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import StreamingResponse
 
 from indusx.accounts.permissions import Principal
@@ -78,7 +78,8 @@ def solver_search(body: SolverQuery, principal: SignedIn, session: SessionDep) -
 
 @router.get("/match/opportunities", response_model=list[opportunities.AreaOpportunity])
 def opportunity_map(
-    principal: SignedIn, session: SessionDep, format: str = "json"
+    principal: SignedIn, session: SessionDep, format: str = "json",
+    _export: Annotated[None, Depends(quotas.Exporting("opportunities", when_format="csv"))] = None,
 ) -> list[opportunities.AreaOpportunity] | StreamingResponse:
     """Per focus area: capable and seeking organisations per country, partnerships, gaps.
     `format=csv` downloads the same table as CSV."""

@@ -61,6 +61,10 @@ JOB_SECONDS = Histogram(
 ACCESS_DENIED = Counter(
     "indusx_access_denied_total", "403 responses by route template", ["route"],
 )
+ACCESS_DENIED_UNAUDITED = Counter(
+    "indusx_access_denied_unaudited_total",
+    "Refusals not written as access.denied events: the per-process cap a minute was reached",
+)
 SIGNIN_FAILURES = Counter(
     "indusx_signin_failures_total", "Failed sign-ins (wrong password or second factor)",
 )
@@ -140,7 +144,8 @@ async def request_metrics(
 ) -> Response:
     """Count the request and observe its latency under its route template and status.
 
-    403s are counted per route too, and successful data-room downloads.
+    403s are counted per route too (and audited if nothing did yet), and successful
+    data-room downloads. A step-up or second-factor prompt is not a refusal: not counted.
     """
     started = time.perf_counter()
     status = 500
@@ -154,7 +159,11 @@ async def request_metrics(
         REQUESTS.labels(*labels).inc()
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
         if status == 403:
-            ACCESS_DENIED.labels(route).inc()
+            from indusx.ops import security_events  # it imports this module
+
+            if not security_events.is_prompt(request):
+                ACCESS_DENIED.labels(route).inc()
+                await security_events.note_answered_403(request)
         elif status == 200 and route in DATAROOM_DOWNLOAD_ROUTES:
             DATAROOM_DOWNLOADS.inc()
 

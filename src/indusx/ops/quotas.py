@@ -8,6 +8,17 @@ the oldest counted action leaves the window. Storage quotas answer 413 (bytes) o
 Who is exempt: programme officers and admins from the introductions quota (brokering
 introductions is their job). Nobody from the export quota: an export is the quickest way to
 take data away, and an officer's or admin's account is the one most worth stealing.
+
+Each check counts and then the caller inserts, so two requests at once could both pass: on
+PostgreSQL the check first locks the user's row (daily quotas) or the organisations' rows
+(storage) FOR NO KEY UPDATE, so checks on the same row wait for each other's transaction and
+the second counts the first's row. SQLite has one writer at a time; a development database
+may let a simultaneous pair through.
+
+Data-room versions count towards the organisations of their uploader that are parties of the
+room: a version has no owning organisation of its own (rooms belong to a partnership of
+several), so membership at counting time decides. A member who leaves takes their uploads
+off their former organisation's count; docs/operations.md says so.
 """
 
 from collections.abc import Sequence
@@ -15,12 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends
-from sqlalchemy import Select, and_, func, select
+from fastapi import Depends, Request
+from sqlalchemy import Select, and_, event, func, select
 from sqlalchemy.orm import Session
 
 from indusx import uploads
-from indusx.accounts.models import Membership
+from indusx.accounts.models import Membership, User
 from indusx.accounts.permissions import Principal
 from indusx.accounts.throttle import TooManyAttempts
 from indusx.audit import service as audit
@@ -32,6 +43,7 @@ from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
 from indusx.matching.models import Introduction
 from indusx.ops import metrics
+from indusx.orgs.models import Organisation
 from indusx.partnerships.dataroom_models import DataRoom, Document, DocumentVersion
 from indusx.partnerships.models import PartnershipParty
 
@@ -85,11 +97,27 @@ def _times(session: Session, stmt: Select[datetime]) -> list[datetime]:
     return list(session.scalars(stmt))
 
 
+def _lock_user(session: Session, user_id: int) -> None:
+    """Serialise one user's quota checks until the transaction ends (PostgreSQL).
+
+    NO KEY UPDATE: rows that merely reference the user (foreign keys) are not held up.
+    """
+    session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+def _lock_orgs(session: Session, org_ids: Sequence[int]) -> None:
+    """Serialise storage checks of these organisations (in id order: no deadlock)."""
+    if org_ids:
+        session.execute(select(Organisation.id).where(Organisation.id.in_(org_ids))
+                        .order_by(Organisation.id).with_for_update(key_share=True))
+
+
 def ensure_introduction_allowed(*, session: Session, settings: Settings,
                                 principal: Principal) -> None:
     """Raise QuotaExceeded when the caller asked for their day's introductions (officers pass)."""
     if principal.is_officer:
         return
+    _lock_user(session, principal.user.id)
     now = utcnow()
     times = _times(session, select(Introduction.created_at).where(
         Introduction.requested_by_id == principal.user.id, Introduction.created_at > now - DAY,
@@ -104,7 +132,12 @@ def ensure_introduction_allowed(*, session: Session, settings: Settings,
 
 def record_export(*, session: Session, settings: Settings, principal: Principal,
                   kind: str) -> None:
-    """Count an export against the caller's daily quota and audit it, or raise QuotaExceeded."""
+    """Count an export against the caller's daily quota and audit it, or raise QuotaExceeded.
+
+    The metric `indusx_exports_total` counts it when the transaction commits, that is when the
+    route succeeded: a route that refuses (403, 404) rolls the audit event back with it.
+    """
+    _lock_user(session, principal.user.id)
     now = utcnow()
     times = _times(session, select(AuditEvent.at).where(
         AuditEvent.actor_id == principal.user.id, AuditEvent.action == EXPORT_ACTION,
@@ -118,16 +151,27 @@ def record_export(*, session: Session, settings: Settings, principal: Principal,
                             retry_after=wait)
     audit.record(session=session, actor=principal.actor, action=EXPORT_ACTION,
                  object_type="export", object_id=kind, summary=f"exported {kind} as CSV")
-    metrics.EXPORTS.labels(kind).inc()
+    counter = metrics.EXPORTS.labels(kind)
+    event.listen(session, "after_commit", lambda _session: counter.inc(), once=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Exporting:
-    """A route dependency: `Annotated[None, Depends(Exporting("audit"))]` counts an export."""
+    """A route dependency: `Annotated[None, Depends(Exporting("audit"))]` counts an export.
+
+    With `when_format`, only requests asking `?format=<when_format>` are exports (an API route
+    that answers JSON for the page and CSV for the download).
+    """
 
     kind: str
+    when_format: str | None = None
 
-    def __call__(self, session: SessionDep, settings: SettingsDep, principal: SignedIn) -> None:
+    def __call__(self, request: Request, session: SessionDep, settings: SettingsDep,
+                 principal: SignedIn) -> None:
+        if self.when_format is not None and (
+            request.query_params.get("format") != self.when_format
+        ):
+            return
         record_export(session=session, settings=settings, principal=principal, kind=self.kind)
 
 
@@ -165,7 +209,9 @@ def ensure_storage(*, session: Session, settings: Settings, org_ids: Sequence[in
                    adding: int) -> None:
     """Raise StorageQuotaExceeded when one more file of `adding` bytes would pass an
     organisation's file count (409) or stored bytes (413)."""
-    for org_id in sorted(set(org_ids)):
+    wanted = sorted(set(org_ids))
+    _lock_orgs(session, wanted)
+    for org_id in wanted:
         usage = org_usage(session=session, org_id=org_id)
         if usage.files + 1 > settings.quota_org_files:
             _refused("org_files")

@@ -1,31 +1,85 @@
 """Access refusals as audit events (`access.denied`), written in their own short transaction.
 
 The request's own transaction rolls back with the refusal, so the event is written after that,
-in a fresh session. A caller looping on a refused address would otherwise fill the log: one
-event per caller (user, or address when nobody is signed in) and route per minute is kept,
-and the rest are counted only by the metric `indusx_access_denied_total`.
+in a fresh session: by `note_refusal` from `deps.get_session` for a Forbidden that escapes the
+route, and by `note_answered_403` from the metrics middleware for any other 403 answered (a
+page that caught the refusal and drew itself again with 403, /metrics).
+
+A caller looping on a refused address would otherwise fill the log, so what is written is
+bounded: one event a minute per signed-in user and route; one a minute per address, whatever
+the route, for callers not signed in (a bogus cookie makes every form post a CSRF refusal);
+and at most WRITES_PER_MINUTE events a minute per server process in all. The rest are counted
+only by the metrics `indusx_access_denied_total` and `indusx_access_denied_unaudited_total`.
+
+The step-up prompt (StepUpRequired) and the second-factor set-up redirect are Forbidden
+subclasses but steps of signing in, not refusals: neither audited nor counted as 403s.
 """
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from indusx.accounts.step_up import StepUpRequired
 from indusx.accounts.totp import SecondFactorRequired
 from indusx.audit import service as audit
 from indusx.audit.models import AuditEvent
 from indusx.audit.service import Actor
 from indusx.db import session_scope, utcnow
 from indusx.errors import Forbidden
+from indusx.ops import metrics
 from indusx.ops.metrics import route_template
 
 log = logging.getLogger(__name__)
 
 ACTION = "access.denied"
 DEDUPE_WINDOW = timedelta(minutes=1)
+# Per process: 60 a minute is 86,400 rows a day at most, whatever the flood.
+WRITES_PER_MINUTE = 60
+# request.state.forbidden: what became of a Forbidden, so the middleware does not repeat it.
+NOTED, PROMPT = "noted", "prompt"
+ANSWERED_403 = "answered 403 by the page"
+PROMPTS = (SecondFactorRequired, StepUpRequired)
+
+
+class WriteCap:
+    """A fixed-minute count of audit writes shared by the process's threads."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self._minute = -1
+        self._used = 0
+
+    def take(self, now: float | None = None) -> bool:
+        """Return whether one more write fits in this minute (and count it)."""
+        minute = int((time.time() if now is None else now) // 60)
+        with self._lock:
+            if minute != self._minute:
+                self._minute, self._used = minute, 0
+            if self._used >= self.per_minute:
+                return False
+            self._used += 1
+            return True
+
+
+_CAP_LOCK = threading.Lock()
+
+
+def cap_of(app: Any) -> WriteCap:
+    """Return the app's write cap (one app per server process: the cap is per process)."""
+    with _CAP_LOCK:
+        cap: WriteCap | None = getattr(app.state, "refusal_cap", None)
+        if cap is None:
+            cap = app.state.refusal_cap = WriteCap(WRITES_PER_MINUTE)
+        return cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +109,12 @@ def _object(params: dict[str, str]) -> tuple[str, str]:
     return "route", ""
 
 
-def refusal_of(request: Request, exc: Forbidden) -> Refusal:
+def refusal_of(request: Request, reason: str) -> Refusal:
     """Return what a refused request asked for, by route template rather than raw path."""
     params = {name: str(value)[:64] for name, value in request.path_params.items()}
     object_type, object_id = _object(params)
     return Refusal(method=request.method, route=route_template(request), object_type=object_type,
-                   object_id=object_id, reason=exc.message[:300], params=params)
+                   object_id=object_id, reason=reason[:300], params=params)
 
 
 def actor_of(request: Request) -> Actor:
@@ -76,21 +130,28 @@ def actor_of(request: Request) -> Actor:
     return Actor(user_id=None, email="anonymous", via=via, ip=ip)
 
 
-def record_refusal(*, session: Session, actor: Actor, refusal: Refusal) -> bool:
-    """Audit a refusal unless the same caller was refused on the same route within a minute.
+def record_refusal(
+    *, session: Session, actor: Actor, refusal: Refusal, cap: WriteCap | None = None
+) -> bool:
+    """Audit a refusal unless this caller's was audited within a minute, or the cap is hit.
 
+    A signed-in caller is deduplicated per route, an anonymous one per address across routes.
     Return whether an event was written.
     """
     since = utcnow() - DEDUPE_WINDOW
-    who = (AuditEvent.actor_id == actor.user_id if actor.user_id is not None
-           else (AuditEvent.actor_id.is_(None)) & (AuditEvent.ip == actor.ip))
+    if actor.user_id is not None:
+        same = (AuditEvent.actor_id == actor.user_id) & AuditEvent.summary.startswith(
+            refusal.key, autoescape=True)
+    else:
+        same = AuditEvent.actor_id.is_(None) & (AuditEvent.ip == actor.ip)
     recent = session.scalar(
-        select(AuditEvent.id).where(
-            AuditEvent.action == ACTION, AuditEvent.at >= since, who,
-            AuditEvent.summary.startswith(refusal.key, autoescape=True),
-        ).limit(1)
+        select(AuditEvent.id).where(AuditEvent.action == ACTION, AuditEvent.at >= since, same)
+        .limit(1)
     )
     if recent is not None:
+        return False
+    if cap is not None and not cap.take():
+        metrics.ACCESS_DENIED_UNAUDITED.inc()
         return False
     audit.record(
         session=session, actor=actor, action=ACTION, object_type=refusal.object_type,
@@ -100,16 +161,39 @@ def record_refusal(*, session: Session, actor: Actor, refusal: Refusal) -> bool:
     return True
 
 
+def _write(request: Request, reason: str) -> None:
+    """Audit a refusal in a fresh transaction; log, never raise, a failure to."""
+    try:
+        refusal = refusal_of(request, reason)
+        with session_scope(request.app.state.sessionmaker) as session:
+            record_refusal(session=session, actor=actor_of(request), refusal=refusal,
+                           cap=cap_of(request.app))
+    except Exception:
+        log.exception("could not audit an access refusal on %s", request.url.path)
+
+
 def note_refusal(request: Request, exc: BaseException) -> None:
     """Audit a 403 raised while serving a request; never raises, so the refusal still goes out.
 
     Call it after the request's transaction has rolled back (deps.get_session does).
     """
-    if not isinstance(exc, Forbidden) or isinstance(exc, SecondFactorRequired):
-        return  # the second-factor set-up redirect is a step of signing in, not a refusal
-    try:
-        refusal = refusal_of(request, exc)
-        with session_scope(request.app.state.sessionmaker) as session:
-            record_refusal(session=session, actor=actor_of(request), refusal=refusal)
-    except Exception:
-        log.exception("could not audit an access refusal on %s", request.url.path)
+    if not isinstance(exc, Forbidden):
+        return
+    if isinstance(exc, PROMPTS):
+        request.state.forbidden = PROMPT  # a step of signing in, not a refusal
+        return
+    request.state.forbidden = NOTED
+    _write(request, exc.message)
+
+
+def is_prompt(request: Request) -> bool:
+    """Return whether the request's 403 was a sign-in prompt (step-up, second-factor set-up)."""
+    return getattr(request.state, "forbidden", None) == PROMPT
+
+
+async def note_answered_403(request: Request) -> None:
+    """Audit a 403 answer that note_refusal did not see (a page re-drawn with 403, /metrics)."""
+    if getattr(request.state, "forbidden", None) is not None:
+        return
+    request.state.forbidden = NOTED
+    await run_in_threadpool(_write, request, ANSWERED_403)

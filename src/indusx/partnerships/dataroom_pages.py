@@ -4,7 +4,7 @@ document with its versions and banners, downloads, and the user's declared eligi
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -15,6 +15,7 @@ from indusx.accounts.permissions import Principal
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError, Invalid
 from indusx.forms import FormDep, field_errors, form_text
+from indusx.ops import quotas
 from indusx.orgs.taxonomy import COUNTRY_LABELS, Country
 from indusx.partnerships import dataroom_documents as docs
 from indusx.partnerships import dataroom_eligibility as declarations
@@ -235,7 +236,8 @@ def save_rules(
 
 @router.get("/partnerships/{partnership_id}/room/access-log.csv")
 def access_log_csv(
-    request: Request, principal: SignedIn, partnership_id: int, session: SessionDep
+    request: Request, principal: SignedIn, partnership_id: int, session: SessionDep,
+    _export: Annotated[None, Depends(quotas.Exporting("room_log"))],
 ) -> Response:
     """Download the room's access log (as filtered) as CSV."""
     ctx = _load(session, principal, partnership_id)

@@ -3,12 +3,13 @@ and authorisation, the access log, and the caller's declared eligibility."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from indusx import uploads
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import problem
+from indusx.ops import quotas
 from indusx.partnerships import dataroom_documents as docs
 from indusx.partnerships import dataroom_eligibility as declarations
 from indusx.partnerships import dataroom_log as room_log
@@ -210,6 +211,7 @@ def get_access_log(
     since: Annotated[str, Query(description="YYYY-MM-DD")] = "",
     until: Annotated[str, Query(description="YYYY-MM-DD")] = "",
     format_: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+    _export: Annotated[None, Depends(quotas.Exporting("room_log", when_format="csv"))] = None,
 ) -> list[LogEntryRead] | Response:
     """Every view and download in the room, allowed or refused, newest first (managers)."""
     ctx = service.load_room(session=session, principal=principal, partnership_id=partnership_id)

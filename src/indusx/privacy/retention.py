@@ -18,7 +18,7 @@ from indusx.audit.service import Actor
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.notifications.models import DeliveryStatus, Notification
-from indusx.ops.jobs.models import Job, JobStatus
+from indusx.ops.jobs import queue
 from indusx.partnerships.dataroom_models import AccessLog
 from indusx.privacy import service as privacy_service
 from indusx.privacy.models import Erasure
@@ -28,6 +28,10 @@ RETENTION_ACTOR = Actor.system("retention")
 # How often the background work applies the periods (a day's lateness is immaterial).
 PURGE_EVERY = timedelta(hours=1)
 DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.LOGGED, DeliveryStatus.SKIPPED)
+# What restarts a deactivated account's retention clock: the account being used or changed
+# by a person. Not what others' requests leave behind (access.denied naming /users/{id}).
+ACTIVITY_ACTIONS = ("auth.sign_in", "user.create", "user.signup", "user.invite",
+                    "user.invitation_accepted", "user.update", "user.role_change")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,9 @@ def _count(session: Session, query: Select[Any]) -> int:
 def _due_users(session: Session, cutoff: datetime) -> list[User]:
     """Return deactivated, not yet erased users with no activity or change since `cutoff`.
 
-    Activity is the latest of creation, last sign-in and the last audited change to the
-    account (a deactivation is one), so the period runs from the deactivation at the latest.
+    Activity is the latest of creation, last sign-in and the last audited sign-in or change
+    to the account (ACTIVITY_ACTIONS; a deactivation is a user.update), so the period runs
+    from the deactivation at the latest.
     """
     candidates = session.scalars(
         select(User)
@@ -67,7 +72,7 @@ def _due_users(session: Session, cutoff: datetime) -> list[User]:
         return []
     rows = session.execute(
         select(AuditEvent.object_id, func.max(AuditEvent.at))
-        .where(AuditEvent.object_type == "user",
+        .where(AuditEvent.object_type == "user", AuditEvent.action.in_(ACTIVITY_ACTIONS),
                AuditEvent.object_id.in_([str(u.id) for u in candidates]))
         .group_by(AuditEvent.object_id)
     )
@@ -88,14 +93,13 @@ def purge(
              Notification.created_at < read_cutoff),
     )
     old_access = AccessLog.at < now - timedelta(days=settings.retention_data_room_access_days)
-    old_jobs = and_(Job.status == JobStatus.DONE,
-                    Job.finished_at < now - timedelta(days=settings.retention_finished_job_days))
     due = _due_users(session, now - timedelta(days=settings.retention_deactivated_user_days))
     erasable = [u for u in due if not privacy_service.erasure_blockers(session=session, user=u)]
     counts = PurgeCounts(
         notifications=_count(session, select(Notification.id).where(old_notifications)),
         data_room_access=_count(session, select(AccessLog.id).where(old_access)),
-        finished_jobs=_count(session, select(Job.id).where(old_jobs)),
+        finished_jobs=queue.purge_finished(session=session, settings=settings, now=now,
+                                           dry_run=True),
         users_anonymised=len(erasable),
         users_kept=len(due) - len(erasable),
     )
@@ -103,7 +107,7 @@ def purge(
         return counts
     session.execute(delete(Notification).where(old_notifications))
     session.execute(delete(AccessLog).where(old_access))
-    session.execute(delete(Job).where(old_jobs))
+    queue.purge_finished(session=session, settings=settings, now=now)
     for user in erasable:
         privacy_service.anonymise(session=session, user=user, reason="retention",
                                   actor=RETENTION_ACTOR)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.ops.jobs.models import Job, JobStatus
 
@@ -142,11 +143,19 @@ def reap(*, session: Session, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def purge_finished(*, session: Session, before: datetime) -> int:
-    """Delete done jobs that finished before a moment (failed ones stay for a look)."""
-    result = session.execute(
-        delete(Job).where(Job.status == JobStatus.DONE, Job.finished_at < before)
-    )
+def purge_finished(
+    *, session: Session, settings: Settings, now: datetime | None = None, dry_run: bool = False
+) -> int:
+    """Delete done jobs older than INDUSX_RETENTION_FINISHED_JOB_DAYS; return how many.
+
+    Failed ones stay for a look. With dry_run, only count them. The one purge of jobs: the
+    retention purge (hourly, and `indusx privacy purge`) calls it.
+    """
+    before = (now or utcnow()) - timedelta(days=settings.retention_finished_job_days)
+    old = and_(Job.status == JobStatus.DONE, Job.finished_at < before)
+    if dry_run:
+        return session.scalar(select(func.count()).select_from(Job).where(old)) or 0
+    result = session.execute(delete(Job).where(old))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

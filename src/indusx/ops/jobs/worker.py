@@ -20,7 +20,6 @@ from indusx.ops.logging import request_id_var
 from indusx.ops.metrics import JOB_SECONDS
 
 log = logging.getLogger(__name__)
-KEEP_DONE = timedelta(days=7)
 
 
 class LeaseLost(RuntimeError):
@@ -114,7 +113,7 @@ def run_one(
 def _housekeeping(factory: sessionmaker[Session], settings: Settings) -> None:
     with session_scope(factory) as session:
         queue.reap(session=session)
-        queue.purge_finished(session=session, before=utcnow() - KEEP_DONE)
+        # Finished jobs are purged by the hourly privacy.purge job (queue.purge_finished).
         enqueue_due(session=session, settings=settings)
 
 
