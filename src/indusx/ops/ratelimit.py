@@ -1,16 +1,23 @@
-"""A per-caller request rate limit against bulk extraction: a sliding minute per caller.
+"""A per-client request rate limit against bulk extraction: about a sliding minute per address.
 
-The caller is the bearer token, else the session cookie, else the client address (each kept
-as a hash prefix, never the secret). Over `INDUSX_API_RATE_PER_MINUTE` requests in the last
-60 seconds answer 429 with Retry-After. The window lives in this process: with several server
-processes each counts its own share, so the fleet-wide control is nginx `limit_req`
-(docs/deploy.md). Probes, /metrics and static files are not counted.
+The caller is the client address (an IPv6 client its /64, which one subscriber usually
+holds whole), as uvicorn's proxy headers give it from the app host's nginx (docs/deploy.md).
+Credentials are not looked at: they are checked only later, so counting by them would give
+anyone sending a made-up cookie or token a fresh allowance with every request.
+
+Each address keeps two counters, this minute's and the last one's; the last minute's count
+is weighted by the part of it still inside the sliding minute (Cloudflare's estimate). Over
+`INDUSX_API_RATE_PER_MINUTE` answers 429 with Retry-After. At most `MAX_KEYS` addresses are
+remembered, the least recently seen forgotten first, so memory stays bounded whatever the
+number of addresses. The counts live in this process: with several server processes each
+counts its own share, so the fleet-wide control is nginx `limit_req` (docs/deploy.md).
+Probes, /metrics and static files are not counted.
 """
 
-import hashlib
+import ipaddress
 import math
 import time
-from collections import deque
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
@@ -21,54 +28,69 @@ from indusx.ops import metrics
 WINDOW_SECONDS = 60.0
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 EXEMPT_PREFIXES = ("/static/",)
-# Callers idle this long are forgotten at the next sweep; a sweep runs every SWEEP requests.
-SWEEP = 4096
+# About 310 bytes an address (key, counters and LRU link, measured): at most about 20 MB.
+MAX_KEYS = 65_536
+# Float slack, so that a weight of exactly the limit is not refused for rounding.
+EPSILON = 1e-9
 
 
 class SlidingWindow:
-    """Request times per caller over the last minute; at most `limit` are let through.
+    """Two fixed-minute counters per caller; at most `limit` requests in the sliding minute.
 
-    Used from the event loop only (the middleware is async), so it needs no lock.
+    `counts[key]` is [start of the current minute, last minute's count, this minute's]. Used
+    from the event loop only (the middleware is async), so it needs no lock.
     """
 
-    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS,
+    ) -> None:
         self.limit = limit
         self.clock = clock
-        self.hits: dict[str, deque[float]] = {}
-        self.calls = 0
+        self.max_keys = max_keys
+        self.counts: OrderedDict[str, list[float]] = OrderedDict()
 
     def hit(self, key: str) -> int | None:
         """Count a request; return seconds to wait when the caller is over the limit."""
         now = self.clock()
-        self.calls += 1
-        if self.calls % SWEEP == 0:
-            self._sweep(now)
-        times = self.hits.setdefault(key, deque())
-        while times and times[0] <= now - WINDOW_SECONDS:
-            times.popleft()
-        if len(times) >= self.limit:
-            return max(1, math.ceil(times[0] + WINDOW_SECONDS - now))
-        times.append(now)
-        return None
-
-    def _sweep(self, now: float) -> None:
-        idle = [key for key, times in self.hits.items()
-                if not times or times[-1] <= now - WINDOW_SECONDS]
-        for key in idle:
-            del self.hits[key]
+        start = math.floor(now / WINDOW_SECONDS) * WINDOW_SECONDS
+        entry = self.counts.get(key)
+        if entry is None:
+            entry = self.counts[key] = [start, 0.0, 0.0]
+            if len(self.counts) > self.max_keys:
+                self.counts.popitem(last=False)
+        else:
+            self.counts.move_to_end(key)
+            if entry[0] != start:
+                # The minute turned: this minute's count becomes the last one's, unless the
+                # caller was away for longer than a whole minute.
+                previous = entry[2] if entry[0] == start - WINDOW_SECONDS else 0.0
+                entry[:] = [start, previous, 0.0]
+        _, previous, current = entry
+        elapsed = (now - start) / WINDOW_SECONDS
+        allowed = self.limit - 1  # what may already be in use for one more to pass
+        if previous * (1 - elapsed) + current <= allowed + EPSILON:
+            entry[2] = current + 1
+            return None
+        # When the weighted count leaves room for one more request: later this minute while
+        # this minute's own count leaves room, else some way into the next minute.
+        if current <= allowed:
+            fraction = 1 - (allowed - current) / previous
+            ready = start + fraction * WINDOW_SECONDS
+        else:
+            ready = start + WINDOW_SECONDS + (1 - allowed / current) * WINDOW_SECONDS
+        return max(1, math.ceil(ready - now - EPSILON))
 
 
 def caller_key(request: Request) -> str:
-    """Return who is calling, for counting: token, else session cookie, else address."""
-    from indusx.deps import SESSION_COOKIE
-
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return "token:" + hashlib.sha256(value.strip().encode()).hexdigest()[:24]
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return "session:" + hashlib.sha256(cookie.encode()).hexdigest()[:24]
-    return "ip:" + (request.client.host if request.client else "")
+    """Return who is calling, for counting: the client address, an IPv6 one as its /64."""
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{host}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def is_exempt(path: str) -> bool:
@@ -90,7 +112,7 @@ def _window(request: Request) -> SlidingWindow | None:
 async def rate_limit(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """Refuse a caller's request with 429 and Retry-After when over its requests a minute."""
+    """Refuse a client's request with 429 and Retry-After when over its requests a minute."""
     window = None if is_exempt(request.url.path) else _window(request)
     wait = window.hit(caller_key(request)) if window is not None else None
     if wait is None:
@@ -101,7 +123,7 @@ async def rate_limit(
     metrics.RATE_LIMITED.labels("api").inc()
     assert window is not None
     refusal = TooManyAttempts(
-        wait, f"Too many requests: at most {window.limit} a minute per caller (setting "
+        wait, f"Too many requests: at most {window.limit} a minute from one address (setting "
               f"INDUSX_API_RATE_PER_MINUTE). Try again in {wait} seconds.",
     )
     return await too_many_attempts(request, refusal)
