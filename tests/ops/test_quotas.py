@@ -174,8 +174,8 @@ def test_the_challenge_ranking_csv_is_an_export(
 def test_quota_checks_lock_the_users_and_organisations_rows_on_postgresql(
     session: Session, people: SimpleNamespace, settings: Settings,
 ) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time: there is no row lock to take")
+    # SQLite has one writer at a time: there is no row lock to take, and none is asked for.
+    postgresql = session.get_bind().dialect.name == "postgresql"
     statements: list[str] = []
 
     def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
@@ -192,6 +192,7 @@ def test_quota_checks_lock_the_users_and_organisations_rows_on_postgresql(
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     locks = [s for s in statements if "FOR NO KEY UPDATE" in s]
-    assert len(locks) == 3
-    assert sum('FROM "user"' in s or "FROM user" in s for s in locks) == 2
-    assert sum("FROM organisation" in s for s in locks) == 1
+    assert len(locks) == (3 if postgresql else 0)
+    if postgresql:
+        assert sum('FROM "user"' in s or "FROM user" in s for s in locks) == 2
+        assert sum("FROM organisation" in s for s in locks) == 1
