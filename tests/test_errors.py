@@ -2,15 +2,19 @@
 
 import io
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from indusx.accounts.models import User
+from indusx.db import make_engine
 from indusx.ops.logging import REQUEST_ID_HEADER
-from tests.conftest import CSRF_COOKIE_VALUE
+from tests.conftest import CSRF_COOKIE_VALUE, make_settings
 from tests.ops.conftest import LogLines, json_log  # noqa: F401 (a fixture)
 
 SECRET_TEXT = "the-secret-internals-of-the-failure"
@@ -106,3 +110,24 @@ def test_a_negative_id_past_64_bits_is_invalid_too(
     response = client.get(f"/api/v1/challenges/-{2**64}", headers=bearer(people.alice))
 
     assert response.status_code == 422
+
+
+def test_a_digit_that_is_not_a_decimal_beside_a_huge_id_is_not_a_crash(
+    client: TestClient, people: SimpleNamespace, bearer: Callable[[User], dict[str, str]],
+) -> None:
+    # '²' is a digit to str.isdigit but not a number to int().
+    response = client.get(f"/api/v1/challenges/{2**64}?x=\u00b2", headers=bearer(people.alice))
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "challenge_id", "message": "too large"}]
+
+
+def test_a_failed_statement_does_not_carry_its_parameters_into_the_log(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(make_settings(f"sqlite:///{tmp_path / 'p.db'}"))
+
+    with pytest.raises(DBAPIError) as failure, engine.connect() as connection:
+        connection.execute(text("SELECT no_such_function(:secret)"), {"secret": "hunter2-x"})
+
+    assert "hunter2-x" not in str(failure.value)

@@ -32,6 +32,11 @@ NAMING_CONVENTION = {
 }
 
 
+# A failed statement's error (logged by errors.py's handlers) names its SQL, never the
+# values bound to it: those can be passwords' hashes, tokens' hashes or personal data.
+HIDE_PARAMETERS = True
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
@@ -69,7 +74,8 @@ def make_engine(settings: Settings) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=settings.db_echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url, echo=settings.db_echo, hide_parameters=HIDE_PARAMETERS,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
 
         @event.listens_for(engine, "connect")
@@ -96,7 +102,8 @@ def make_engine(settings: Settings) -> Engine:
     # fold the switched-off ones away, where a cached generic plan would evaluate them all.
     options = "-c random_page_cost=1.1 -c plan_cache_mode=force_custom_plan"
     return create_engine(
-        url, echo=settings.db_echo, pool_pre_ping=True, pool_size=10,
+        url, echo=settings.db_echo, hide_parameters=HIDE_PARAMETERS, pool_pre_ping=True,
+        pool_size=10,
         connect_args={"options": options},
     )
 

@@ -175,7 +175,10 @@ def out_of_range_fields(request: Request) -> list[str]:
     out = []
     for name, value in values:
         text = str(value).strip()
-        if text.lstrip("+-").isdigit() and not -BIGINT_MAX - 1 <= int(text) <= BIGINT_MAX:
+        digits = text.lstrip("+-")
+        # isascii too: str.isdigit is true of '²' and other digits int() refuses.
+        if (digits.isascii() and digits.isdigit()
+                and not -BIGINT_MAX - 1 <= int(text) <= BIGINT_MAX):
             out.append(name)
     return out
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from fastapi.testclient import TestClient
 
 from indusx.accounts.models import User
+from tests.conftest import PASSWORD
 
 
 def test_an_api_answer_to_a_signed_in_caller_is_not_stored(
@@ -52,4 +53,25 @@ def test_a_signed_in_page_is_not_stored(
     response = client.get("/notifications")
 
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_access_token_answer_to_a_password_sign_in_is_not_stored(
+    client: TestClient, make_user: Callable[..., User],
+) -> None:
+    user = make_user()
+    client.cookies.clear()  # a script: no cookie, no Authorization header
+
+    response = client.post("/api/v1/auth/login",
+                           json={"email": user.email, "password": PASSWORD})
+
+    assert response.status_code == 200 and response.json()["access_token"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_any_api_answer_is_not_stored_even_to_a_visitor(client: TestClient) -> None:
+    client.cookies.clear()
+
+    response = client.get("/api/v1/orgs")
+
     assert response.headers["Cache-Control"] == "no-store"

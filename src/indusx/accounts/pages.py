@@ -49,7 +49,10 @@ PLATFORM_ROLE_LABELS = {
 # Friendlier words for pydantic's error types; the rest keep pydantic's own message.
 def safe_next(target: str | None, default: str = "/orgs") -> str:
     """Return a local path to go to after signing in; anything else becomes the default."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and target.isprintable() and " " not in target):
+        # isprintable: no control characters or line separators. Browsers drop tabs and line
+        # breaks from a URL, so "/\t/evil.example" would otherwise lead to another site.
         return target
     return default
 

@@ -1,9 +1,11 @@
 """What browsers and proxies may keep: nothing private, and no page at all.
 
-Every answer to a signed-in caller (a session cookie or a bearer token) and every HTML page
-is marked `no-store`, so that a shared computer's cache or a proxy never holds a page or an
-API answer after sign-out. Static assets under /static carry nothing private and keep
-caching.
+Every answer to a signed-in caller (a session cookie or a bearer token), every API answer,
+every answer that sets a cookie and every HTML page is marked `no-store`, so that a shared
+computer's cache or a proxy never holds a page, a token or an API answer after sign-out. The
+API is covered whole because some of its answers carry credentials to callers that sent none
+(POST /api/v1/auth/login's access token; RFC 6749 section 5.1). Static assets under /static
+carry nothing private and keep caching.
 """
 
 from starlette.requests import Request
@@ -12,6 +14,7 @@ from starlette.responses import Response
 from indusx.deps import SESSION_COOKIE
 
 STATIC_PREFIX = "/static/"
+API_PREFIX = "/api/"
 
 
 def signed_in_caller(request: Request) -> bool:
@@ -26,4 +29,6 @@ def must_not_store(request: Request, response: Response) -> bool:
     if "no-store" in response.headers.get("cache-control", ""):
         return False
     html = response.headers.get("content-type", "").startswith("text/html")
-    return html or signed_in_caller(request)
+    sets_cookie = "set-cookie" in response.headers
+    return (html or sets_cookie or request.url.path.startswith(API_PREFIX)
+            or signed_in_caller(request))
