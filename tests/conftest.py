@@ -194,11 +194,16 @@ def sign_in(session: Session, settings: Settings) -> Callable[[TestClient, User]
 
 
 @pytest.fixture
-def bearer(session: Session) -> Callable[[User], dict[str, str]]:
-    """Return Authorization headers with a fresh personal token of a user."""
+def bearer(session: Session, settings: Settings) -> Callable[[User], dict[str, str]]:
+    """Return Authorization headers with a fresh access token of a user.
+
+    An access token is what POST /api/v1/auth/login gives a script; a personal token (made
+    with `account_service.create_api_token`) is refused on step-up routes (step_up.py).
+    """
 
     def _bearer(user: User) -> dict[str, str]:
-        _, raw = account_service.create_api_token(session=session, user=user, actor=ACTOR)
+        _, raw = account_service.issue_access_token(session=session, user=user,
+                                                    settings=settings, actor=ACTOR)
         session.commit()
         return {"Authorization": f"Bearer {raw}"}
 

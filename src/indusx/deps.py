@@ -165,22 +165,35 @@ def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Pr
     return principal
 
 
+def check_step_up(
+    *, request: Request, session: Session, settings: Settings, principal: Principal | None,
+) -> None:
+    """Refuse a caller whose password is not proven recently (step_up.py).
+
+    A browser session needs its proof within `step_up_minutes`; a bearer caller needs an
+    access token issued by a password sign-in that recently, and a personal token is
+    refused. Anonymous callers pass, so that the route's own access rule answers them.
+    Routes whose refusal depends on the object call this after their authorisation check.
+    """
+    if principal is None:
+        return
+    raw_bearer = _bearer(request)
+    if raw_bearer is not None:
+        step_up.check_token(session=session, raw=raw_bearer, minutes=settings.step_up_minutes)
+        return
+    raw = request.cookies.get(SESSION_COOKIE) or ""
+    if not step_up.is_recent(session=session, raw=raw, minutes=settings.step_up_minutes):
+        raise step_up.StepUpRequired(settings.step_up_minutes)
+
+
 def require_step_up(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: Annotated[Principal | None, Depends(get_principal_optional)],
 ) -> None:
-    """Refuse a cookie-signed-in caller whose password is not proven recently (step_up.py).
-
-    Callers with a bearer token pass: a token is a script's credential (see step_up.py).
-    Anonymous callers pass too, so that the route's own access rule answers them.
-    """
-    if principal is None or _bearer(request) is not None:
-        return
-    raw = request.cookies.get(SESSION_COOKIE) or ""
-    if not step_up.is_recent(session=session, raw=raw, minutes=settings.step_up_minutes):
-        raise step_up.StepUpRequired(settings.step_up_minutes)
+    """Refuse a caller whose password is not proven recently (see check_step_up)."""
+    check_step_up(request=request, session=session, settings=settings, principal=principal)
 
 
 def anonymous_actor(request: Request) -> Actor:

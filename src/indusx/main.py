@@ -298,6 +298,8 @@ def create_app(
                               account_security_pages.second_factor_required)
     app.add_exception_handler(account_step_up.StepUpRequired,
                               account_security_pages.step_up_required)
+    app.add_exception_handler(account_step_up.PersonalTokenRefused,
+                              account_security_pages.step_up_required)
     app.include_router(dataroom_routes.router)
     app.include_router(dataroom_pages.router)
     app.include_router(dashboard_routes.router)

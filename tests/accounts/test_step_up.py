@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
 from indusx.accounts import step_up, totp
-from indusx.accounts.models import ApiToken, PlatformRole, SecondFactor, User, WebSession
+from indusx.accounts.models import (
+    ApiToken,
+    PlatformRole,
+    SecondFactor,
+    SignInThrottle,
+    User,
+    WebSession,
+)
 from indusx.accounts.secrets import token_hash
 from indusx.audit.models import AuditEvent
 from indusx.config import Settings
@@ -232,3 +239,135 @@ def test_a_new_session_id_for_two_factor_set_up_keeps_the_old_proof_time(
                                             replaces=old, keep_proof=True)
     assert not step_up.is_recent(session=session, raw=new, minutes=10)
     assert step_up.proven_at(session=session, raw=old) is None  # the old one is gone
+
+
+def _personal(session: Session, user: User) -> dict[str, str]:
+    _, raw = account_service.create_api_token(session=session, user=user, actor=ACTOR)
+    session.commit()
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_a_personal_token_is_refused_on_every_step_up_route_and_changes_nothing(
+    client: TestClient, people: SimpleNamespace, session: Session,
+) -> None:
+    admin, owner = _personal(session, people.admin), _personal(session, people.alice)
+    tokens_before = len(_tokens(session, people.admin)) + len(_tokens(session, people.alice))
+    calls = [
+        ("POST", "/api/v1/tokens", admin, {"json": {"name": "minted"}}),
+        ("PATCH", f"/api/v1/users/{people.bob.id}", admin, {"json": {"platform_role": "admin"}}),
+        ("POST", f"/api/v1/users/{people.bob.id}/2fa-reset", admin, {}),
+        ("POST", "/api/v1/users", admin,
+         {"json": {"email": "new-admin@example.org", "full_name": "New",
+                   "platform_role": "admin"}}),
+        ("POST", "/api/v1/screening/lists/import", admin,
+         {"data": {"format": "csv"}, "files": {"files": ("l.csv", b"name\nX\n", "text/csv")}}),
+        ("DELETE", f"/api/v1/orgs/{people.org.id}", owner, {}),
+    ]
+    for method, path, headers, body in calls:
+        refused = client.request(method, path, headers=headers, **body)  # type: ignore[arg-type]
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["code"] == "personal_token_not_allowed", path
+        assert "/api/v1/auth/login" in refused.json()["detail"]
+    session.expire_all()
+    assert account_service.get_user(session=session, user_id=people.bob.id).platform_role is (
+        PlatformRole.MEMBER)
+    assert account_service.find_user_by_email(session=session,
+                                              email="new-admin@example.org") is None
+    assert session.get(Organisation, people.org.id) is not None
+    assert len(_tokens(session, people.admin)) + len(_tokens(session, people.alice)) == (
+        tokens_before)
+    # Everything else still works with it, inviting a plain member included.
+    assert client.get("/api/v1/users/me", headers=admin).status_code == 200
+    member = client.post("/api/v1/users", headers=admin, json={
+        "email": "new-member@example.org", "full_name": "New Member"})
+    assert member.status_code == 201
+
+
+def test_an_access_token_counts_as_a_password_proof_only_within_the_window(
+    client: TestClient, make_user: Callable[..., User], session: Session, settings: Settings,
+) -> None:
+    user = make_user()
+    login = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    assert client.post("/api/v1/tokens", json={"name": "ci"}, headers=headers).status_code == 201
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                           ApiToken.name == "password sign-in")
+                    .values(created_at=utcnow() - timedelta(minutes=settings.step_up_minutes,
+                                                            seconds=1)))
+    session.commit()
+    stale = client.post("/api/v1/tokens", json={"name": "ci2"}, headers=headers)
+    assert stale.status_code == 403
+    assert stale.json()["code"] == "step_up_required"
+    assert stale.json()["confirm_url"] == "/api/v1/auth/login"
+    # The token itself still works where no fresh proof is needed.
+    assert client.get("/api/v1/tokens", headers=headers).status_code == 200
+
+
+def test_granting_a_role_above_member_needs_a_recent_proof(
+    client: TestClient, csrf: str, people: SimpleNamespace, session: Session,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    sign_in(client, people.admin)
+    _age_proof(session, people.admin)
+    asked = client.post("/admin/users/invite",
+                        data={"email": "boss@example.org", "role": "admin", "csrf_token": csrf},
+                        headers={"referer": "http://testserver/admin/users"})
+    assert asked.status_code == 303
+    assert _confirm_target(asked.headers["location"]) == "/admin/users"
+    api = client.post("/api/v1/users", json={"email": "chief@example.org", "full_name": "Chief",
+                                             "platform_role": "officer"},
+                      headers={"X-CSRF-Token": csrf})
+    assert api.status_code == 403 and api.json()["code"] == "step_up_required"
+    for email in ("boss@example.org", "chief@example.org"):
+        assert account_service.find_user_by_email(session=session, email=email) is None
+    member = client.post("/admin/users/invite",
+                         data={"email": "plain@example.org", "role": "member",
+                               "csrf_token": csrf})
+    assert member.status_code == 303 and member.headers["location"] == "/admin/users"
+    assert account_service.find_user_by_email(session=session, email="plain@example.org")
+
+
+def test_someone_who_may_not_delete_an_organisation_is_refused_without_a_password_prompt(
+    client: TestClient, csrf: str, people: SimpleNamespace, session: Session,
+    sign_in: Callable[[TestClient, User], TestClient],
+) -> None:
+    sign_in(client, people.bob)  # a viewer of the organisation
+    _age_proof(session, people.bob)
+    page = f"/orgs/{people.org.slug}/delete"
+    for response in (
+        client.get(page),
+        client.post(page, data={"csrf_token": csrf}),
+        client.delete(f"/api/v1/orgs/{people.org.id}", headers={"X-CSRF-Token": csrf}),
+    ):
+        assert response.status_code == 403, response.headers.get("location")
+    api = client.delete(f"/api/v1/orgs/{people.org.id}", headers={"X-CSRF-Token": csrf})
+    assert api.json().get("code") is None and "owners" in api.json()["detail"]
+    assert session.get(Organisation, people.org.id) is not None
+
+
+def _failures(session: Session, user: User) -> int:
+    row = session.get(SignInThrottle, f"account:{user.email}")
+    return row.count if row is not None else 0
+
+
+def test_a_password_recheck_counts_like_a_sign_in_and_clears_the_count_when_right(
+    session: Session, make_user: Callable[..., User], settings: Settings,
+) -> None:
+    user = make_user()
+    actor = ACTOR
+    wrong = step_up.recheck_password(session=session, settings=settings, user=user,
+                                     password="not-the-password-at-all", actor=actor)
+    assert wrong == step_up.Recheck(proven=False, wait=None, checked=True)
+    assert _failures(session, user) == 1
+    right = step_up.recheck_password(session=session, settings=settings, user=user,
+                                     password=PASSWORD, actor=actor)
+    assert right.proven
+    assert _failures(session, user) == 0
+    for _ in range(settings.signin_max_failures):
+        last = step_up.recheck_password(session=session, settings=settings, user=user,
+                                        password="not-the-password-at-all", actor=actor)
+    assert last.wait and not last.proven
+    held = step_up.recheck_password(session=session, settings=settings, user=user,
+                                    password=PASSWORD, actor=actor)
+    assert held.wait and not held.proven and not held.checked

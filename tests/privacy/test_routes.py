@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.models import User
 from indusx.privacy import service as privacy_service
-from tests.conftest import PASSWORD
+from tests.conftest import ACTOR, PASSWORD
 
 
 def test_the_api_exports_my_data_without_a_consent_banner_in_the_way(
@@ -65,3 +65,18 @@ def test_the_api_refuses_to_erase_the_last_owner_with_409(
                               json={"password": PASSWORD})
     assert response.status_code == 409
     assert "Solo Sonar Ltd" in response.json()["detail"]
+
+
+def test_the_api_refuses_to_reactivate_an_erased_account_with_409(
+    client: TestClient, session: Session, people: SimpleNamespace,
+    bearer: Callable[[User], dict[str, str]],
+) -> None:
+    bob = people.bob
+    privacy_service.anonymise(session=session, user=bob, reason="request", actor=ACTOR)
+    session.commit()
+    response = client.patch(f"/api/v1/users/{bob.id}", headers=bearer(people.admin),
+                            json={"is_active": True})
+    assert response.status_code == 409
+    assert "erased" in response.json()["detail"]
+    session.refresh(bob)
+    assert not bob.is_active

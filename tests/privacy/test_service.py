@@ -3,10 +3,11 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
-from indusx.accounts.models import ApiToken, Membership, User, WebSession
+from indusx.accounts.models import ApiToken, Membership, PlatformRole, User, WebSession
 from indusx.audit.models import AuditEvent
 from indusx.audit.service import Actor
 from indusx.config import Settings
@@ -135,3 +136,57 @@ def test_erasure_needs_the_accounts_own_email(session: Session, people: SimpleNa
                                       confirm_email="someone@example.org", actor=ACTOR)
     assert caught.value.errors[0]["field"] == "email"
     assert people.bob.is_active
+
+
+def test_erasure_takes_the_platform_role_away(
+    session: Session, people: SimpleNamespace
+) -> None:
+    officer = people.officer
+    privacy_service.erase_account(session=session, user=officer, confirm_email=officer.email,
+                                  actor=own_actor(officer))
+    session.flush()
+    assert officer.platform_role is PlatformRole.MEMBER and not officer.is_active
+
+
+def test_an_erased_account_cannot_be_reactivated(
+    session: Session, people: SimpleNamespace
+) -> None:
+    bob = people.bob
+    privacy_service.erase_account(session=session, user=bob, confirm_email=bob.email,
+                                  actor=own_actor(bob))
+    admin = Actor(user_id=people.admin.id, email=people.admin.email, via="web")
+    with pytest.raises(Conflict, match="was erased") as caught:
+        account_service.update_user(session=session, user=bob, actor=admin, is_active=True)
+    assert caught.value.errors == [{"field": "is_active", "message": "the account was erased"}]
+    assert not bob.is_active
+    # A deactivated (not erased) account still comes back.
+    charlie = people.charlie
+    account_service.update_user(session=session, user=charlie, actor=admin, is_active=False)
+    account_service.update_user(session=session, user=charlie, actor=admin, is_active=True)
+    assert charlie.is_active
+
+
+def test_a_second_consent_row_for_one_notice_version_is_refused_by_the_database(
+    session: Session, people: SimpleNamespace
+) -> None:
+    privacy_service.record_consent(session=session, user=people.bob, actor=ACTOR)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(Consent(user_id=people.bob.id, via="web",
+                            notice_version=privacy_service.NOTICE_VERSION))
+
+
+def test_recording_consent_that_another_request_just_recorded_keeps_that_one(
+    session: Session, people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = privacy_service.record_consent(session=session, user=people.bob, actor=ACTOR)
+    # As if the other request's row landed between this one's look and its insert.
+    looks = iter([None])
+    real = privacy_service._consent
+    monkeypatch.setattr(privacy_service, "_consent",
+                        lambda s, uid: next(looks, None) or real(s, uid))
+    again = privacy_service.record_consent(session=session, user=people.bob, actor=ACTOR)
+    assert again.id == first.id
+    assert len(privacy_service.consents_of(session=session, user_id=people.bob.id)) == 1
+    assert len(session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "privacy.consent",
+        AuditEvent.object_id == str(people.bob.id))).all()) == 1

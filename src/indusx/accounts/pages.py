@@ -32,6 +32,7 @@ from indusx.deps import (
     SignedIn,
     StepUp,
     anonymous_actor,
+    check_step_up,
     client_ip,
 )
 from indusx.errors import DomainError, Invalid, NotFound
@@ -45,6 +46,8 @@ PLATFORM_ROLE_LABELS = {
     PlatformRole.OFFICER.value: "Programme officer",
     PlatformRole.ADMIN.value: "Administrator",
 }
+# Roles above member: granting one needs a recent password proof (step_up.py).
+PRIVILEGED_ROLES = frozenset(r.value for r in PlatformRole if r is not PlatformRole.MEMBER)
 
 # Friendlier words for pydantic's error types; the rest keep pydantic's own message.
 def safe_next(target: str | None, default: str = "/orgs") -> str:
@@ -595,7 +598,12 @@ def invite_user(
     email: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = PlatformRole.MEMBER.value,
 ) -> Response:
-    """Invite someone to the platform by e-mail (admins)."""
+    """Invite someone to the platform by e-mail (admins).
+
+    Granting a role above member needs a recent password proof, as changing one does.
+    """
+    if role in PRIVILEGED_ROLES:
+        check_step_up(request=request, session=session, settings=settings, principal=principal)
     values = {"email": email, "full_name": full_name, "role": role}
     try:
         body = UserCreate.model_validate(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from indusx.accounts import service as account_service
 from indusx.accounts import throttle, totp
-from indusx.accounts.models import OneTimeKind, User
+from indusx.accounts.models import OneTimeKind, PlatformRole, User
 from indusx.accounts.schemas import (
     AccessTokenOut,
     LoginIn,
@@ -31,6 +31,7 @@ from indusx.deps import (
     SignedIn,
     StepUp,
     anonymous_actor,
+    check_step_up,
 )
 from indusx.errors import DomainError, Forbidden, NotAuthenticated
 
@@ -178,9 +179,15 @@ def list_users(
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
 def create_user(
-    body: UserCreate, principal: Admin, session: SessionDep, settings: SettingsDep
+    body: UserCreate, request: Request, principal: Admin, session: SessionDep,
+    settings: SettingsDep,
 ) -> User:
-    """Create a user with a password, or invite them by e-mail when none is given (admins)."""
+    """Create a user with a password, or invite them by e-mail when none is given (admins).
+
+    Granting a role above member needs a recent password proof, as changing one does.
+    """
+    if body.platform_role is not PlatformRole.MEMBER:
+        check_step_up(request=request, session=session, settings=settings, principal=principal)
     if body.password is None:
         return account_service.invite_user(
             session=session, email=body.email, settings=settings, actor=principal.actor,

@@ -203,23 +203,15 @@ def confirm_identity(
 ) -> Response:
     """Check the password (and code); then go on to the page that asked for it."""
     context = _confirm_context(session, settings, principal, next)
-    user, actor = principal.user, principal.actor
-    # The same counters as signing in: guessing here locks the account like guessing there.
-    wait = throttle.guard_sign_in(session=session, settings=settings, ip=actor.ip,
-                                  email=user.email)
-    if wait:
-        return throttled(request, CONFIRM_PAGE, context, wait)
-    if not step_up.confirm(session=session, raw=request.cookies.get(SESSION_COOKIE) or "",
-                           user=user, settings=settings, password=password, code=code,
-                           actor=actor):
-        wait = throttle.record_failure(session=session, settings=settings, email=user.email,
-                                       actor=actor)
-        if wait:
-            return throttled(request, CONFIRM_PAGE, context, wait)
+    result = step_up.confirm(session=session, raw=request.cookies.get(SESSION_COOKIE) or "",
+                             user=principal.user, settings=settings, password=password,
+                             code=code, actor=principal.actor)
+    if result.wait:
+        return throttled(request, CONFIRM_PAGE, context, result.wait)
+    if not result.proven:
         context["errors"] = {"password": "That password"
                              + (" or code" if context["with_code"] else "") + " is not right."}
         return templating.render(request, CONFIRM_PAGE, context, status_code=400)
-    throttle.record_success(session=session, email=user.email)
     return templating.redirect(context["next"], request=request)
 
 
@@ -321,10 +313,13 @@ async def too_many_attempts(request: Request, exc: Exception) -> Response:
 
 
 async def step_up_required(request: Request, exc: Exception) -> Response:
-    """Send a browser to "Confirm it's you"; answer the API with 403 `step_up_required`."""
-    assert isinstance(exc, step_up.StepUpRequired)
-    if wants_json(request):
-        return problem(403, exc.message, code=step_up.CODE, confirm_url=step_up.CONFIRM_PATH)
+    """Send a browser to "Confirm it's you"; answer the API (and any token) with 403 and a code.
+
+    The code is `step_up_required`, or `personal_token_not_allowed` for a personal token.
+    """
+    assert isinstance(exc, step_up.StepUpRequired | step_up.PersonalTokenRefused)
+    if wants_json(request) or not isinstance(exc, step_up.StepUpRequired) or exc.bearer:
+        return problem(403, exc.message, code=exc.code, confirm_url=exc.confirm_url)
     target = f"{step_up.CONFIRM_PATH}?{urlencode({'next': _return_to(request)})}"
     return templating.redirect(target, request=request)
 

@@ -31,6 +31,7 @@ from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid, NotFound
 from indusx.notifications import service as outbox
+from indusx.privacy.models import Erasure
 from indusx.screening import service as screening_service
 
 PERSONAL_PREFIX = "ixp_"
@@ -615,6 +616,12 @@ def update_user(
         or is_active is False
     ):
         raise Forbidden("You cannot change your own role or deactivate yourself")
+    if is_active and not user.is_active and session.get(Erasure, user.id) is not None:
+        raise Conflict(
+            f"Account {user.id} was erased: its personal data is gone and it cannot be "
+            "reactivated. The person can sign up again.",
+            errors=[{"field": "is_active", "message": "the account was erased"}],
+        )
     renamed = full_name is not None and full_name.strip() != user.full_name
     if full_name is not None:
         user.full_name = full_name.strip()

@@ -16,7 +16,7 @@ from indusx.accounts.models import OrgRole
 from indusx.accounts.permissions import EDIT_ROLES, Principal
 from indusx.accounts.schemas import MemberAdd
 from indusx.awards import service as award_service
-from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, StepUp
+from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, check_step_up
 from indusx.errors import DomainError
 from indusx.forms import FormDep, field_errors, form_text
 from indusx.matching import service as match_service
@@ -470,11 +470,14 @@ def profile(
 
 @router.get("/orgs/{slug}/delete")
 def delete_org_confirm(
-    request: Request, principal: SignedIn, _step_up: StepUp, org: OrgBySlug
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
+    org: OrgBySlug,
 ) -> HTMLResponse:
     """Ask for confirmation before deleting an organisation."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "
                       "(or an admin) may delete it")
+    # After the rule: someone who may not delete is refused, never asked for a password.
+    check_step_up(request=request, session=session, settings=settings, principal=principal)
     return templating.render(
         request, "confirm.html",
         {
@@ -490,12 +493,13 @@ def delete_org_confirm(
 
 @router.post("/orgs/{slug}/delete")
 def delete_org(
-    request: Request, principal: SignedIn, _step_up: StepUp, session: SessionDep,
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
     org: OrgBySlug,
 ) -> Response:
     """Delete an organisation (its owners, and admins)."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "
                       "(or an admin) may delete it")
+    check_step_up(request=request, session=session, settings=settings, principal=principal)
     name = org.name
     org_service.delete_org(session=session, org=org, actor=principal.actor)
     return templating.redirect("/orgs", flash=f"{name} was deleted.", request=request)

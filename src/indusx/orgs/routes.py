@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
 from indusx.accounts.schemas import MemberAdd
-from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, StepUp
+from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, check_step_up
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.schemas import (
@@ -105,11 +105,14 @@ def update_org(
 
 @router.delete("/orgs/{org_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_org(
-    org: OrgDep, principal: SignedIn, _step_up: StepUp, session: SessionDep
+    org: OrgDep, request: Request, principal: SignedIn, session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
-    """Delete an organisation (its owners, and admins)."""
+    """Delete an organisation (its owners, and admins; a recent password sign-in)."""
     principal.require(principal.can_delete_org(org.id), "Only the organisation's owners "
                       "(or an admin) may delete it")
+    # After the rule: someone who may not delete is refused, never asked for a password.
+    check_step_up(request=request, session=session, settings=settings, principal=principal)
     org_service.delete_org(session=session, org=org, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indusx.db import Base, UTCDateTime, utcnow
@@ -12,7 +12,8 @@ class Consent(Base):
     """A user's acceptance of one version of the privacy notice."""
 
     __tablename__ = "privacy_consent"
-    __table_args__ = (Index("ix_privacy_consent_user_version", "user_id", "notice_version"),)
+    __table_args__ = (UniqueConstraint("user_id", "notice_version",
+                                       name="uq_privacy_consent_user_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import object_session
 
 from indusx import templating
-from indusx.accounts import throttle
+from indusx.accounts import service as account_service
+from indusx.accounts import step_up
 from indusx.accounts.pages import safe_next, throttled
 from indusx.deps import SESSION_COOKIE, MaybeSignedIn, SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
@@ -109,18 +110,14 @@ def delete_account(
     """Erase the account once the user typed its e-mail address and password."""
     user = principal.user
     values = {"email": email}
-    wait = throttle.guard_sign_in(session=session, settings=settings, ip=principal.ip,
-                                  email=user.email)
-    proven = not wait and privacy_service.password_matches(user, password)
-    if not wait and not proven:
-        wait = throttle.record_failure(session=session, settings=settings, email=user.email,
-                                       actor=principal.actor)
-    if wait:
+    result = step_up.recheck_password(session=session, settings=settings, user=user,
+                                      password=password, actor=principal.actor)
+    if result.wait:
         return throttled(request, MY_DATA, _context(principal, session) | {"values": values},
-                         wait)
-    if not proven:
+                         result.wait)
+    if not result.proven:
         errors = {"password": "That is not your password."}
-        if email.strip().lower() != user.email:
+        if account_service.normalise_email(email) != user.email:
             errors["email"] = "Type the e-mail address of this account."
         return _my_data_page(request, principal, session, values=values, errors=errors,
                              status_code=422)

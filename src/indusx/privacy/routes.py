@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from indusx.accounts import throttle
+from indusx.accounts import step_up, throttle
 from indusx.accounts.routes import refuse
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import Invalid
@@ -30,15 +30,12 @@ def erase_me(
     wrong passwords count towards the account's sign-in lockout (429 with Retry-After).
     """
     user = principal.user
-    wait = throttle.guard_sign_in(session=session, settings=settings, ip=principal.ip,
-                                  email=user.email)
-    if wait:
-        refuse(session, throttle.TooManyAttempts(wait))
-    if not privacy_service.password_matches(user, body.password):
-        wait = throttle.record_failure(session=session, settings=settings, email=user.email,
-                                       actor=principal.actor)
-        refuse(session, throttle.TooManyAttempts(wait) if wait
-               else Invalid.field("password", "that is not your password"))
+    result = step_up.recheck_password(session=session, settings=settings, user=user,
+                                      password=body.password, actor=principal.actor)
+    if result.wait:
+        refuse(session, throttle.TooManyAttempts(result.wait))
+    if not result.proven:
+        refuse(session, Invalid.field("password", "that is not your password"))
     privacy_service.erase_account(session=session, user=user, confirm_email=user.email,
                                   actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

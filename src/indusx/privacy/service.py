@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
@@ -22,7 +23,6 @@ from indusx.accounts.models import (
     User,
     WebSession,
 )
-from indusx.accounts.secrets import verify_password
 from indusx.audit import service as audit
 from indusx.audit.models import AuditEvent
 from indusx.audit.service import Actor
@@ -55,18 +55,28 @@ def has_accepted(*, session: Session, user_id: int, version: str | None = None) 
     return found is not None
 
 
-def record_consent(*, session: Session, user: User, actor: Actor, via: str = "web") -> Consent:
-    """Record that the user accepted the current notice (once per version); audited."""
-    existing = session.scalar(
-        select(Consent).where(Consent.user_id == user.id,
+def _consent(session: Session, user_id: int) -> Consent | None:
+    return session.scalar(
+        select(Consent).where(Consent.user_id == user_id,
                               Consent.notice_version == NOTICE_VERSION)
     )
+
+
+def record_consent(*, session: Session, user: User, actor: Actor, via: str = "web") -> Consent:
+    """Record that the user accepted the current notice (once per version); audited."""
+    existing = _consent(session, user.id)
     if existing is not None:
         return existing
     consent = Consent(user_id=user.id, notice_version=NOTICE_VERSION, accepted_at=utcnow(),
                       via=via)
-    session.add(consent)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(consent)
+    except IntegrityError:
+        # Two tabs accepted at once: the unique (user, version) kept the other's row.
+        winner = _consent(session, user.id)
+        assert winner is not None
+        return winner
     audit.record(
         session=session, actor=actor, action="privacy.consent", object_type="user",
         object_id=user.id, summary=f"accepted the privacy notice of {NOTICE_VERSION}",
@@ -191,18 +201,40 @@ def export_data(*, session: Session, user: User) -> dict[str, Any]:
 
 # --- erasure ------------------------------------------------------------------------------
 
-def password_matches(user: User, password: str) -> bool:
-    """Return whether the password is the user's (always False for an account without one)."""
-    return verify_password(user.password_hash, password)
-
-
 def is_erased(*, session: Session, user_id: int) -> bool:
     """Return whether an account's personal data was erased."""
     return session.get(Erasure, user_id) is not None
 
 
-def erasure_blockers(*, session: Session, user: User) -> list[str]:
-    """Return why the account cannot be erased yet (empty when it can)."""
+def _lock_last_holders(session: Session, user: User) -> None:
+    """Lock the rows erasure_blockers counts, until the transaction ends.
+
+    Two co-owners (or the last two admins) erasing at once would each count the other and
+    both go; with the rows locked the second waits, then counts what the first left. The
+    order is fixed so that two erasures never hold each other's locks (a deadlock).
+    """
+    owned = select(Membership.org_id).where(Membership.user_id == user.id,
+                                            Membership.role == OrgRole.OWNER)
+    session.execute(
+        select(Membership.id).where(Membership.org_id.in_(owned),
+                                    Membership.role == OrgRole.OWNER)
+        .order_by(Membership.id).with_for_update()
+    )
+    if user.platform_role is PlatformRole.ADMIN:
+        session.execute(
+            select(User.id).where(User.platform_role == PlatformRole.ADMIN, User.is_active)
+            .order_by(User.id).with_for_update()
+        )
+
+
+def erasure_blockers(*, session: Session, user: User, lock: bool = False) -> list[str]:
+    """Return why the account cannot be erased yet (empty when it can).
+
+    With `lock`, the rows counted stay locked until the transaction ends, so that the
+    answer still holds when the erasure is written.
+    """
+    if lock:
+        _lock_last_holders(session, user)
     owners = (select(Membership.org_id, func.count().label("n"))
               .where(Membership.role == OrgRole.OWNER).group_by(Membership.org_id).subquery())
     sole = session.scalars(
@@ -239,7 +271,7 @@ def erase_account(
     """
     if account_service.normalise_email(confirm_email) != user.email:
         raise Invalid.field("email", "type the e-mail address of this account")
-    problems = erasure_blockers(session=session, user=user)
+    problems = erasure_blockers(session=session, user=user, lock=True)
     if problems:
         raise Conflict(" ".join(problems))
     anonymise(session=session, user=user, reason="request", actor=actor)
@@ -262,6 +294,8 @@ def anonymise(*, session: Session, user: User, reason: str, actor: Actor) -> Non
     user.full_name = ERASED_NAME
     user.password_hash = None
     user.is_active = False
+    # Nothing of the role survives either: a mistaken reactivation would grant nothing.
+    user.platform_role = PlatformRole.MEMBER
     user.last_login_at = None
     user.is_mentor = False
     user.expertise = ""
