@@ -114,7 +114,8 @@ def serve(
     # cost: a worker that dies while being pinged is noticed only when the ping times out.
     uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
                 workers=workers, reload=reload, proxy_headers=True, log_level="info",
-                log_config=None, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
+                log_config=None, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                timeout_keep_alive=settings.keep_alive_seconds)
 
 
 @demo_app.command("load")

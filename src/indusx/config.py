@@ -113,6 +113,10 @@ class Settings(ListReading):
     background: Background = Background.INLINE
     job_visibility_seconds: float = Field(default=300.0, gt=0)
     job_poll_seconds: float = Field(default=1.0, gt=0)
+    # Seconds `indusx serve` keeps an idle connection open. Longer than the proxy keeps its
+    # idle upstream connections (nginx: 60 s), so the app never closes one the proxy is about
+    # to reuse: a request sent on it at that moment fails (502, and nginx retries no POST).
+    keep_alive_seconds: int = Field(default=75, ge=1, le=3600)
     # /metrics answers loopback callers, and others that send this bearer token.
     metrics_token: str | None = None
     # Business quotas (ops/quotas.py, docs/operations.md): per user over the last 24 hours,
