@@ -115,11 +115,13 @@ def test_a_negative_id_past_64_bits_is_invalid_too(
 def test_a_digit_that_is_not_a_decimal_beside_a_huge_id_is_not_a_crash(
     client: TestClient, people: SimpleNamespace, bearer: Callable[[User], dict[str, str]],
 ) -> None:
-    # '²' is a digit to str.isdigit but not a number to int().
-    response = client.get(f"/api/v1/challenges/{2**64}?x=\u00b2", headers=bearer(people.alice))
+    # '²' is a digit to str.isdigit but not a number to int(); '--1' passes lstrip("+-").
+    for odd in ("\u00b2", "--1", "+-5"):
+        response = client.get(f"/api/v1/challenges/{2**64}", params={"x": odd},
+                              headers=bearer(people.alice))
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "challenge_id", "message": "too large"}]
+        assert response.status_code == 422, odd
+        assert response.json()["errors"] == [{"field": "challenge_id", "message": "too large"}]
 
 
 def test_a_failed_statement_does_not_carry_its_parameters_into_the_log(

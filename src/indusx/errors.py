@@ -6,6 +6,7 @@ unexpected a generic 500 that quotes the request id (the traceback goes to the l
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -169,15 +170,18 @@ def _forget_expired_principal(request: Request) -> None:
         request.state.principal = None
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
 def out_of_range_fields(request: Request) -> list[str]:
     """Return the address's path and query parameters whose integers overflow 64 bits."""
     values = [*request.path_params.items(), *request.query_params.multi_items()]
     out = []
     for name, value in values:
         text = str(value).strip()
-        digits = text.lstrip("+-")
-        # isascii too: str.isdigit is true of '²' and other digits int() refuses.
-        if (digits.isascii() and digits.isdigit()
+        # ASCII digits with at most one sign: int() refuses '²' and '--1', which isdigit and
+        # lstrip would let through.
+        if (_INTEGER.fullmatch(text)
                 and not -BIGINT_MAX - 1 <= int(text) <= BIGINT_MAX):
             out.append(name)
     return out

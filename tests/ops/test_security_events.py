@@ -172,7 +172,7 @@ def test_an_anonymous_caller_is_audited_once_a_minute_whatever_the_route(
 
 
 def test_past_the_cap_a_minute_refusals_are_counted_but_not_written(session: Session) -> None:
-    cap = security_events.WriteCap(2)
+    cap = security_events.WriteCap(4, clock=lambda: 600.0)  # two anonymous writes a minute
     before = REGISTRY.get_sample_value("indusx_access_denied_unaudited_total") or 0.0
     written = [
         security_events.record_refusal(
@@ -187,6 +187,19 @@ def test_past_the_cap_a_minute_refusals_are_counted_but_not_written(session: Ses
 
 
 def test_the_write_cap_starts_afresh_each_minute() -> None:
-    cap = security_events.WriteCap(1)
-    assert cap.take(now=60.0) and not cap.take(now=119.0)
-    assert cap.take(now=120.0)
+    now = [60.0]
+    cap = security_events.WriteCap(1, clock=lambda: now[0])
+    assert cap.take("user:1")
+    now[0] = 119.0
+    assert not cap.take("user:1")
+    now[0] = 120.0
+    assert cap.take("user:1")
+
+
+def test_one_caller_cannot_use_up_the_minute_and_blind_the_log_to_others() -> None:
+    cap = security_events.WriteCap(60, per_caller=10, clock=lambda: 600.0)
+    assert sum(cap.take("user:7") for _ in range(60)) == 10
+    # Anonymous callers on many addresses get at most half of the minute between them...
+    assert sum(cap.take(f"ip:2001:db8:{n}::1", signed_in=False) for n in range(60)) == 30
+    # ...so a signed-in user's refusals are still written.
+    assert cap.take("user:8")

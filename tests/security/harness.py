@@ -93,7 +93,9 @@ def harness(engine: Engine, database_url: str, tmp: Path) -> Iterator[Harness]:
                            join_transaction_mode="create_savepoint")
     # The world's sessions sign in once for a run that lasts minutes: their password proof
     # must not go stale halfway (step-up has its own tests, tests/accounts/test_step_up.py).
-    settings = make_settings(database_url, upload_dir=tmp / "uploads", step_up_minutes=24 * 60)
+    # A day for step-up and access tokens: a slow run must not outlive the seeded proofs.
+    settings = make_settings(database_url, upload_dir=tmp / "uploads", step_up_minutes=24 * 60,
+                             access_token_minutes=24 * 60)
     with factory() as session:
         world = build(session, settings, tmp)
         session.commit()

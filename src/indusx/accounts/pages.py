@@ -47,7 +47,6 @@ PLATFORM_ROLE_LABELS = {
     PlatformRole.ADMIN.value: "Administrator",
 }
 # Roles above member: granting one needs a recent password proof (step_up.py).
-PRIVILEGED_ROLES = frozenset(r.value for r in PlatformRole if r is not PlatformRole.MEMBER)
 
 # Friendlier words for pydantic's error types; the rest keep pydantic's own message.
 def safe_next(target: str | None, default: str = "/orgs") -> str:
@@ -602,7 +601,10 @@ def invite_user(
 
     Granting a role above member needs a recent password proof, as changing one does.
     """
-    if role in PRIVILEGED_ROLES:
+    # Decided on the role the validation below grants (the enum's own parsing), not on the
+    # raw text; outside the try, so the step-up redirect is not drawn as a form error.
+    granted = next((r for r in PlatformRole if r.value == role), None)
+    if granted is not None and granted is not PlatformRole.MEMBER:
         check_step_up(request=request, session=session, settings=settings, principal=principal)
     values = {"email": email, "full_name": full_name, "role": role}
     try:

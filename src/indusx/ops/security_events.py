@@ -18,6 +18,7 @@ subclasses but steps of signing in, not refusals: neither audited nor counted as
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -50,23 +51,40 @@ PROMPTS = (SecondFactorRequired, StepUpRequired)
 
 
 class WriteCap:
-    """A fixed-minute count of audit writes shared by the process's threads."""
+    """A fixed-minute budget of audit writes shared by the process's threads.
 
-    def __init__(self, per_minute: int) -> None:
+    One caller (a user, or an address) may use at most `per_caller` of the minute's writes,
+    and anonymous callers together at most half of them, so no caller can use up the budget
+    and leave a signed-in user's probing of other people's objects unrecorded.
+    """
+
+    def __init__(
+        self, per_minute: int, per_caller: int = 10,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.per_minute = per_minute
+        self.per_caller = per_caller
+        self.clock = clock
         self._lock = threading.Lock()
         self._minute = -1
         self._used = 0
+        self._anonymous = 0
+        self._by_caller: dict[str, int] = {}
 
-    def take(self, now: float | None = None) -> bool:
-        """Return whether one more write fits in this minute (and count it)."""
-        minute = int((time.time() if now is None else now) // 60)
+    def take(self, caller: str = "", *, signed_in: bool = True) -> bool:
+        """Return whether one more write by this caller fits in this minute (and count it)."""
+        minute = int(self.clock() // 60)
         with self._lock:
             if minute != self._minute:
-                self._minute, self._used = minute, 0
-            if self._used >= self.per_minute:
+                self._minute, self._used, self._anonymous = minute, 0, 0
+                self._by_caller.clear()
+            if (self._used >= self.per_minute
+                    or self._by_caller.get(caller, 0) >= self.per_caller
+                    or (not signed_in and self._anonymous >= self.per_minute // 2)):
                 return False
             self._used += 1
+            self._anonymous += not signed_in
+            self._by_caller[caller] = self._by_caller.get(caller, 0) + 1
             return True
 
 
@@ -150,7 +168,8 @@ def record_refusal(
     )
     if recent is not None:
         return False
-    if cap is not None and not cap.take():
+    caller = f"user:{actor.user_id}" if actor.user_id is not None else f"ip:{actor.ip}"
+    if cap is not None and not cap.take(caller, signed_in=actor.user_id is not None):
         metrics.ACCESS_DENIED_UNAUDITED.inc()
         return False
     audit.record(

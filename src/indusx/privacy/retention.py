@@ -4,6 +4,7 @@ The periods are settings (INDUSX_RETENTION_*; docs/privacy.md). Audit events are
 log is append-only by design, and outlives the accounts it names.
 """
 
+import dataclasses
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -108,9 +109,17 @@ def purge(
     session.execute(delete(Notification).where(old_notifications))
     session.execute(delete(AccessLog).where(old_access))
     queue.purge_finished(session=session, settings=settings, now=now)
-    for user in erasable:
+    gone = 0
+    for user in sorted(erasable, key=lambda u: u.id):
+        # Counted again with the rows locked, in id order: an owner erasing their own account
+        # meanwhile must not leave an organisation without an owner (nor deadlock with us).
+        if privacy_service.erasure_blockers(session=session, user=user, lock=True):
+            continue
         privacy_service.anonymise(session=session, user=user, reason="retention",
                                   actor=RETENTION_ACTOR)
+        gone += 1
+    counts = dataclasses.replace(counts, users_anonymised=gone,
+                                 users_kept=counts.users_kept + len(erasable) - gone)
     if any(counts.as_dict().values()):
         log.info("retention purge: %s", counts.as_dict())
     return counts

@@ -222,8 +222,10 @@ def _lock_last_holders(session: Session, user: User) -> None:
     )
     if user.platform_role is PlatformRole.ADMIN:
         session.execute(
+            # FOR NO KEY UPDATE: two erasures still queue, but inserts that only reference
+            # another admin (their sessions, notifications) are not held up.
             select(User.id).where(User.platform_role == PlatformRole.ADMIN, User.is_active)
-            .order_by(User.id).with_for_update()
+            .order_by(User.id).with_for_update(key_share=True)
         )
 
 
