@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pyotp
 import pytest
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from indusx import migrate
@@ -32,6 +32,7 @@ from indusx.db import make_engine, session_scope, utcnow
 from indusx.errors import DomainError
 from indusx.notifications.models import Notification
 from tests.conftest import PASSWORD, make_settings
+from tests.support.postgres import separate_database
 
 THREADS = 8
 
@@ -44,15 +45,8 @@ def race_settings(
     if database_url.startswith("sqlite"):
         yield make_settings(f"sqlite:///{tmp_path_factory.mktemp('races') / 'races.db'}")
         return
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS account_races WITH (FORCE)")
-        connection.exec_driver_sql("CREATE DATABASE account_races")
-    base, _, _ = database_url.rpartition("/")
-    yield make_settings(f"{base}/account_races")
-    with admin.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS account_races WITH (FORCE)")
-    admin.dispose()
+    with separate_database(database_url, "account_races") as url:
+        yield make_settings(url)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from indusx import migrate
@@ -25,6 +25,7 @@ from indusx.orgs import service as org_service
 from indusx.orgs.schemas import OrgCreate
 from indusx.privacy import service as privacy_service
 from tests.conftest import make_settings
+from tests.support.postgres import separate_database
 
 # How long to wait for the second erasure to block or finish before giving up on it.
 PATIENCE_SECONDS = 30
@@ -34,15 +35,8 @@ PATIENCE_SECONDS = 30
 def race_settings(postgres_url: str) -> Iterator[Settings]:
     """Return settings for a migrated PostgreSQL database of this module's own (these tests
     run on PostgreSQL only, not skipped on SQLite: see the module's docstring)."""
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS privacy_races WITH (FORCE)")
-        connection.exec_driver_sql("CREATE DATABASE privacy_races")
-    base, _, _ = postgres_url.rpartition("/")
-    yield make_settings(f"{base}/privacy_races")
-    with admin.connect() as connection:
-        connection.exec_driver_sql("DROP DATABASE IF EXISTS privacy_races WITH (FORCE)")
-    admin.dispose()
+    with separate_database(postgres_url, "privacy_races") as url:
+        yield make_settings(url)
 
 
 @pytest.fixture(scope="module")

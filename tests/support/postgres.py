@@ -196,3 +196,25 @@ def throwaway_postgres(extra_options: Sequence[str] = ()) -> Iterator[str]:
             with contextlib.suppress(PostgresUnavailable):
                 runner.run("pg_ctl", ["-D", str(data), "-m", "immediate", "-w", "stop"], timeout=60)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def separate_database(url: str, name: str) -> Iterator[str]:
+    """Create a fresh database beside the one of `url` on the same server, yield its URL, drop it.
+
+    For tests that need their own committed data and connections (concurrency tests), apart
+    from the shared test database.
+    """
+    from sqlalchemy import create_engine
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        base, _, _ = url.rpartition("/")
+        yield f"{base}/{name}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        admin.dispose()
