@@ -87,24 +87,63 @@ def db_upgrade(revision: str = "head") -> None:
 WORKER_HEALTHCHECK_SECONDS = 20
 
 
+def _check_socket_folder(uds: Path) -> None:
+    """Refuse a socket folder that is missing or that other users may enter."""
+    import stat
+
+    # uvicorn makes the socket itself writable by everyone (0666): the folder is what keeps
+    # every local user but the service's own and nginx's group from talking to the app.
+
+    folder = uds.parent
+    try:
+        mode = folder.stat().st_mode
+    except FileNotFoundError as exc:
+        raise fail(f"--uds: the socket's folder {folder} does not exist; create it "
+                   f"(systemd: RuntimeDirectory=) owned by this user, group nginx's, "
+                   f"mode 0750") from exc
+    if not stat.S_ISDIR(mode):
+        raise fail(f"--uds: {folder} is not a folder")
+    if mode & 0o007:
+        raise fail(f"--uds: the socket's folder {folder} is open to other users (mode "
+                   f"{stat.S_IMODE(mode):04o}); allow only its owner and nginx's group "
+                   f"(chmod 0750), or any local user could talk to the app and forge "
+                   f"X-Forwarded-For")
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
     reload: bool = False,
+    uds: Annotated[Path | None, typer.Option(
+        help="Listen on this Unix socket instead of HOST:PORT (its folder: 0750, nginx's group).",
+    )] = None,
 ) -> None:
     """Serve the web UI and REST API."""
     import os
+    from typing import Any
 
     import uvicorn
 
-    if "INDUSX_BASE_URL" not in os.environ:
+    listen: dict[str, Any] = {"host": host, "port": port}
+    if uds is not None:
+        _check_socket_folder(uds)
+        # Only nginx can reach the socket (the folder's permissions authenticate it), and a
+        # Unix-socket peer has no address for uvicorn to match against FORWARDED_ALLOW_IPS:
+        # trust every peer's X-Forwarded-For, which nginx sets to the client's address, so
+        # the rate limit, sign-in throttles and audit see the client, not "".
+        listen = {"uds": str(uds), "forwarded_allow_ips": "*"}
+    elif "INDUSX_BASE_URL" not in os.environ:
         # Links in e-mails (password resets, invitations) must point where we listen.
         os.environ["INDUSX_BASE_URL"] = f"http://{host}:{port}"
         get_settings.cache_clear()
     settings = _settings()
-    typer.echo(f"INDUS-X serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    if uds is not None:
+        typer.echo(f"INDUS-X serving on unix socket {uds}  (API docs: /docs)")
+    else:
+        typer.echo(f"INDUS-X serving on http://{host}:{port}  "
+                   f"(API docs: http://{host}:{port}/docs)")
     if settings.is_dev:
         typer.echo("dev mode: insecure defaults allowed; set INDUSX_ENV=production to refuse them")
     # log_config=None: the app configures logging (JSON or text) in each worker process.
@@ -112,7 +151,7 @@ def serve(
     # timeout; uvicorn's 5 s is less than a busy machine needs to start one, and a worker
     # killed for being slow to start is replaced by another that is killed the same way. The
     # cost: a worker that dies while being pinged is noticed only when the ping times out.
-    uvicorn.run("indusx.main:app_factory", factory=True, host=host, port=port,
+    uvicorn.run("indusx.main:app_factory", factory=True, **listen,
                 workers=workers, reload=reload, proxy_headers=True, log_level="info",
                 log_config=None, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 timeout_keep_alive=settings.keep_alive_seconds)
