@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from indusx.accounts.models import User, WebSession
+from indusx.accounts.models import ApiToken, User, WebSession
 from indusx.config import Settings
 from indusx.db import utcnow
 from indusx.main import create_app
@@ -166,20 +166,49 @@ def test_a_stepped_up_administrator_imports_a_list_over_the_ordinary_limit_on_th
     assert small_client.get("/screening/lists/big").status_code == 200
 
 
-def test_an_administrator_without_a_recent_proof_gets_the_ordinary_limit(
+def _lapse_proof(session: Session, user: User) -> None:
+    session.execute(update(WebSession).where(WebSession.user_id == user.id)
+                    .values(authenticated_at=utcnow() - timedelta(hours=1)))
+    session.commit()
+
+
+def test_an_administrator_without_a_recent_proof_is_asked_to_confirm_not_told_413(
     small_client: TestClient, people: SimpleNamespace, session: Session,
     sign_in: Callable[[TestClient, User], TestClient], csrf: str,
 ) -> None:
     sign_in(small_client, people.admin)
-    session.execute(update(WebSession).where(WebSession.user_id == people.admin.id)
-                    .values(authenticated_at=utcnow() - timedelta(hours=1)))
-    session.commit()
+    _lapse_proof(session, people.admin)
 
+    # Over the ordinary limit: the prompt, as for a small list, not "the file is too big".
     response = small_client.post("/screening/lists", files=_big_list(LIMIT * 2),
                                  data={"csrf_token": csrf, "format": "csv"},
                                  headers={"Accept": "application/json"})
+    page = small_client.post(
+        "/screening/lists", files=_big_list(LIMIT * 2),
+        data={"csrf_token": csrf, "format": "csv"},
+        headers={"Referer": "http://testserver/screening/lists"})
 
-    assert response.status_code == 413 and response.json()["max_bytes"] == LIMIT
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/account/confirm?next=%2Fscreening%2Flists")
+
+
+def test_an_administrator_with_an_old_access_token_is_asked_to_sign_in_again_not_told_413(
+    small_client: TestClient, people: SimpleNamespace, session: Session,
+    bearer: Callable[[User], dict[str, str]],
+) -> None:
+    headers = bearer(people.admin)
+    session.execute(update(ApiToken).where(ApiToken.user_id == people.admin.id)
+                    .values(created_at=utcnow() - timedelta(minutes=30)))
+    session.commit()
+
+    response = small_client.post("/api/v1/screening/lists/import", files=_big_list(LIMIT * 2),
+                                 data={"format": "csv"}, headers=headers)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+    assert response.json()["confirm_url"] == "/api/v1/auth/login"
 
 
 def test_a_list_import_over_the_list_limit_is_refused_before_it_is_read(

@@ -9,7 +9,9 @@ with 413 as soon as the count passes the limit.
 The list-import limit is only a ceiling until the caller is known: such a request is read at
 the ordinary limit unless the route lets it grow (`allow_list_import`, called once a
 stepped-up administrator is recognised), so that no anonymous caller or member can make the
-server spool hundreds of megabytes to disk before being refused.
+server spool hundreds of megabytes to disk before being refused. An administrator whose
+password proof has lapsed is asked for it before the body is read (the step-up prompt, not
+a 413 that would read as "the file is too big"): screening.routes.recognise_list_importer.
 """
 
 from starlette.requests import Request

@@ -22,7 +22,7 @@ from indusx.deps import (
     client_ip,
     require_step_up,
 )
-from indusx.errors import DomainError, Invalid
+from indusx.errors import Invalid
 from indusx.forms import FormDep, form_text
 from indusx.ops import limits
 from indusx.screening import cases as screening_cases
@@ -161,10 +161,11 @@ def recognise_list_importer(request: Request, session: SessionDep, settings: Set
     """Give a stepped-up administrator's request the list-import body limit (ops/limits.py).
 
     The access dependencies read the form (for its CSRF token) before they know who calls, so
-    this looks at the credential first, with the same step-up rule (deps.require_step_up). It
-    refuses nothing: a caller it does not recognise as an administrator with a recent
-    password proof keeps the ordinary body limit, and the access dependencies that follow
-    answer them as usual.
+    this looks at the credential first, with the same step-up rule (deps.require_step_up).
+    An administrator without a recent password proof is asked for it here, before a byte of
+    the body is read: read at the ordinary limit, a large list would be refused with 413,
+    which reads as "the file is too big". Anyone else keeps the ordinary body limit, and the
+    access dependencies that follow answer them as usual.
     """
     ip = client_ip(request)
     raw_bearer = _bearer(request)
@@ -179,10 +180,7 @@ def recognise_list_importer(request: Request, session: SessionDep, settings: Set
     if user is None or user.platform_role is not PlatformRole.ADMIN:
         return
     principal = Principal.load(session=session, user=user, via="api", ip=ip)
-    try:
-        require_step_up(request, session, settings, principal)
-    except DomainError:
-        return
+    require_step_up(request, session, settings, principal)
     limits.allow_list_import(request)
 
 
