@@ -111,12 +111,43 @@ def wants_partial(request: Request) -> bool:
             and not request.headers.get("HX-History-Restore-Request"))
 
 
+# What stays as written in a local address: the characters a URL may hold (RFC 3986) and "%",
+# so an address already percent-encoded is not encoded twice.
+_URL_CHARACTERS = "/?#[]@!$&'()*+,;=:%"
+
+
+def local_path(url: str) -> str | None:
+    r"""Return a same-site path (one leading "/") ready for a header, or None for any other.
+
+    "//host" and "/\host" lead browsers to another site, and they drop tabs and line breaks
+    from an address ("/\t/host" is "//host"), so control characters refuse it outright;
+    other characters a header value or a URL cannot hold (spaces, non-ASCII) are
+    percent-encoded.
+    """
+    if (not url.startswith("/") or url.startswith("//") or "\\" in url
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in url)):
+        return None
+    return quote(url, safe=_URL_CHARACTERS)
+
+
+def safe_back(url: str | None, default: str) -> str:
+    """Return a local path to send someone back to (see local_path), else the default."""
+    return (local_path(url) if url else None) or default
+
+
 def redirect(url: str, *, flash: str | None = None, request: Request | None = None) -> Response:
-    """Return a 303 redirect (or HX-Redirect for HTMX), optionally with a flash message."""
+    """Return a 303 redirect (or HX-Redirect for HTMX) to a local path, optionally with a flash.
+
+    Raises ValueError for any address that is not a same-site path (local_path): callers
+    pass their own addresses or ones they have checked with safe_back.
+    """
+    target = local_path(url)
+    if target is None:
+        raise ValueError(f"not a same-site path: {url!r}")
     if request is not None and request.headers.get("HX-Request") == "true":
-        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+        response: Response = Response(status_code=204, headers={"HX-Redirect": target})
     else:
-        response = RedirectResponse(url, status_code=303)
+        response = RedirectResponse(target, status_code=303)
     if flash:
         response.set_cookie(FLASH_COOKIE, quote(flash), max_age=60, httponly=True,
                             samesite="lax")
