@@ -8,11 +8,12 @@ from types import SimpleNamespace
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
 from indusx.accounts.models import User
 from indusx.db import make_engine
+from indusx.deps import SessionDep
 from indusx.ops.logging import REQUEST_ID_HEADER
 from tests.conftest import CSRF_COOKIE_VALUE, make_settings
 from tests.ops.conftest import LogLines, json_log  # noqa: F401 (a fixture)
@@ -133,3 +134,30 @@ def test_a_failed_statement_does_not_carry_its_parameters_into_the_log(
         connection.execute(text("SELECT no_such_function(:secret)"), {"secret": "hunter2-x"})
 
     assert "hunter2-x" not in str(failure.value)
+
+
+def test_an_integrity_error_logs_its_constraint_and_code_but_never_the_key_values(
+    app: FastAPI, people: SimpleNamespace, database_url: str,
+    json_log: tuple[io.StringIO, LogLines],  # noqa: F811
+) -> None:
+    _, lines = json_log
+    taken = people.bob.email
+
+    @app.post("/api/v1/test-duplicate")
+    def _duplicate(session: SessionDep) -> None:
+        # PostgreSQL's message quotes the key: "Key (email)=(bob...) already exists".
+        session.execute(update(User).where(User.id == people.alice.id).values(email=taken))
+
+    with TestClient(app) as test_client:
+        response = test_client.post("/api/v1/test-duplicate")
+
+    assert response.status_code == 409 and taken not in response.text
+    logged = next(line for line in lines() if line["message"].startswith("integrity error"))
+    assert taken not in str(logged)
+    if database_url.startswith("postgresql"):
+        assert logged["message"].endswith(
+            "constraint uq_user_account_email, SQLSTATE 23505")
+    else:
+        # SQLite names no constraint and has no SQLSTATE: its error name stands in.
+        assert logged["message"].endswith(
+            "constraint unknown, SQLSTATE SQLITE_CONSTRAINT_UNIQUE")

@@ -187,6 +187,19 @@ def out_of_range_fields(request: Request) -> list[str]:
     return out
 
 
+def integrity_facts(exc: IntegrityError) -> tuple[str, str]:
+    """Return the violated constraint's name and the SQLSTATE of an integrity error.
+
+    Never the driver's message: PostgreSQL's quotes the row's key values ("Key (email)=(...)
+    already exists"), which can be personal data. SQLite names no constraint and has no
+    SQLSTATE: its extended error name (SQLITE_CONSTRAINT_UNIQUE) stands in for the code.
+    """
+    orig = exc.orig
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return str(constraint or "unknown"), str(code or "unknown")
+
+
 def request_id(request: Request) -> str:
     """Return the request's id: the logging middleware's, else a fresh one (kept for later)."""
     found = getattr(request.state, "request_id", None) or ops_logging.request_id_var.get()
@@ -273,7 +286,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        constraint, code = integrity_facts(exc)
+        log.warning("integrity error on %s %s: constraint %s, SQLSTATE %s",
+                    request.method, request.url.path, constraint, code)
         detail = "The change conflicts with existing data (a duplicate or a missing reference)."
         if wants_json(request):
             return problem(409, detail)
