@@ -83,10 +83,26 @@ def test_a_caller_over_the_limit_gets_429_with_retry_after(
     assert 1 <= int(refused.headers["Retry-After"]) <= 120
     assert refused.headers["X-Frame-Options"] == "DENY"  # inside the security headers
     assert refused.headers["X-Request-ID"]
-    assert "INDUSX_API_RATE_PER_MINUTE" in refused.json()["detail"]
+    # Plain words with when to try again; the setting's name is for the docs, not people.
+    detail = refused.json()["detail"]
+    assert "at most 3 a minute" in detail and "Try again in" in detail
+    assert "INDUSX_" not in detail and "setting" not in detail
     # Probes are never counted.
     assert limited.get("/healthz").status_code == 200
     assert REGISTRY.get_sample_value("indusx_rate_limited_total", {"kind": "api"}) == before + 1
+
+
+def test_a_person_over_the_limit_reads_when_to_try_again_and_no_setting_name(
+    limited: TestClient,
+) -> None:
+    pages = [limited.get("/login", headers={"Accept": "text/html"}) for _ in range(4)]
+
+    assert [p.status_code for p in pages[:3]] == [200, 200, 200]
+    refused = pages[3]
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "Try again in" in refused.text
+    assert "INDUSX_" not in refused.text and "RATE_PER_MINUTE" not in refused.text
 
 
 def test_a_fresh_made_up_credential_gets_no_fresh_allowance(limited: TestClient) -> None:

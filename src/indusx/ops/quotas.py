@@ -60,10 +60,12 @@ class QuotaExceeded(TooManyAttempts):
         wait = f"{hours} h {minutes} min" if hours else f"{minutes} min"
         super().__init__(
             retry_after,
-            f"Quota reached: {limit} {what} per user in 24 hours (quota '{quota}', setting "
-            f"INDUSX_{setting.upper()}). Try again in {wait}.",
+            # Plain words for the person; the setting is named in docs/operations.md.
+            f"Quota reached: at most {limit} {what} per person in 24 hours. "
+            f"Try again in {wait}.",
         )
         self.quota = quota
+        self.setting = f"INDUSX_{setting.upper()}"
 
 
 class StorageQuotaExceeded(DomainError):

@@ -123,7 +123,7 @@ async def rate_limit(
     metrics.RATE_LIMITED.labels("api").inc()
     assert window is not None
     refusal = TooManyAttempts(
-        wait, f"Too many requests: at most {window.limit} a minute from one address (setting "
-              f"INDUSX_API_RATE_PER_MINUTE). Try again in {wait} seconds.",
+        wait, f"Too many requests: at most {window.limit} a minute from one address. "
+              f"Try again in {wait} seconds.",
     )
     return await too_many_attempts(request, refusal)
