@@ -88,7 +88,7 @@ def test_matchmaking_counts_introductions_by_month_and_outcome_and_the_acceptanc
     assert sum(table(board, "introductions", "Accepted").values()) == 2  # not December's
     assert table(board, "acceptance")["2026-03"] == round(100 * 2 / 3, 1)
     assert table(board, "modes", "Withdrawn") == {
-        "Co development": 0, "Co production": 0, "Investment": 1, "Research": 0,
+        "Co-development": 0, "Co-production": 0, "Investment": 1, "Research": 0,
         "Mentoring": 0}
     assert table(board, "suggestions") == {"Introduction requested": 1, "Dismissed": 2,
                                            "Accepted": 0, "Declined": 0}
@@ -150,13 +150,13 @@ def test_the_pipeline_counts_the_furthest_stage_stages_by_type_time_in_stage_and
     assert funnel["Identified"] == 3 and funnel["NDA"] == 3
     assert funnel["Proposal"] == 2  # the research one went back to NDA; it still got there
     assert funnel["Agreement"] == 1 and funnel["Execution"] == 0
-    assert table(board, "stages", "Co production")["Agreement"] == 1
-    assert table(board, "stages", "Co production")["Stopped"] == 1
+    assert table(board, "stages", "Co-production")["Agreement"] == 1
+    assert table(board, "stages", "Co-production")["Stopped"] == 1
     assert table(board, "stages", "Research")["NDA"] == 1
     # Days in "identified": 10, 20, 30 -> median 20; in NDA: 30, 10, 1 -> median 10.
     days = table(board, "time-in-stage")
     assert days["Identified"] == 20 and days["NDA"] == 10 and days["Proposal"] == 4
-    assert table(board, "value", "Co production") == {"Undersea domain": 5_000_000,
+    assert table(board, "value", "Co-production") == {"Undersea domain": 5_000_000,
                                                       "No focus area": 0}
     assert table(board, "value", "Research")["No focus area"] == 1_000_000
     assert figures(board)["Partnerships"] == "3" and figures(board)["Stopped"] == "1"

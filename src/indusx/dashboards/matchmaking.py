@@ -21,6 +21,8 @@ STATUS_LABELS = {
     IntroductionStatus.DECLINED: "Declined",
     IntroductionStatus.WITHDRAWN: "Withdrawn",
 }
+# The values are the words, hyphens included ("co-development"): only the first letter changes.
+MODE_LABELS = {m: m.value.capitalize() for m in MatchMode}
 ACTION_LABELS = {
     FeedbackAction.REQUESTED: "Introduction requested",
     FeedbackAction.DISMISSED: "Dismissed",
@@ -85,7 +87,7 @@ def build(*, session: Session, period: Period) -> Dashboard:
         ),
         Chart(
             "modes", "Introductions by kind of partnership sought", ChartKind.STACKED, "mode",
-            "introductions", [m.value.replace("-", " ").capitalize() for m in modes],
+            "introductions", [MODE_LABELS[m] for m in modes],
             [Series(STATUS_LABELS[s], [by_mode.get((m, s), 0) for m in modes])
              for s in statuses],
             _busiest_mode(by_mode),
@@ -124,4 +126,4 @@ def _busiest_mode(by_mode: dict[tuple[MatchMode, IntroductionStatus], int]) -> s
     best = max(totals, key=lambda m: totals[m])
     if not totals[best]:
         return "No introductions were requested in the range."
-    return f"Most introductions sought {best.value.replace('-', ' ')} ({count(totals[best])})."
+    return f"Most introductions sought {best.value} ({count(totals[best])})."

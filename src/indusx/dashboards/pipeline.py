@@ -28,7 +28,7 @@ from indusx.partnerships.service import STAGE_LABELS
 
 NAME = "pipeline"
 TITLE = "Partnership pipeline"
-TYPE_LABELS = {t: t.value.replace("-", " ").capitalize() for t in PartnershipType}
+TYPE_LABELS = partnership_service.TYPE_LABELS
 NO_AREA = "No focus area"
 
 
