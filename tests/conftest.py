@@ -52,6 +52,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         # One caller sends hundreds of requests a minute here (the permission matrix, fuzzing);
         # tests/ops/test_ratelimit.py turns the limit on where it is the subject.
         "api_rate_per_minute": 0,
+        "form_min_seconds": 0,  # tests/test_pacing.py turns the human-pace check on
     }
     values.update(overrides)
     return Settings(**values)

@@ -127,6 +127,9 @@ class Settings(ListReading):
     quota_org_storage_bytes: int = Field(default=2 * 1024 ** 3, ge=1024)
     quota_org_files: int = Field(default=2000, ge=1)
     api_rate_per_minute: int = Field(default=600, ge=0)
+    # Sign-up, introduction, proposal-submission and upload forms sent back sooner than this
+    # after they were shown are refused (pacing.py); 0 turns the check off.
+    form_min_seconds: float = Field(default=2.0, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

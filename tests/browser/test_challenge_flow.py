@@ -81,6 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         outbox_worker=False,
         match_indexer=False,
         upload_dir=folder / "uploads",
+        form_min_seconds=0,  # the human-pace check has its own test (test_human_pace.py)
     )
     engine = make_engine(settings)
     migrate.upgrade(engine)

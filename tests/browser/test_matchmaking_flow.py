@@ -49,6 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     settings = Settings(
         env=Environment.TEST, database_url=f"sqlite:///{folder / 'm.db'}",
         secret_key="x" * 40, outbox_worker=False, match_indexer=False,
+        form_min_seconds=0,  # the human-pace check has its own test (test_human_pace.py)
     )
     engine = make_engine(settings)
     migrate.upgrade(engine)

@@ -39,7 +39,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("browser-partnership")
     settings = Settings(env=Environment.TEST, database_url=f"sqlite:///{folder / 'p.db'}",
                         secret_key="x" * 40, outbox_worker=False, match_indexer=False,
-                        screening_warmer=False)
+                        screening_warmer=False,
+                        form_min_seconds=0)  # the human-pace check: test_human_pace.py
     engine = make_engine(settings)
     migrate.upgrade(engine)
     with session_scope(sessionmaker(bind=engine)) as session:

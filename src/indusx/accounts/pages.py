@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from indusx import templating
+from indusx import pacing, templating
 from indusx.accounts import passwords, throttle, totp
 from indusx.accounts import service as account_service
 from indusx.accounts.models import ApiToken, OneTimeKind, PlatformRole, User
@@ -183,12 +183,14 @@ def signup(
     request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
     email: Annotated[str, Form()] = "", full_name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "", privacy_consent: Annotated[str, Form()] = "",
+    form_stamp: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a member account, record its consent to the privacy notice and sign it in."""
     from indusx.privacy import service as privacy_service
 
     values = {"email": email, "full_name": full_name, "privacy_consent": privacy_consent}
     try:
+        pacing.check(request, pacing.Flow.SIGNUP, form_stamp)
         body = SignupIn(email=email, full_name=full_name, password=password)
         if not privacy_consent:
             raise Invalid.field("privacy_consent", "accept the privacy notice to sign up")

@@ -177,11 +177,13 @@ CONFIRM_PAGE = "accounts/confirm_identity.html"
 
 
 def _confirm_context(
-    session: SessionDep, settings: SettingsDep, principal: Principal, next: str
+    session: SessionDep, settings: SettingsDep, principal: Principal, next: str, back: str,
 ) -> dict[str, Any]:
     return {
         "next": safe_next(next, "/"), "errors": {}, "minutes": settings.step_up_minutes,
         "with_code": totp.is_enrolled(session=session, user_id=principal.user.id),
+        # Cancel goes back to the page the person came from, not to the home page.
+        "back": templating.safe_back(back, "/"),
     }
 
 
@@ -189,10 +191,11 @@ def _confirm_context(
 def confirm_identity_form(
     request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
     next: Annotated[str, Query(max_length=500)] = "/",
+    back: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     """Ask for the password (and second-factor code) again before a sensitive action."""
     return templating.render(request, CONFIRM_PAGE,
-                             _confirm_context(session, settings, principal, next))
+                             _confirm_context(session, settings, principal, next, back))
 
 
 @router.post(step_up.CONFIRM_PATH)
@@ -200,9 +203,10 @@ def confirm_identity(
     request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
     password: Annotated[str, Form(max_length=256)] = "",
     code: Annotated[str, Form(max_length=40)] = "", next: Annotated[str, Form()] = "/",
+    back: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Check the password (and code); then go on to the page that asked for it."""
-    context = _confirm_context(session, settings, principal, next)
+    context = _confirm_context(session, settings, principal, next, back)
     result = step_up.confirm(session=session, raw=request.cookies.get(SESSION_COOKIE) or "",
                              user=principal.user, settings=settings, password=password,
                              code=code, actor=principal.actor)
@@ -215,6 +219,15 @@ def confirm_identity(
     return templating.redirect(context["next"], request=request)
 
 
+def _referring_page(request: Request) -> str | None:
+    """Return the page of this site the request came from (its Referer), if it says."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return templating.local_path(referer.path + (f"?{referer.query}" if referer.query
+                                                     else ""))
+    return None
+
+
 def _return_to(request: Request) -> str:
     """Return where to go after confirming: this page, or for a form post the form's page."""
     if request.method in ("GET", "HEAD"):
@@ -222,20 +235,26 @@ def _return_to(request: Request) -> str:
         return request.url.path + query
     # A post is not replayed (its body is gone and it may be stale): back to the page the
     # form was on, when that was one of ours.
-    referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc == request.url.netloc and referer.path:
-        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), "/")
-    return "/"
+    return _referring_page(request) or "/"
 
 
 # --- an administrator resets someone's lost second factor --------------------------------
 
+USERS_PATH = "/admin/users"
+
+
 @router.get("/admin/users/{user_id}/2fa-reset")
 def reset_two_factor_confirm(
-    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep
+    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep,
+    next: Annotated[str, Query(max_length=500)] = USERS_PATH,
 ) -> HTMLResponse:
-    """Ask for confirmation before removing a user's second factor (admins)."""
+    """Ask for confirmation before removing a user's second factor (admins).
+
+    `next` is the user list as the admin left it (its search and page): Cancel, and the
+    reset, go back there.
+    """
     user = account_service.get_user(session=session, user_id=user_id)
+    back = templating.safe_back(next, USERS_PATH)
     return templating.render(
         request, "confirm.html",
         {
@@ -246,21 +265,22 @@ def reset_two_factor_confirm(
                     "their role must use a second factor they set it up again at next sign-in.",
             "action": f"/admin/users/{user.id}/2fa-reset", "icon": "shield-exclamation",
             "confirm_label": "Reset two-factor", "confirm_icon": "arrow-counterclockwise",
-            "cancel_url": "/admin/users",
+            "cancel_url": back, "next": back,
         },
     )
 
 
 @router.post("/admin/users/{user_id}/2fa-reset")
 def reset_two_factor(
-    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep
+    request: Request, user_id: int, principal: Admin, _step_up: StepUp, session: SessionDep,
+    next: Annotated[str, Form(max_length=500)] = USERS_PATH,
 ) -> Response:
     """Remove a user's second factor and sign them out (admins; not their own)."""
     user = account_service.get_user(session=session, user_id=user_id)
     account_service.reset_second_factor(session=session, user=user, actor=principal.actor)
     return templating.redirect(
-        "/admin/users", flash=f"Two-factor authentication of {user.email} is reset.",
-        request=request,
+        templating.safe_back(next, USERS_PATH),
+        flash=f"Two-factor authentication of {user.email} is reset.", request=request,
     )
 
 
@@ -320,8 +340,11 @@ async def step_up_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, step_up.StepUpRequired | step_up.PersonalTokenRefused)
     if wants_json(request) or not isinstance(exc, step_up.StepUpRequired) or exc.bearer:
         return problem(403, exc.message, code=exc.code, confirm_url=exc.confirm_url)
-    target = f"{step_up.CONFIRM_PATH}?{urlencode({'next': _return_to(request)})}"
-    return templating.redirect(target, request=request)
+    params = {"next": _return_to(request)}
+    came_from = _referring_page(request)
+    if came_from:
+        params["back"] = came_from  # where the confirm page's Cancel goes
+    return templating.redirect(f"{step_up.CONFIRM_PATH}?{urlencode(params)}", request=request)
 
 
 async def second_factor_required(request: Request, exc: Exception) -> Response:

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from indusx import templating
+from indusx import pacing, templating
 from indusx.accounts.permissions import Principal
 from indusx.challenges import access, decisions, files, proposals, service
 from indusx.challenges.models import Attachment, ProposalStatus
@@ -321,6 +321,7 @@ def upload(
     """Attach a file (checked by content and size)."""
     upload_file = form.get("file")
     try:
+        pacing.check(request, pacing.Flow.PROPOSAL_ATTACHMENT, form_text(form, pacing.FIELD))
         if not isinstance(upload_file, UploadFile) or not upload_file.filename:
             raise Invalid.field("file", "choose a file to attach")
         data = upload_file.file.read(settings.upload_max_bytes + 1)
@@ -410,6 +411,7 @@ def submit_confirm(
             "confirm_icon": "send",
             "icon": "send-check",
             "cancel_url": f"/proposals/{loaded.proposal.id}",
+            "stamp_form": pacing.Flow.PROPOSAL_SUBMIT.value,
         },
     )
 
@@ -421,9 +423,11 @@ def submit(
     loaded: ProposalById,
     session: SessionDep,
     settings: SettingsDep,
+    form: FormDep,
 ) -> Response:
     """Submit the proposal; if refused (late, ineligible, screened), say why and keep it."""
     try:
+        pacing.check(request, pacing.Flow.PROPOSAL_SUBMIT, form_text(form, pacing.FIELD))
         proposals.submit(session=session, principal=principal, loaded=loaded)
     except DomainError as exc:
         session.rollback()

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 from starlette.datastructures import MultiDict
 
-from indusx import templating
+from indusx import pacing, templating
 from indusx.accounts.models import User
 from indusx.accounts.permissions import Principal
 from indusx.deps import Officer, SessionDep, SignedIn
@@ -339,6 +339,7 @@ def request_introduction(
     to_user: Annotated[int | None, Form()] = None,
     note: Annotated[str, Form()] = "",
     back: Annotated[str, Form(alias="next")] = "/matchmaking",
+    form_stamp: Annotated[str, Form()] = "",
 ) -> Response:
     """Ask for a double opt-in introduction to a suggestion (owners and editors)."""
     principal.require(principal.can_edit_org(org),
@@ -346,6 +347,7 @@ def request_introduction(
     form = _form_from_next(session, back)
     key = f"org-{to_org}" if to_org is not None else f"mentor-{to_user}"
     try:
+        pacing.check(request, pacing.Flow.INTRODUCTION, form_stamp)
         body = IntroductionCreate(from_org_id=org, mode=MatchMode(mode), to_org_id=to_org,
                                   to_user_id=to_user, note=note)
         match_service.request_introduction(

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from indusx import templating, uploads
+from indusx import pacing, templating, uploads
 from indusx.accounts.models import Eligibility
 from indusx.accounts.permissions import Principal
 from indusx.deps import SessionDep, SettingsDep, SignedIn
@@ -143,6 +143,7 @@ def upload(
     document_id = int(values["document_id"]) if values["document_id"].isdigit() else None
     file = form.get("file")
     try:
+        pacing.check(request, pacing.Flow.DATAROOM_UPLOAD, form_text(form, pacing.FIELD))
         if not isinstance(file, UploadFile) or not file.filename:
             raise Invalid.field("file", "choose a file to upload")
         version = docs.upload(
