@@ -12,7 +12,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from indusx import pacing, templating
 from indusx.accounts.permissions import Principal
-from indusx.challenges import access, decisions, files, proposals, service
+from indusx.challenges import access, decisions, files, proposals, reads, service
 from indusx.challenges.models import Attachment, ProposalStatus
 from indusx.challenges.pages import common
 from indusx.challenges.proposals import Loaded, StaleSave
@@ -125,6 +125,8 @@ def editor(
     """Show the proposal: the editor for its lead, a read-only view for everyone else."""
     if not loaded.can.read:
         return templating.redirect(f"/proposals/{loaded.proposal.id}/confirm")
+    reads.record_proposal_read(session=session, principal=principal,
+                               proposal_id=loaded.proposal.id)
     return _render_editor(request, session, loaded, settings)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, statu
 from fastapi.responses import FileResponse
 
 from indusx import uploads
-from indusx.challenges import files, service
+from indusx.challenges import files, reads, service
 from indusx.challenges import proposals as proposal_service
 from indusx.challenges.models import Challenge, Phase
 from indusx.challenges.proposals import Loaded
@@ -173,6 +173,9 @@ def start_proposal(
 @router.get("/proposals/{proposal_id}", response_model=ProposalRead, summary="Read a proposal")
 def get_proposal(principal: SignedIn, loaded: ProposalById, session: SessionDep) -> ProposalRead:
     """The proposal with its parties, files and the checklist of what blocks submission."""
+    if loaded.can.read:
+        reads.record_proposal_read(session=session, principal=principal,
+                                   proposal_id=loaded.proposal.id)
     return proposal_service.read(session, loaded)
 
 
@@ -341,6 +344,8 @@ def download_attachment(
     path = files.path_for(settings, attachment.storage_key)
     if not path.is_file():
         raise Invalid("The file is missing from storage; ask an administrator", status=410)
+    reads.record_attachment_read(session=session, principal=principal,
+                                 proposal_id=loaded.proposal.id, attachment_id=attachment.id)
     return FileResponse(
         path,
         media_type=attachment.content_type,
