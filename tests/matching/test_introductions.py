@@ -312,7 +312,8 @@ def test_every_step_is_audited(session: Session, parties: SimpleNamespace) -> No
     assert decline.actor_email == parties.dora.email
     assert decline.before is not None and decline.before["status"] == "pending"
     assert decline.after is not None and decline.after["status"] == "declined"
-    assert decline.after["response_note"] == "No capacity"
+    # A private note: the log says it was written, never what it says (ASVS 7.1.2).
+    assert decline.after["response_note"] == "[redacted]"
 
 
 def test_the_recipients_deciders_are_notified_and_then_the_senders(

@@ -43,6 +43,38 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+REDACTED = "[redacted]"
+# ASVS 7.1.2: the log keeps that one of these fields changed (and whether it is now empty),
+# never what it held, so no caller can put contact details, private notes or secrets in it.
+# The actor and the object stay named (actor_email, object_id): that is what the log is for.
+PERSONAL_FIELDS = frozenset({
+    "contact_name", "contact_email", "contact_phone", "phone", "email", "full_name",
+    "needs", "private_notes", "note", "response_note",
+})
+SECRET_FIELDS = frozenset({
+    "password", "password_hash", "secret", "totp_secret", "token", "token_hash", "api_key",
+    "recovery_codes",
+})
+REDACTED_FIELDS = PERSONAL_FIELDS | SECRET_FIELDS
+
+
+def redact(value: Any) -> Any:
+    """Return JSON-ready data with personal and secret values replaced by REDACTED.
+
+    Fields are matched by name at any depth; an empty value stays (it holds nothing and shows
+    a field cleared).
+    """
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if key in REDACTED_FIELDS and item not in (None, "", [], {})
+            else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
 def record(
     *,
     session: Session,
@@ -54,7 +86,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log, in the caller's transaction."""
+    """Append one event to the audit log, in the caller's transaction.
+
+    Only the fields that differ between `before` and `after` are kept, and the values of
+    personal and secret fields (REDACTED_FIELDS) never: the event says that they changed.
+    """
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}
@@ -67,8 +103,9 @@ def record(
         object_type=object_type,
         object_id=str(object_id),
         summary=summary,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        # Compared above with the real values, so a changed personal field still shows.
+        before=redact(_jsonable(before)) if before is not None else None,
+        after=redact(_jsonable(after)) if after is not None else None,
         via=actor.via,
         ip=actor.ip,
     )

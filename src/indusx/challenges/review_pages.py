@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from indusx import templating
 from indusx.accounts.permissions import Principal
+from indusx.audit import reads
 from indusx.challenges import decisions, export, review, scoring
 from indusx.challenges import reviewing as desk
 from indusx.challenges.models import (
@@ -588,6 +589,8 @@ def report_csv(
     }
     if key not in charts:
         raise NotFound("No such chart in the report")
+    reads.record_read(session=session, actor=principal.actor, object_type="challenge_report",
+                      object_id=f"{challenge.id}/{key}"[:64], how="csv")
     return Response(
         export.chart_csv(charts[key]),
         media_type="text/csv; charset=utf-8",

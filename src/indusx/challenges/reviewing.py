@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts.permissions import Principal
 from indusx.audit import service as audit
-from indusx.challenges import access
+from indusx.challenges import access, reads
 from indusx.challenges import proposals as proposal_service
 from indusx.challenges.models import (
     Attachment,
@@ -364,6 +364,8 @@ def reviewer_view(*, session: Session, principal: Principal, review: Review) -> 
     )
     if not readable:
         return view
+    # Every page and answer that shows a reviewer (or a manager) the proposal comes here.
+    reads.record_proposal_read(session=session, principal=principal, proposal_id=proposal.id)
     rows = session.execute(
         select(ProposalParty.role, Organisation)
         .join(Organisation, Organisation.id == ProposalParty.org_id)

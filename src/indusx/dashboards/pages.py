@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from indusx import templating
+from indusx.audit import reads
 from indusx.dashboards import report, service
 from indusx.dashboards.charts import Dashboard, as_csv, as_json
 from indusx.dashboards.period import Period, parse_period
@@ -79,6 +80,8 @@ def chart_csv(
     chart = service.chart(session=session, name=name, key=key, period=period,
                           settings=settings)
     filename = f"{name}-{key}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    reads.record_read(session=session, actor=principal.actor, object_type="dashboard_chart",
+                      object_id=f"{name}/{key}"[:64], how="csv")
     return Response(as_csv(chart), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

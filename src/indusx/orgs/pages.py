@@ -22,6 +22,7 @@ from indusx.forms import FormDep, field_errors, form_text
 from indusx.matching import service as match_service
 from indusx.matching.models import MatchMode
 from indusx.matching.schemas import MatchList
+from indusx.orgs import reads as org_reads
 from indusx.orgs import service as org_service
 from indusx.orgs.facets import TRL_BANDS
 from indusx.orgs.identifiers import EXPORT_CONTROL_HELP, IDENTIFIERS, normalise_identifier
@@ -372,6 +373,7 @@ def edit_org_form(
     """Show the form for changing an organisation (its owners and editors, and admins)."""
     principal.require(principal.can_edit_org(org.id), "Only the organisation's owners and "
                       "editors (or an admin) may edit it")
+    org_reads.record_private_read(session=session, principal=principal, org=org)
     return _render_form(request, session, values=_org_values(org), org=org)
 
 
@@ -465,6 +467,7 @@ def profile(
     request: Request, principal: SignedIn, session: SessionDep, org: OrgBySlug
 ) -> HTMLResponse:
     """Show an organisation; private details only to its members and officers."""
+    org_reads.record_private_read(session=session, principal=principal, org=org)
     return _render_profile(request, session, principal, org)
 
 

@@ -8,6 +8,7 @@ from indusx.accounts import service as account_service
 from indusx.accounts.models import OrgRole
 from indusx.accounts.schemas import MemberAdd
 from indusx.deps import Admin, SessionDep, SettingsDep, SignedIn, check_step_up
+from indusx.orgs import reads as org_reads
 from indusx.orgs import service as org_service
 from indusx.orgs.models import Organisation
 from indusx.orgs.schemas import (
@@ -87,8 +88,9 @@ def create_org(org_in: OrgCreate, principal: SignedIn, session: SessionDep) -> O
 
 
 @router.get("/orgs/{org_id}", response_model=OrgRead | OrgPublicRead)
-def get_org(org: OrgDep, principal: SignedIn) -> OrgPublicRead:
+def get_org(org: OrgDep, principal: SignedIn, session: SessionDep) -> OrgPublicRead:
     """Return an organisation; private fields only to its members and officers."""
+    org_reads.record_private_read(session=session, principal=principal, org=org)
     return org_service.read_for(org, principal)
 
 
@@ -122,6 +124,7 @@ def list_members(org: OrgDep, principal: SignedIn, session: SessionDep) -> list[
     """Return an organisation's members (to its members and officers)."""
     principal.require(principal.can_view_private(org.id), "Only members and officers may see "
                       "an organisation's members")
+    org_reads.record_private_read(session=session, principal=principal, org=org, how="members")
     return [
         {"user_id": u.id, "email": u.email, "full_name": u.full_name, "role": m.role.value}
         for m, u in account_service.members_of(session=session, org_id=org.id)

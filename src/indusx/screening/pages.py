@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, object_session
 from indusx import templating
 from indusx.accounts.models import User
 from indusx.accounts.permissions import Principal
+from indusx.audit import reads
 from indusx.deps import Officer, SessionDep
 from indusx.errors import DomainError
 from indusx.forms import field_errors
@@ -291,6 +292,8 @@ def case_page(
     back: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     """Show a case: the party beside the list entry, the evidence, and the decision form."""
+    reads.record_read(session=session, actor=principal.actor, object_type="screening_case",
+                      object_id=detail.case.id, how="view")
     return _render_case(request, session, detail, back=_safe_back(back))
 
 

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from indusx.accounts import service as account_service
 from indusx.accounts.models import PlatformRole
 from indusx.accounts.permissions import Principal
+from indusx.audit import reads
 from indusx.deps import (
     SESSION_COOKIE,
     Admin,
@@ -108,7 +109,10 @@ def cases(
 @router.get("/cases/{case_id}", response_model=CaseRead)
 def case(case_id: int, principal: Officer, session: SessionDep) -> CaseRead:
     """Return one screening case (officers)."""
-    return _one(session, case_id)
+    read = _one(session, case_id)
+    reads.record_read(session=session, actor=principal.actor, object_type="screening_case",
+                      object_id=case_id, how="view")
+    return read
 
 
 @router.post("/cases/{case_id}/decision", response_model=CaseRead)

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from indusx.audit import reads
 from indusx.deps import Officer, SessionDep, SettingsDep, SignedIn
 from indusx.errors import Invalid
 from indusx.supply import analysis, imports, service, simulation
@@ -169,6 +170,8 @@ def export_scenario(
     """Download a saved scenario as CSV (systems and short parts) or JSON (as stored)."""
     filename, media_type, body = simulation.export_scenario(
         session=session, principal=principal, scenario_id=scenario_id, fmt=fmt)
+    reads.record_read(session=session, actor=principal.actor, object_type="supply_scenario",
+                      object_id=scenario_id, how=fmt)
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from indusx import templating
 from indusx.accounts.models import User
+from indusx.audit import reads
 from indusx.deps import SessionDep, SettingsDep, SignedIn
 from indusx.errors import DomainError
 from indusx.forms import FormDep, field_errors, form_text
@@ -255,6 +256,8 @@ def export(principal: SignedIn, session: SessionDep, scenario_id: int, fmt: str)
     """Download a saved scenario's result as CSV or JSON."""
     filename, media_type, body = simulation.export_scenario(
         session=session, principal=principal, scenario_id=scenario_id, fmt=fmt)
+    reads.record_read(session=session, actor=principal.actor, object_type="supply_scenario",
+                      object_id=scenario_id, how=fmt)
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
