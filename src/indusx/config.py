@@ -91,6 +91,13 @@ class Settings(ListReading):
     # administrators' list imports take several files of up to 200 MB each (OFAC: three).
     max_request_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     max_list_import_bytes: int = Field(default=601 * 1024 * 1024, ge=1024)
+    # Malware scanning of uploads by ClamAV's daemon (malware.py, docs/deploy.md): its Unix
+    # socket, or its host:port. Unset: dev and test keep uploads unscanned, production refuses
+    # to start unless INDUSX_MALWARE_SCAN=off accepts that; on demands a scanner.
+    clamd_socket: Path | None = None
+    clamd_address: str | None = None
+    clamd_timeout_seconds: float = Field(default=30.0, gt=0)
+    malware_scan: bool | None = None
     # Supply-chain risk (ISO 3166 alpha-2 codes, comma-separated). Supply from outside the
     # partners (US, IN) and these close allies, or from a watched country, counts against a
     # part; see docs/supply.md.
@@ -153,6 +160,13 @@ class Settings(ListReading):
         if self.max_request_bytes <= self.upload_max_bytes:
             raise ValueError("INDUSX_MAX_REQUEST_BYTES must exceed INDUSX_UPLOAD_MAX_BYTES "
                              "(a request carries the file and its form)")
+        if self.clamd_socket is not None and self.clamd_address is not None:
+            raise ValueError("set INDUSX_CLAMD_SOCKET or INDUSX_CLAMD_ADDRESS, not both")
+        if self.clamd_address is not None and self.clamd_host_port is None:
+            raise ValueError(f"INDUSX_CLAMD_ADDRESS: {self.clamd_address!r} is not host:port")
+        if self.malware_scan and not self.has_malware_scanner:
+            raise ValueError("INDUSX_MALWARE_SCAN=on needs INDUSX_CLAMD_SOCKET or "
+                             "INDUSX_CLAMD_ADDRESS")
         for name in ("supply_allies", "supply_watch"):
             for code in _codes(getattr(self, name)):
                 if len(code) != 2 or not code.isalpha():
@@ -170,6 +184,25 @@ class Settings(ListReading):
     def supply_watch_countries(self) -> frozenset[str]:
         """Return the watched countries of supply-risk figures."""
         return frozenset(_codes(self.supply_watch))
+
+    @property
+    def clamd_host_port(self) -> tuple[str, int] | None:
+        """Return INDUSX_CLAMD_ADDRESS as (host, port); None when unset or malformed."""
+        host, _, port = (self.clamd_address or "").strip().rpartition(":")
+        host = host.removeprefix("[").removesuffix("]")  # [::1]:3310
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            return None
+        return host, int(port)
+
+    @property
+    def has_malware_scanner(self) -> bool:
+        """Return whether a ClamAV daemon is configured."""
+        return self.clamd_socket is not None or self.clamd_address is not None
+
+    @property
+    def scans_uploads(self) -> bool:
+        """Return whether uploads are scanned: a scanner is set and scanning is not off."""
+        return self.has_malware_scanner and self.malware_scan is not False
 
     @property
     def log_format_used(self) -> LogFormat:

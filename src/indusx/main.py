@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indusx import __version__, errors
+from indusx import __version__, errors, malware
 from indusx.accounts import pages as account_pages
 from indusx.accounts import routes as account_routes
 from indusx.accounts import security_pages as account_security_pages
@@ -209,6 +209,7 @@ def create_app(
 ) -> FastAPI:
     """Build the web UI and REST API over the configured database."""
     settings = settings or get_settings()
+    malware.refuse_unscanned_production(settings)
     engine = engine or make_engine(settings)
     app = FastAPI(
         title="INDUS-X platform API",

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import filetype
 
+from indusx import malware
 from indusx.config import Settings
 from indusx.errors import Invalid
 
@@ -191,7 +192,9 @@ def check(
             f"the file is {megabytes(len(data))}; the limit is "
             f"{megabytes(settings.upload_max_bytes)}",
         )
-    return detect(data, accepted, name=name)
+    mime = detect(data, accepted, name=name)
+    malware.ensure_clean(settings, data)  # last: the costliest check, on accepted files only
+    return mime
 
 
 def store(

@@ -76,6 +76,14 @@ QUOTA_REFUSALS = Counter(
     "indusx_quota_refusals_total", "Actions refused by a business quota", ["quota"],
 )
 EXPORTS = Counter("indusx_exports_total", "Bulk CSV exports by kind", ["kind"])
+UPLOADS_REFUSED_MALWARE = Counter(
+    "indusx_uploads_refused_malware_total",
+    "Uploads refused: the malware scanner found a signature",
+)
+MALWARE_SCAN_FAILURES = Counter(
+    "indusx_malware_scan_failures_total",
+    "Uploads refused: the malware scanner was unreachable, timed out or failed",
+)
 DATAROOM_DOWNLOADS = Counter(
     "indusx_dataroom_downloads_total", "Data-room documents downloaded (web and API)",
 )
