@@ -139,6 +139,12 @@ def serve(
         os.environ["INDUSX_BASE_URL"] = f"http://{host}:{port}"
         get_settings.cache_clear()
     settings = _settings()
+    from indusx import malware
+
+    try:  # create_app refuses too, but in each worker: the supervisor would stay up idle
+        malware.refuse_unscanned_production(settings)
+    except RuntimeError as exc:
+        raise fail(str(exc), 2) from exc
     if uds is not None:
         typer.echo(f"INDUS-X serving on unix socket {uds}  (API docs: /docs)")
     else:

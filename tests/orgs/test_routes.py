@@ -274,7 +274,7 @@ def test_owners_invite_members_who_must_accept_and_the_last_owner_stays(
     assert client.patch(url, headers=charlie, json={"city": "Kochi"}).status_code == 403
     assert client.get(url, headers=charlie).json()["visibility"] == "public"
     note = client.get("/api/v1/notifications", headers=charlie).json()["items"][0]
-    assert note["link"].startswith("/invite/join?token=")
+    assert note["link"].startswith("/invite/join#token=")
     account_service.join_organisation(
         session=session, raw_token=note["link"].split("token=")[1], user=people.charlie,
         actor=Actor.system("test"))

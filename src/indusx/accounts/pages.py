@@ -274,23 +274,37 @@ def token_problem(
     return None
 
 
+def to_fragment(path: str, token: str) -> Response:
+    """Answer a link of the old `?token=` form with the same page, the token after the '#'."""
+    # Links mailed before tokens moved to the fragment still work for their lifetime; this
+    # answer keeps the query-string URL to one request and out of any Referer or cache.
+    response = templating.redirect(account_service.one_time_link(path, token))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/password/reset")
 def reset_form(
     request: Request, _: Anyone, session: SessionDep, settings: SettingsDep,
     token: Annotated[str, Query(max_length=200)] = "",
-) -> HTMLResponse:
-    """Show the form for choosing a new password, or say at once that the link is spent."""
+) -> Response:
+    """Show the form for choosing a new password (the token comes in the link's fragment)."""
+    if not token:
+        return templating.render(request, "accounts/reset.html", {"token": "", "errors": {}})
+    # An old-form link: say at once if it is spent, as such links always did.
     problem = token_problem(session, settings, client_ip(request), token,
                             OneTimeKind.PASSWORD_RESET)
     if isinstance(problem, int):
-        return throttled(request, "accounts/reset.html", {"token": ""}, problem)
-    if problem is not None:
-        return templating.render(request, "accounts/reset.html",
-                                 {"token": "", "errors": field_errors(problem)},
-                                 status_code=400)
-    return templating.render(
-        request, "accounts/reset.html", {"token": token, "errors": {}}
-    )
+        response = throttled(request, "accounts/reset.html", {"token": ""}, problem)
+    elif problem is not None:
+        response = templating.render(request, "accounts/reset.html",
+                                     {"token": "", "errors": field_errors(problem)},
+                                     status_code=400)
+    else:
+        return to_fragment("/password/reset", token)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.post("/password/reset")
@@ -330,10 +344,12 @@ def reset(
 @router.get("/invite/accept")
 def invitation_form(
     request: Request, _: Anyone, token: Annotated[str, Query(max_length=200)] = ""
-) -> HTMLResponse:
+) -> Response:
     """Show the form where an invited person chooses a name and password."""
+    if token:
+        return to_fragment("/invite/accept", token)
     return templating.render(
-        request, "accounts/invite_accept.html", {"token": token, "values": {}, "errors": {}}
+        request, "accounts/invite_accept.html", {"token": "", "values": {}, "errors": {}}
     )
 
 
@@ -370,12 +386,50 @@ def accept_invitation(
 
 @router.get("/invite/join")
 def join_form(
-    request: Request, principal: SignedIn, session: SessionDep,
-    token: Annotated[str, Query(max_length=200)] = "",
-) -> HTMLResponse:
-    """Ask a signed-in user to confirm joining the organisation that invited them."""
+    request: Request, principal: MaybeSignedIn, token: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Ask for the invitation's code (the link's fragment fills it in); signed out, to sign in."""
+    # Open to anyone: the sign-in redirect would keep the fragment on the sign-in page, whose
+    # address bar nothing clears; here the script takes it off and the page says what to do.
+    if token:
+        return to_fragment("/invite/join", token)
+    return templating.render(
+        request, "accounts/invite_join.html",
+        {"signed_in": principal is not None, "token": "", "errors": {}},
+    )
+
+
+@router.post("/invite/join")
+def join(
+    request: Request, principal: SignedIn, session: SessionDep, settings: SettingsDep,
+    token: Annotated[str, Form()] = "", show: Annotated[str, Form()] = "",
+) -> Response:
+    """Show whom an invitation is from (`show`), or accept it and join the organisation."""
+    if show:
+        return _join_confirmation(request, principal, session, settings, token)
+    membership = account_service.join_organisation(
+        session=session, raw_token=token, user=principal.user, actor=principal.actor
+    )
+    return templating.redirect(f"/orgs/{membership.org_id}", flash="You joined the organisation.",
+                               request=request)
+
+
+def _join_confirmation(
+    request: Request, principal: Principal, session: SessionDep, settings: Settings, token: str
+) -> Response:
     from indusx.orgs import service as org_service
 
+    problem = token_problem(session, settings, client_ip(request), token,
+                            OneTimeKind.INVITATION)
+    if isinstance(problem, int):
+        return throttled(request, "accounts/invite_join.html",
+                         {"signed_in": True, "token": token}, problem)
+    if problem is not None:
+        return templating.render(
+            request, "accounts/invite_join.html",
+            {"signed_in": True, "token": token, "errors": field_errors(problem)},
+            status_code=422,
+        )
     row = account_service.peek_one_time(session=session, raw=token,
                                         kind=OneTimeKind.INVITATION)
     principal.require(row.user_id == principal.user.id and row.org_id is not None,
@@ -394,19 +448,6 @@ def join_form(
             "confirm_icon": "check-lg", "cancel_url": "/notifications",
         },
     )
-
-
-@router.post("/invite/join")
-def join(
-    request: Request, principal: SignedIn, session: SessionDep,
-    token: Annotated[str, Form()] = "",
-) -> Response:
-    """Accept an invitation into an organisation."""
-    membership = account_service.join_organisation(
-        session=session, raw_token=token, user=principal.user, actor=principal.actor
-    )
-    return templating.redirect(f"/orgs/{membership.org_id}", flash="You joined the organisation.",
-                               request=request)
 
 
 # --- personal API tokens ------------------------------------------------------------------
