@@ -161,3 +161,30 @@ def test_an_integrity_error_logs_its_constraint_and_code_but_never_the_key_value
         # SQLite names no constraint and has no SQLSTATE: its error name stands in.
         assert logged["message"].endswith(
             "constraint unknown, SQLSTATE SQLITE_CONSTRAINT_UNIQUE")
+
+
+def test_a_value_the_database_rejects_is_logged_by_its_kind_never_by_its_content(
+    app: FastAPI, people: SimpleNamespace, database_url: str,
+    json_log: tuple[io.StringIO, LogLines],  # noqa: F811
+) -> None:
+    _, lines = json_log
+    rejected = "private-value-4711"
+
+    @app.post("/api/v1/test-out-of-range")
+    def _malformed(session: SessionDep) -> None:
+        if database_url.startswith("postgresql"):
+            # PostgreSQL's DataError quotes it: 'invalid input syntax for type integer: "..."'.
+            session.execute(text("SELECT CAST(:v AS integer)"), {"v": rejected})
+        else:
+            # SQLite casts anything; a number past 64 bits is its out-of-range value.
+            session.execute(text("SELECT :v"), {"v": 2**70})
+
+    with TestClient(app) as test_client:
+        response = test_client.post("/api/v1/test-out-of-range")
+
+    assert response.status_code == 422 and rejected not in response.text
+    logged = next(line for line in lines() if line["message"].startswith("value out of range"))
+    assert rejected not in str(logged)
+    kind = "InvalidTextRepresentation, SQLSTATE 22P02" if database_url.startswith(
+        "postgresql") else "OverflowError, SQLSTATE -"
+    assert logged["message"].endswith(kind)

@@ -272,7 +272,10 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value the database cannot hold: an id past its 64-bit integers (SQLite raises
         # OverflowError when binding it, PostgreSQL a DataError). It is the input's fault, so
         # 422 naming the field where the field is in the address, never "unavailable".
-        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        # The error's class and SQLSTATE only: PostgreSQL's message quotes the rejected value.
+        orig = getattr(exc, "orig", exc)
+        log.warning("value out of range on %s %s: %s, SQLSTATE %s", request.method,
+                    request.url.path, type(orig).__name__, getattr(orig, "sqlstate", None) or "-")
         fields = out_of_range_fields(request)
         detail = "A number in the request is too large."
         if isinstance(exc, DataError) and not fields:

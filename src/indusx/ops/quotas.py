@@ -218,15 +218,14 @@ def ensure_storage(*, session: Session, settings: Settings, org_ids: Sequence[in
         if usage.files + 1 > settings.quota_org_files:
             _refused("org_files")
             raise StorageQuotaExceeded(
-                f"The organisation stores {usage.files} files, its quota (setting "
-                f"INDUSX_QUOTA_ORG_FILES); remove some before uploading more", status=409)
+                f"The organisation stores {usage.files} files, its quota; remove some "
+                f"before uploading more", status=409)
         if usage.bytes + adding > settings.quota_org_storage_bytes:
             _refused("org_storage")
             raise StorageQuotaExceeded(
                 f"The organisation stores {uploads.megabytes(usage.bytes)} of its "
-                f"{uploads.megabytes(settings.quota_org_storage_bytes)} quota (setting "
-                f"INDUSX_QUOTA_ORG_STORAGE_BYTES); this file of {uploads.megabytes(adding)} "
-                f"does not fit", status=413)
+                f"{uploads.megabytes(settings.quota_org_storage_bytes)} quota; this file of "
+                f"{uploads.megabytes(adding)} does not fit", status=413)
 
 
 def ensure_room_storage(*, session: Session, settings: Settings, party_org_ids: Sequence[int],
