@@ -47,6 +47,7 @@ import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from tests.support.postgres import throwaway_postgres  # noqa: E402
 
+from indusx import filecrypt  # noqa: E402
 from indusx.accounts import service as account_service  # noqa: E402
 from indusx.accounts.models import PlatformRole  # noqa: E402
 from indusx.accounts.permissions import Principal  # noqa: E402
@@ -71,6 +72,7 @@ from indusx.partnerships.models import (  # noqa: E402
 
 CLI = Path(sys.executable).with_name("indusx")
 SECRET = "soak-secret-key-that-is-long-enough-0123456789"
+FILE_KEYS = filecrypt.new_entry("soak")  # production mode needs a file key ring
 ACTOR = Actor.system("soak")
 WEIGHTS = {"search": 30, "profile": 25, "suggestions": 15, "proposal_save": 10,
            "room_view": 10, "dashboard": 10}
@@ -110,7 +112,8 @@ class Tally:
 def env_for(url: str, uploads: Path, port: int) -> dict[str, str]:
     """Return the environment of every `indusx` process of the run."""
     return {**os.environ, "INDUSX_DATABASE_URL": url, "INDUSX_ENV": "production",
-            "INDUSX_SECRET_KEY": SECRET, "INDUSX_UPLOAD_DIR": str(uploads),
+            "INDUSX_SECRET_KEY": SECRET, "INDUSX_FILE_KEYS": FILE_KEYS,
+            "INDUSX_UPLOAD_DIR": str(uploads),
             "INDUSX_BASE_URL": f"http://127.0.0.1:{port}",
             # API tokens stand for a signed-in officer; the soak does not exercise TOTP.
             "INDUSX_REQUIRE_2FA_ROLES": "",
@@ -131,8 +134,8 @@ def cli(env: dict[str, str], *args: str) -> None:
 def settings_for(url: str, uploads: Path) -> Settings:
     """Return settings for the setup done in this process."""
     return Settings(env=Environment.PRODUCTION, database_url=url, secret_key=SECRET,
-                    upload_dir=uploads, outbox_worker=False, match_indexer=False,
-                    screening_warmer=False, require_2fa_roles="")
+                    file_keys=FILE_KEYS, upload_dir=uploads, outbox_worker=False,
+                    match_indexer=False, screening_warmer=False, require_2fa_roles="")
 
 
 def make_users(url: str, uploads: Path, count: int, run_id: str) -> list[VirtualUser]:

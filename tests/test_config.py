@@ -28,6 +28,7 @@ def test_settings_come_from_indusx_environment_variables(
 ) -> None:
     monkeypatch.setenv("INDUSX_ENV", "production")
     monkeypatch.setenv("INDUSX_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("INDUSX_FILE_KEYS", "k:" + "A" * 43 + "=")
     monkeypatch.setenv("INDUSX_COOKIE_SECURE", "true")
     settings = Settings()
     assert settings.env is Environment.PRODUCTION and settings.cookie_secure

@@ -484,5 +484,45 @@ def _register_privacy() -> None:
 _register_privacy()
 
 
+uploads_app = typer.Typer(help="Stored files: encryption keys.", no_args_is_help=True)
+app.add_typer(uploads_app, name="uploads")
+
+
+@uploads_app.command("new-key")
+def uploads_new_key(
+    key_id: Annotated[str | None, typer.Option("--id", help="Key id (default: random)")] = None,
+) -> None:
+    """Print a fresh INDUSX_FILE_KEYS entry (id:base64 key); put it first to rotate."""
+    from indusx import filecrypt
+
+    try:
+        typer.echo(filecrypt.new_entry(key_id))
+    except filecrypt.KeyRingError as exc:
+        raise fail(str(exc)) from exc
+
+
+@uploads_app.command("encrypt")
+def uploads_encrypt(
+    dry_run: Annotated[bool, typer.Option(help="Count what would change; write nothing")] = False,
+) -> None:
+    """Encrypt every stored file not under the first key of INDUSX_FILE_KEYS (idempotent)."""
+    from indusx import uploads
+
+    settings = _settings()
+    keys = uploads.stored_keys(settings)
+    found: dict[uploads.Resealed, list[str]] = {outcome: [] for outcome in uploads.Resealed}
+    with typer.progressbar(keys, label="stored files", file=sys.stderr) as bar:
+        for key in bar:
+            found[uploads.reseal(settings, key, dry_run=dry_run)].append(key)
+    would = "would be " if dry_run else ""
+    typer.echo(f"{len(keys)} stored files; first key {settings.file_key_ring.current!r}")
+    for outcome, which in found.items():
+        if which:
+            typer.echo(f"  {len(which)} {would if outcome.changes else ''}{outcome.value}")
+    if found[uploads.Resealed.UNREADABLE]:
+        raise fail("unreadable under INDUSX_FILE_KEYS: "
+                   + ", ".join(found[uploads.Resealed.UNREADABLE]))
+
+
 if __name__ == "__main__":
     app()

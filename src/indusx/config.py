@@ -4,10 +4,14 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indusx import filecrypt
+
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+# Dev and test runs seal uploads under this well-known ring; production refuses it.
+_DEV_FILE_KEYS = filecrypt.dev_key_ring(DEV_SECRET_KEY)
 
 
 class LogFormat(StrEnum):
@@ -87,6 +91,10 @@ class Settings(ListReading):
     # Proposal attachments: kept outside the web root, each under a random key.
     upload_dir: Path = Path("var") / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Stored files are sealed with AES-256-GCM (filecrypt.py): comma-separated
+    # `id:base64(32 bytes)` entries, the first seals and all open (`indusx uploads new-key`
+    # prints one). Unset: a fixed dev ring in dev and test; production refuses to start.
+    file_keys: SecretStr | None = None
     # Request bodies (ops/limits.py): an attachment at its limit and the form around it; the
     # administrators' list imports take several files of up to 200 MB each (OFAC: three).
     max_request_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
@@ -148,6 +156,14 @@ class Settings(ListReading):
                 )
             if len(self.secret_key) < 32:
                 raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
+        if self.env is Environment.PRODUCTION and self.file_keys is None:
+            raise ValueError(
+                "INDUSX_FILE_KEYS must be set in production: uploaded files are encrypted with "
+                "it (`indusx uploads new-key` prints an entry; see docs/deploy.md)"
+            )
+        ring = self.file_key_ring  # a malformed ring is refused here, at start
+        if self.env is Environment.PRODUCTION and ring.shares_a_key_with(_DEV_FILE_KEYS):
+            raise ValueError("INDUSX_FILE_KEYS must not hold the dev key in production")
         if self.require_2fa_roles is None:
             # Off for local demos and for tests' own servers (tests turn it on where they test
             # it); on in production.
@@ -203,6 +219,13 @@ class Settings(ListReading):
     def scans_uploads(self) -> bool:
         """Return whether uploads are scanned: a scanner is set and scanning is not off."""
         return self.has_malware_scanner and self.malware_scan is not False
+
+    @property
+    def file_key_ring(self) -> filecrypt.KeyRing:
+        """Return the keys stored files are sealed with (the dev ring when unset)."""
+        if self.file_keys is None:
+            return _DEV_FILE_KEYS
+        return filecrypt.parse_key_ring(self.file_keys.get_secret_value())
 
     @property
     def log_format_used(self) -> LogFormat:

@@ -2,26 +2,32 @@
 
 Files are kept under `INDUSX_UPLOAD_DIR`, outside the web root, each under a random storage key
 that says nothing of its name or owner; they are served only through access-checked routes.
+Each is sealed with AES-256-GCM under `INDUSX_FILE_KEYS` (filecrypt.py), so a copied upload
+folder or backup reveals nothing; `read` is the one way back to a file's bytes.
 Each feature names what it accepts (an `Accepted`): proposal attachments take PDF and Office
 files, data rooms also plain text.
 """
 
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
 import filetype
 
-from indusx import malware
+from indusx import filecrypt, malware
 from indusx.config import Settings
 from indusx.errors import Invalid
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -209,16 +215,93 @@ def store(
     path.parent.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     path.parent.mkdir(mode=FOLDER_MODE, exist_ok=True)
     path.parent.chmod(FOLDER_MODE)
+    _write(path, filecrypt.seal(settings.file_key_ring, data, storage_key=key))
+    return Stored(key=key, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _write(path: Path, blob: bytes, *, only_if_present: bool = False) -> None:
+    # Written whole to a .part file, on disk (fsync), then renamed over: a crash leaves the
+    # old file or the new, never half of one.
     tmp = path.with_suffix(".part")
     # Readable by the app's own user only: other accounts on the host see no file.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     with os.fdopen(fd, "wb") as out:
         os.fchmod(out.fileno(), FILE_MODE)  # a leftover .part may have had looser bits
-        out.write(data)
+        out.write(blob)
+        out.flush()
+        os.fsync(out.fileno())
+    if only_if_present and not path.exists():  # deleted meanwhile: not brought back
+        tmp.unlink()
+        return
     tmp.replace(path)
-    return Stored(key=key, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a crash
+    finally:
+        os.close(folder)
+
+
+def read(settings: Settings, key: str) -> bytes:
+    """Return a stored file's bytes, opened and authenticated; Invalid (410) if it is gone."""
+    try:
+        blob = path_for(settings, key).read_bytes()
+    except FileNotFoundError:
+        raise Invalid("The file is missing from storage; ask an administrator",
+                      status=410) from None
+    try:
+        return filecrypt.open_sealed(settings.file_key_ring, blob, storage_key=key)
+    except filecrypt.Unreadable:
+        # A server error, never the bytes: the log names the file for the operator.
+        log.error("stored file %s cannot be read", key)
+        raise
 
 
 def remove(settings: Settings, key: str) -> None:
     """Delete a stored file (nothing if it is already gone)."""
     path_for(settings, key).unlink(missing_ok=True)
+
+
+def stored_keys(settings: Settings) -> list[str]:
+    """Return the storage keys of every file in the upload folder."""
+    folder = root(settings)
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.glob("*/*")
+                  if _KEY.fullmatch(p.name) and p.parent.name == p.name[:2] and p.is_file())
+
+
+class Resealed(StrEnum):
+    """What `reseal` did with one stored file (the values read as a summary's lines)."""
+
+    CURRENT = "already under the first key"
+    PLAINTEXT = "encrypted (were plaintext)"
+    OLDER_KEY = "re-encrypted from an older key"
+    GONE = "deleted meanwhile"
+    UNREADABLE = "unreadable (left as they were)"
+
+    @property
+    def changes(self) -> bool:
+        """Return whether the file is (in a dry run: would be) rewritten."""
+        return self in (Resealed.PLAINTEXT, Resealed.OLDER_KEY)
+
+
+def reseal(settings: Settings, key: str, *, dry_run: bool = False) -> Resealed:
+    """Seal a stored file under the first key if it is not already (plaintext or older key)."""
+    ring = settings.file_key_ring
+    path = path_for(settings, key)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return Resealed.GONE
+    try:
+        key_id = filecrypt.key_id_of(blob)
+        if key_id == ring.current:
+            return Resealed.CURRENT
+        data = filecrypt.open_sealed(ring, blob, storage_key=key)
+    except filecrypt.Unreadable as exc:
+        log.error("stored file %s cannot be read: %s", key, exc)
+        return Resealed.UNREADABLE
+    if not dry_run:
+        _write(path, filecrypt.seal(ring, data, storage_key=key), only_if_present=True)
+    return Resealed.PLAINTEXT if key_id is None else Resealed.OLDER_KEY
+

@@ -240,8 +240,9 @@ def test_settings_require_the_second_factor_for_admins_and_officers_in_productio
     from indusx.config import Environment
 
     secret = "s" * 40
-    assert Settings(env=Environment.PRODUCTION, secret_key=secret).second_factor_roles == {
-        "admin", "officer"}
+    file_keys = "k:" + "A" * 43 + "="  # production needs a file key ring (one 32-byte key)
+    assert Settings(env=Environment.PRODUCTION, secret_key=secret,
+                    file_keys=file_keys).second_factor_roles == {"admin", "officer"}
     assert Settings(env=Environment.DEV).second_factor_roles == frozenset()
     assert Settings(env=Environment.TEST, secret_key=secret).second_factor_roles == frozenset()
     with pytest.raises(ValueError, match="unknown roles"):

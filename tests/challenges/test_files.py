@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from indusx import uploads
 from indusx.challenges import files
 from indusx.config import Settings
 from indusx.errors import Invalid
@@ -23,7 +24,8 @@ def test_a_real_pdf_is_accepted_and_stored_under_a_random_key(upload_settings: S
 
     assert stored.mime == "application/pdf" and stored.size == len(data)
     path = files.path_for(upload_settings, stored.key)
-    assert path.read_bytes() == data
+    assert data not in path.read_bytes()  # sealed on disk (tests/test_uploads.py)
+    assert uploads.read(upload_settings, stored.key) == data
     assert len(stored.key) == 32 and stored.key not in {"report", "pdf"}
     assert files.STATIC_DIR not in path.resolve().parents
 

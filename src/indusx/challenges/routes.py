@@ -3,11 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile, status
-from fastapi.responses import FileResponse
 
 from indusx import uploads
-from indusx.challenges import files, reads, service
 from indusx.challenges import proposals as proposal_service
+from indusx.challenges import reads, service
 from indusx.challenges.models import Challenge, Phase
 from indusx.challenges.proposals import Loaded
 from indusx.challenges.schemas import (
@@ -27,7 +26,6 @@ from indusx.challenges.schemas import (
 )
 from indusx.challenges.service import ChallengeFilter
 from indusx.deps import Officer, SessionDep, SettingsDep, SignedIn
-from indusx.errors import Invalid
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
 
@@ -329,25 +327,23 @@ def upload_attachment(
 
 @router.get(
     "/attachments/{attachment_id}",
-    response_class=FileResponse,
+    response_class=Response,
     summary="Download a file",
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def download_attachment(
     principal: SignedIn, attachment_id: int, session: SessionDep, settings: SettingsDep
-) -> FileResponse:
+) -> Response:
     """Download an attachment (everyone who may read its proposal); always as a download."""
     attachment, loaded = proposal_service.load_attachment(
         session=session, principal=principal, attachment_id=attachment_id
     )
     name = proposal_service.shown_filename(session, loaded, attachment)
-    path = files.path_for(settings, attachment.storage_key)
-    if not path.is_file():
-        raise Invalid("The file is missing from storage; ask an administrator", status=410)
+    data = uploads.read(settings, attachment.storage_key)
     reads.record_attachment_read(session=session, principal=principal,
                                  proposal_id=loaded.proposal.id, attachment_id=attachment.id)
-    return FileResponse(
-        path,
+    return Response(
+        data,
         media_type=attachment.content_type,
         headers={
             "Content-Disposition": uploads.content_disposition(name),

@@ -202,10 +202,7 @@ def download(*, settings: Settings, opened: Opened) -> Download:
     """Return an opened version's bytes: marked in its name, and for text and PDF files in
     its content (a banner line at the top and bottom of the text, or of every page)."""
     version = opened.version
-    path = uploads.path_for(settings, version.storage_key)
-    if not path.is_file():
-        raise Invalid("The file is missing from storage; ask an administrator", status=410)
-    data = path.read_bytes()
+    data = uploads.read(settings, version.storage_key)
     line = markings.banner(version.marking, partnership=opened.partnership.title)
     if version.content_type == pdf_stamp.MIME:
         try:
