@@ -1,11 +1,21 @@
-"""Settings from environment variables (prefix INDUSX_); insecure defaults only in dev."""
+"""Settings from environment variables (prefix INDUSX_) and secret files; insecure defaults
+only in dev."""
 
+import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from indusx import filecrypt
 
@@ -40,14 +50,83 @@ class ListReading(BaseSettings):
     list_max_unpacked_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
 
 
-class Settings(ListReading):
-    """One place for every setting; read from INDUSX_* environment variables."""
+# Folders of secret files, one file a setting (`indusx_secret_key`): systemd's, holding the
+# service's credentials (LoadCredential=, LoadCredentialEncrypted=), and one of our own (a
+# tmpfs a Vault agent writes, a mounted Kubernetes secret). See docs/deploy.md.
+SECRET_FOLDER_VARIABLES = ("CREDENTIALS_DIRECTORY", "INDUSX_SECRETS_DIR")
 
-    model_config = SettingsConfigDict(env_prefix="INDUSX_", extra="ignore")
+
+def secret_folders() -> list[Path]:
+    """Return the secret folders that are set and exist (a missing one is passed over)."""
+    paths = (os.environ.get(name, "") for name in SECRET_FOLDER_VARIABLES)
+    return [Path(p) for p in paths if p and Path(p).is_dir()]
+
+
+class _EnvironmentAndSecretFiles(PydanticBaseSettingsSource):
+    """Settings from the environment and the secret folders; none of them outranks another.
+
+    A setting given in two of them with different values stops the start: one of the two is
+    stale (a key rotated in the credential store and an old line left in an env file, or the
+    reverse), and picking either silently could run on a key the operator believes retired.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings],
+                 environment: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._environment = environment
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Return nothing per field: `__call__` reads all the sources at once."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        sources: list[tuple[str, dict[str, Any]]] = [("the environment", self._environment())]
+        for folder in secret_folders():
+            files = SecretsSettingsSource(self.settings_cls, secrets_dir=folder)
+            sources.append((str(folder), files()))
+        values: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for where, found in sources:
+            for name, value in found.items():
+                if name in values and str(values[name]).strip() != str(value).strip():
+                    raise SettingsError(
+                        f"INDUSX_{name.upper()} is set differently in {origin[name]} and in "
+                        f"{where}; remove the stale one"
+                    )
+                values[name], origin[name] = value, where
+        return values
+
+
+class Settings(ListReading):
+    """One place for every setting; read from INDUSX_* environment variables and secret files.
+
+    Secrets are left out of `repr()` (and so out of logs and tracebacks), and a refused value
+    is not repeated in the error.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="INDUSX_", extra="ignore",
+                                      hide_input_in_errors=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Read arguments first, then the environment and secret folders together."""
+        return (init_settings, _EnvironmentAndSecretFiles(settings_cls, env_settings))
 
     env: Environment = Environment.PRODUCTION
-    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var') / 'indusx.db'}")
-    secret_key: str = DEV_SECRET_KEY
+    # The URL holds the database password.
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var') / 'indusx.db'}",
+                              repr=False)
+    secret_key: str = Field(default=DEV_SECRET_KEY, repr=False)
+    # Keys rotated out, whitespace-separated: TOTP enrolments made with one keep working
+    # (accounts/totp.py). A key that may have leaked does not belong here.
+    previous_secret_keys: str = Field(default="", repr=False)
     base_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = False
     session_days: int = 14
@@ -77,7 +156,7 @@ class Settings(ListReading):
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = True
     mail_from: str = "INDUS-X <no-reply@indusx.invalid>"
     outbox_interval_seconds: float = 30.0
@@ -133,7 +212,7 @@ class Settings(ListReading):
     # to reuse: a request sent on it at that moment fails (502, and nginx retries no POST).
     keep_alive_seconds: int = Field(default=75, ge=1, le=3600)
     # /metrics answers loopback callers, and others that send this bearer token.
-    metrics_token: str | None = None
+    metrics_token: str | None = Field(default=None, repr=False)
     # Business quotas (ops/quotas.py, docs/operations.md): per user over the last 24 hours,
     # and per organisation for stored files. Requests per minute per caller, per process
     # (0 turns the limit off; nginx limit_req is the fleet-wide control).
@@ -156,6 +235,9 @@ class Settings(ListReading):
                 )
             if len(self.secret_key) < 32:
                 raise ValueError("INDUSX_SECRET_KEY must be at least 32 characters")
+            if any(len(key) < 32 for key in self.previous_secret_keys.split()):
+                raise ValueError("INDUSX_PREVIOUS_SECRET_KEYS: each key must be at least "
+                                 "32 characters")
         if self.env is Environment.PRODUCTION and self.file_keys is None:
             raise ValueError(
                 "INDUSX_FILE_KEYS must be set in production: uploaded files are encrypted with "
@@ -190,6 +272,12 @@ class Settings(ListReading):
                         f"INDUSX_{name.upper()}: {code!r} is not a two-letter country code"
                     )
         return self
+
+    @property
+    def secret_keys(self) -> list[str]:
+        """Return the app keys: the current one first, then the previous ones."""
+        previous = [k for k in self.previous_secret_keys.split() if k != self.secret_key]
+        return [self.secret_key, *dict.fromkeys(previous)]
 
     @property
     def supply_ally_countries(self) -> frozenset[str]:
@@ -251,5 +339,5 @@ def _codes(value: str) -> list[str]:
 
 @lru_cache
 def get_settings() -> Settings:
-    """Return the process-wide settings, read once from the environment."""
+    """Return the process-wide settings, read once from the environment and secret files."""
     return Settings()

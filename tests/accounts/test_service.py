@@ -3,12 +3,19 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indusx.accounts import service as account_service
 from indusx.accounts.models import ApiToken, TokenKind, User, WebSession
-from indusx.accounts.secrets import csrf_token_for, csrf_valid, hash_password, verify_password
+from indusx.accounts.secrets import (
+    csrf_token_for,
+    csrf_valid,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from indusx.audit.models import AuditEvent
 from indusx.config import Settings
 from indusx.db import utcnow
@@ -57,3 +64,22 @@ def test_a_mentor_profile_change_is_audited_once_and_an_unchanged_save_not_at_al
         select(AuditEvent).where(AuditEvent.action == "user.mentor_profile")).all()
     assert len(events) == 1 and events[0].after == {
         "is_mentor": True, "expertise": "Hypersonics test ranges"}
+
+
+def test_an_older_argon2_hash_is_replaced_at_the_next_right_password_and_not_at_a_wrong_one(
+    session: Session, make_user: Callable[..., User]
+) -> None:
+    # The web and the API sign-in both go through authenticate().
+    user = make_user(password=None)
+    weaker = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    user.password_hash = old = weaker.hash("correct-horse-battery")
+    session.commit()
+    assert needs_rehash(old)
+    assert account_service.authenticate(session=session, email=user.email,
+                                        password="correct-horse-batterY", actor=ACTOR) is None
+    assert user.password_hash == old
+    assert account_service.authenticate(session=session, email=user.email,
+                                        password="correct-horse-battery", actor=ACTOR) == user
+    session.commit()
+    assert user.password_hash != old and not needs_rehash(user.password_hash)
+    assert verify_password(user.password_hash, "correct-horse-battery")

@@ -1,5 +1,8 @@
 """The TOTP second factor: set-up, sign-in in two steps, recovery codes, required roles."""
 
+import base64
+import hashlib
+import hmac
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -13,7 +16,7 @@ from sqlalchemy.orm import Session
 from indusx.accounts import service as account_service
 from indusx.accounts import totp
 from indusx.accounts.models import RecoveryCode, SecondFactor, User, WebSession
-from indusx.accounts.secrets import token_hash
+from indusx.accounts.secrets import key_id, token_hash
 from indusx.audit.models import AuditEvent
 from indusx.config import Settings
 from indusx.db import utcnow
@@ -30,8 +33,11 @@ def _code(settings: Settings, session: Session, user: User, at: datetime) -> str
 
 def _enrol(session: Session, settings: Settings, user: User) -> list[str]:
     totp.start_enrolment(session=session, user=user, settings=settings, actor=ACTOR)
+    # A code of the step before the authenticator's clock (accepted as drift), so that the
+    # step `later` moves to is never the one spent here, however slowly the test runs.
+    before = totp.utcnow() - timedelta(seconds=30)
     codes = totp.confirm_enrolment(session=session, user=user, settings=settings,
-                                   code=_code(settings, session, user, utcnow()), actor=ACTOR)
+                                   code=_code(settings, session, user, before), actor=ACTOR)
     session.commit()
     return codes
 
@@ -258,3 +264,69 @@ def test_the_pending_session_expires_within_minutes(
     row = session.get(WebSession, token_hash(raw))
     assert row is not None and row.expires_at - row.created_at == timedelta(minutes=5)
     assert account_service.user_for_web_session(session=session, raw=raw) is None
+
+
+def _old_enrolment(session: Session, user: User, key_id: str | None = None) -> SecondFactor:
+    """Store a confirmed enrolment as it was stored before derivation versions and key ids."""
+    factor = SecondFactor(user_id=user.id, salt="0123456789abcdef", created_at=utcnow(),
+                          confirmed_at=utcnow(), derivation=1, key_id=key_id)
+    session.add(factor)
+    session.commit()
+    return factor
+
+
+def _first_derivation_code(secret_key: str, user: User, salt: str, at: datetime) -> str:
+    # The derivation as it was written before versions (accounts/totp.py, derivation 1).
+    digest = hmac.new(secret_key.encode(), f"totp:{user.id}:{salt}".encode(),
+                      hashlib.sha256).digest()[:20]
+    return pyotp.TOTP(base64.b32encode(digest).decode()).at(at)
+
+
+def test_new_enrolments_record_the_current_derivation_and_key(
+    session: Session, settings: Settings, make_user: Callable[..., User]
+) -> None:
+    user = make_user(password=None)
+    _enrol(session, settings, user)
+    factor = session.get(SecondFactor, user.id)
+    assert factor is not None
+    assert (factor.derivation, factor.key_id) == (totp.DERIVATION, key_id(settings.secret_key))
+
+
+def test_an_enrolment_from_before_derivation_versions_keeps_working_and_gets_its_key_id(
+    session: Session, settings: Settings, make_user: Callable[..., User], later: datetime
+) -> None:
+    user = make_user(password=None)
+    factor = _old_enrolment(session, user)
+    code = _first_derivation_code(settings.secret_key, user, factor.salt, later)
+    assert totp.verify(session=session, user=user, settings=settings, code=code, actor=ACTOR)
+    session.commit()
+    assert (factor.derivation, factor.key_id) == (1, key_id(settings.secret_key))
+
+
+def test_an_enrolment_survives_a_key_rotation_while_its_key_is_kept_as_a_previous_one(
+    session: Session, settings: Settings, make_user: Callable[..., User], later: datetime
+) -> None:
+    user = make_user(password=None)
+    _enrol(session, settings, user)
+    code = _code(settings, session, user, later)
+    new_key = "a-new-secret-key-" + "n" * 30
+    dropped = settings.model_copy(update={"secret_key": new_key})
+    assert not totp.verify(session=session, user=user, settings=dropped, code=code, actor=ACTOR)
+    kept = settings.model_copy(update={"secret_key": new_key,
+                                       "previous_secret_keys": settings.secret_key})
+    assert totp.verify(session=session, user=user, settings=kept, code=code, actor=ACTOR)
+    # A new enrolment after the rotation uses the new key.
+    other = make_user(password=None)
+    totp.start_enrolment(session=session, user=other, settings=kept, actor=ACTOR)
+    factor = session.get(SecondFactor, other.id)
+    assert factor is not None and factor.key_id == key_id(new_key)
+
+
+def test_an_enrolment_made_with_a_retired_key_accepts_no_code_of_the_current_key(
+    session: Session, settings: Settings, make_user: Callable[..., User], later: datetime
+) -> None:
+    user = make_user(password=None)
+    factor = _old_enrolment(session, user, key_id=key_id("an-old-key-" + "o" * 30))
+    code = pyotp.TOTP(totp._derive(settings.secret_key, 1, user.id, factor.salt)).at(later)
+    assert not totp.verify(session=session, user=user, settings=settings, code=code,
+                           actor=ACTOR)

@@ -161,6 +161,11 @@ class SecondFactor(Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     salt: Mapped[str] = mapped_column(String(64))
+    # How the secret is derived (accounts/totp.py: DERIVATION); 1 for enrolments from before.
+    derivation: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The public id of the app key it was derived with (accounts/secrets.py: key_id); None for
+    # enrolments from before, stamped at their next code.
+    key_id: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last code accepted: a code works once (RFC 6238 section 5.2).

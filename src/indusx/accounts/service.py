@@ -23,6 +23,7 @@ from indusx.accounts.secrets import (
     needs_rehash,
     new_token,
     token_hash,
+    token_hashes,
     verify_password,
 )
 from indusx.audit import service as audit
@@ -214,9 +215,9 @@ def start_web_session(
     proven_at: datetime | None = now
     if replaces:
         if keep_proof:
-            old = session.get(WebSession, token_hash(replaces))
+            old = _web_session_row(session, replaces)
             proven_at = old.authenticated_at if old is not None else None
-        session.execute(delete(WebSession).where(WebSession.id == token_hash(replaces)))
+        session.execute(delete(WebSession).where(WebSession.id.in_(token_hashes(replaces))))
     raw = new_token()
     lifetime = (timedelta(minutes=SECOND_FACTOR_MINUTES) if pending_second_factor
                 else timedelta(days=settings.session_days))
@@ -231,8 +232,16 @@ def start_web_session(
     return raw
 
 
+def _web_session_row(session: Session, raw: str) -> WebSession | None:
+    # Under every known token-hash version (secrets.py): a session made before the version
+    # changed keeps working until it expires.
+    return session.scalars(
+        select(WebSession).where(WebSession.id.in_(token_hashes(raw)))
+    ).first()
+
+
 def _live_session(session: Session, raw: str, idle_minutes: int | None) -> WebSession | None:
-    row = session.get(WebSession, token_hash(raw))
+    row = _web_session_row(session, raw)
     now = utcnow()
     if row is None or row.expires_at <= now:
         return None
@@ -268,7 +277,7 @@ def user_awaiting_second_factor(*, session: Session, raw: str) -> User | None:
 
 def end_web_session(*, session: Session, raw: str, actor: Actor) -> None:
     """Sign out: delete the server-side session."""
-    session.execute(delete(WebSession).where(WebSession.id == token_hash(raw)))
+    session.execute(delete(WebSession).where(WebSession.id.in_(token_hashes(raw))))
     audit.record(
         session=session, actor=actor, action="auth.sign_out", object_type="user",
         object_id=actor.user_id or "",
@@ -336,7 +345,9 @@ def issue_access_token(
 
 def user_for_bearer(*, session: Session, raw: str, actor_ip: str = "") -> User | None:
     """Return the user a bearer token belongs to, if it is valid; note and audit its use."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash.in_(token_hashes(raw)))
+    ).first()
     now = utcnow()
     if token is None or token.revoked_at is not None:
         return None
@@ -345,6 +356,10 @@ def user_for_bearer(*, session: Session, raw: str, actor_ip: str = "") -> User |
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
+    if token.token_hash != token_hash(raw):
+        # Stored under an older version: moved to the current one (personal tokens may live
+        # for years, so waiting for them to expire is no plan).
+        token.token_hash = token_hash(raw)
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_AUDIT_WINDOW:
         audit.record(
             session=session,
@@ -430,7 +445,7 @@ def peek_one_time(*, session: Session, raw: str, kind: OneTimeKind) -> OneTimeTo
     """Return a usable one-time token without using it, or raise Invalid."""
     row = session.scalar(
         select(OneTimeToken).where(
-            OneTimeToken.token_hash == token_hash(raw), OneTimeToken.kind == kind
+            OneTimeToken.token_hash.in_(token_hashes(raw)), OneTimeToken.kind == kind
         )
     )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():

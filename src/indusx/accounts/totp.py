@@ -1,11 +1,17 @@
 """Second factor: TOTP authenticator apps (RFC 6238, via pyotp) and single-use recovery codes.
 
-The shared secret is never stored. Each enrolment stores a random salt, and the secret is
-HMAC-SHA256(app secret key, "totp:<user id>:<salt>") cut to 160 bits (RFC 4226's length):
-a stolen copy of the database alone cannot produce codes, no encryption library or key
-store is needed, and only the enrolment page ever shows the secret. Changing the app's
-secret key therefore voids every enrolment (users then sign in with a recovery code and
-enrol again), like it voids every CSRF token.
+The shared secret is never stored. Each enrolment stores a random salt, the derivation
+version and the id of the app key it was made with, and the secret is derived (cut to 160
+bits, RFC 4226's length):
+
+- derivation 1 (enrolments from before versions): HMAC-SHA256(app key, "totp:<user>:<salt>");
+- derivation 2: HMAC-SHA256(the app key's "totp/2" subkey, "<user>:<salt>").
+
+A stolen copy of the database alone cannot produce codes, no encryption library or key store
+is needed, and only the enrolment page ever shows the secret. An enrolment keeps working
+after the app key is rotated for as long as its key stays among the previous keys
+(`INDUSX_PREVIOUS_SECRET_KEYS`); a new derivation applies to new enrolments, and the old
+ones keep theirs.
 """
 
 import base64
@@ -24,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts import notices
 from indusx.accounts.models import RecoveryCode, SecondFactor, User
+from indusx.accounts.secrets import key_id, subkey
 from indusx.audit import service as audit
 from indusx.audit.service import Actor
 from indusx.config import Settings
@@ -31,6 +38,8 @@ from indusx.db import utcnow
 from indusx.errors import Conflict, Forbidden, Invalid
 
 ISSUER = "INDUS-X"
+# The derivation new enrolments get (see the module's docstring).
+DERIVATION = 2
 RECOVERY_CODE_COUNT = 10
 # Codes of the step before and after the current one are accepted (clock drift, typing).
 DRIFT_STEPS = 1
@@ -54,11 +63,33 @@ class Enrolment:
     qr_svg: str
 
 
-def _secret(settings: Settings, user_id: int, salt: str) -> str:
-    digest = hmac.new(
-        settings.secret_key.encode(), f"totp:{user_id}:{salt}".encode(), hashlib.sha256
-    ).digest()[:20]
+def _derive(secret_key: str, derivation: int, user_id: int, salt: str) -> str:
+    if derivation == 1:
+        key, message = secret_key.encode(), f"totp:{user_id}:{salt}"
+    elif derivation == 2:
+        key, message = subkey(secret_key, "totp/2"), f"{user_id}:{salt}"
+    else:
+        raise ValueError(f"unknown TOTP derivation {derivation}")
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()[:20]
     return base64.b32encode(digest).decode()
+
+
+def _secret(settings: Settings, user_id: int, salt: str) -> str:
+    """Return the secret of a new enrolment: the current derivation with the current key."""
+    return _derive(settings.secret_key, DERIVATION, user_id, salt)
+
+
+def _secrets_of(settings: Settings, factor: SecondFactor) -> list[tuple[str, str]]:
+    """Return (key id, secret) for each key the factor's codes may come from.
+
+    That is the key it was made with, while the app still has it; an enrolment from before
+    key ids were kept may come from any of the app's keys (it is stamped at its next code).
+    """
+    keys = settings.secret_keys
+    if factor.key_id is not None:
+        keys = [k for k in keys if key_id(k) == factor.key_id]
+    return [(key_id(k), _derive(k, factor.derivation, factor.user_id, factor.salt))
+            for k in keys]
 
 
 def factor_of(*, session: Session, user_id: int) -> SecondFactor | None:
@@ -94,14 +125,19 @@ def start_enrolment(
     factor = session.get(SecondFactor, user.id)
     if factor is not None and factor.confirmed_at is not None:
         raise Conflict("Two-factor authentication is already set up")
+    current_key = key_id(settings.secret_key)
     if factor is None:
-        factor = SecondFactor(user_id=user.id, salt=secrets.token_hex(16), created_at=utcnow())
+        factor = SecondFactor(user_id=user.id, salt=secrets.token_hex(16), created_at=utcnow(),
+                              derivation=DERIVATION, key_id=current_key)
         session.add(factor)
         session.flush()
         audit.record(
             session=session, actor=actor, action="auth.2fa_enrol_started",
             object_type="user", object_id=user.id,
         )
+    elif factor.derivation != DERIVATION or factor.key_id != current_key:
+        # Not confirmed yet: it moves to the current derivation and key (a new secret).
+        factor.derivation, factor.key_id = DERIVATION, current_key
     secret = _secret(settings, user.id, factor.salt)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, light="#fff")
@@ -113,16 +149,21 @@ def _clean(code: str) -> str:
 
 
 def _totp_step(settings: Settings, factor: SecondFactor, code: str, now: datetime) -> int | None:
-    """Return the time step a code belongs to, if it is right and not used before."""
+    """Return the time step a code belongs to, if it is right and not used before.
+
+    The factor is stamped with the id of the key that made the code, if it had none.
+    """
     if not (code.isdigit() and len(code) == 6):
         return None
-    totp = pyotp.TOTP(_secret(settings, factor.user_id, factor.salt))
-    current = totp.timecode(now)
-    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
-        if factor.last_step is not None and step <= factor.last_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
+    for kid, secret in _secrets_of(settings, factor):
+        totp = pyotp.TOTP(secret)
+        current = totp.timecode(now)
+        for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+            if factor.last_step is not None and step <= factor.last_step:
+                continue
+            if hmac.compare_digest(totp.generate_otp(step), code):
+                factor.key_id = kid
+                return step
     return None
 
 
