@@ -457,13 +457,9 @@ def one_time_link(path: str, raw: str) -> str:
     """Return the e-mailed link to a page with its one-time token after the '#'."""
     # Browsers never send a URL's fragment, so the token is in no request line, server or
     # proxy log, Referer or history entry (ASVS 8.3.1); the page's script moves it into the
-    # form (static/one-time-link.js), and the POST carries it in the body.
+    # form (static/one-time-link.js), and the POST carries it in the body. The e-mail also
+    # shows it as a code to paste (notifications.service.mail_text); the stored body holds none.
     return f"{path}#token={raw}"
-
-
-def _code_line(raw: str) -> str:
-    # For a browser without JavaScript, whose page asks for the code instead.
-    return f"\n\nIf the page asks for a code, paste this one:\n{raw}"
 
 
 def request_password_reset(
@@ -486,7 +482,6 @@ def request_password_reset(
             f"Hello {user.full_name},\n\nSomeone (hopefully you) asked to reset the password "
             f"of your INDUS-X account. The link works once, for "
             f"{settings.password_reset_minutes} minutes. If it was not you, ignore this message."
-            f"{_code_line(raw)}"
         ),
         link=one_time_link("/password/reset", raw),
         in_app=False,
@@ -555,14 +550,13 @@ def invite_user(
         assert org_role is not None
         subject = f"Invitation to join {org_name or 'an organisation'} on INDUS-X"
         body = (f"{actor.email} invites you to join {org_name} as {org_role.value}. "
-                "Open the link to accept; ignore this message to decline."
-                f"{_code_line(raw)}")
+                "Open the link to accept; ignore this message to decline.")
         link = one_time_link("/invite/join", raw)
     else:
         subject = f"You are invited to INDUS-X{where}"
         body = (f"{actor.email} invited you to INDUS-X, the India-US defence innovation "
                 f"platform{where}. Choose your password with the link below; it works once, "
-                f"for {settings.invitation_days} days.{_code_line(raw)}")
+                f"for {settings.invitation_days} days.")
         link = one_time_link("/invite/accept", raw)
     outbox.enqueue(
         session=session, to_email=user.email, user_id=user.id,
