@@ -175,6 +175,27 @@ def test_reset_requests_from_one_address_get_429(
     assert api.status_code == 429 and "Retry-After" in api.headers
 
 
+def test_sign_ups_from_one_address_get_429_on_the_web_and_the_api(
+    client: TestClient, csrf: str, settings: Settings, session: Session
+) -> None:
+    settings.ip_attempts_per_minute = 2
+    for n in range(2):
+        made = client.post("/api/v1/auth/signup", json={
+            "email": f"bulk{n}@example.org", "full_name": f"Bulk Person {n}",
+            "password": "tulip-harbour-lantern"})
+        assert made.status_code == 201
+    api = client.post("/api/v1/auth/signup", json={
+        "email": "bulk9@example.org", "full_name": "Bulk Person", "password": "tulip-harbour-x1"})
+    assert api.status_code == 429 and "Retry-After" in api.headers
+    web = client.post("/signup", data={
+        "email": "bulk8@example.org", "full_name": "Bulk Person", "password": "tulip-harbour-x1",
+        "privacy_consent": "on", "csrf_token": csrf})
+    assert web.status_code == 429 and 0 < int(web.headers["Retry-After"]) <= 60
+    assert "bulk8@example.org" in web.text  # the form comes back with what was typed
+    made_emails = set(session.scalars(select(User.email).where(User.email.like("bulk%"))))
+    assert made_emails == {"bulk0@example.org", "bulk1@example.org"}
+
+
 def test_guessing_reset_tokens_is_stopped(client: TestClient, settings: Settings) -> None:
     settings.bad_tokens_per_window = 3
     answers = [client.post("/api/v1/auth/password-reset/confirm",

@@ -189,6 +189,10 @@ def signup(
     from indusx.privacy import service as privacy_service
 
     values = {"email": email, "full_name": full_name, "privacy_consent": privacy_consent}
+    # Accounts made in bulk from one address are stopped like password guessing is.
+    wait = throttle.hit_ip(session=session, settings=settings, ip=client_ip(request))
+    if wait:
+        return throttled(request, "accounts/signup.html", {"values": values}, wait)
     try:
         pacing.check(request, pacing.Flow.SIGNUP, form_stamp)
         body = SignupIn(email=email, full_name=full_name, password=password)

@@ -113,9 +113,14 @@ def signup(
     body: SignupIn, request: Request, _: Anyone, session: SessionDep, settings: SettingsDep
 ) -> User:
     """Register a member account."""
+    ip = anonymous_actor(request).ip
+    # Accounts made in bulk from one address are stopped like password guessing is.
+    wait = throttle.hit_ip(session=session, settings=settings, ip=ip)
+    if wait:
+        refuse(session, throttle.TooManyAttempts(wait))
     return account_service.signup(
         session=session, email=body.email, full_name=body.full_name, password=body.password,
-        ip=anonymous_actor(request).ip, min_length=settings.password_min_length,
+        ip=ip, min_length=settings.password_min_length,
     )
 
 
