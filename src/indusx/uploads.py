@@ -204,10 +204,15 @@ def check(
 
 
 def store(
-    settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = ""
+    settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = "",
+    checked: str | None = None,
 ) -> Stored:
-    """Check an upload and write it under a fresh random key."""
-    mime = check(settings, data, accepted, name=name)
+    """Check an upload and write it under a fresh random key.
+
+    `checked` is the MIME type `check` already returned for these same bytes: a caller that
+    had to judge the file first passes it, so the file is not scanned for malware twice.
+    """
+    mime = checked or check(settings, data, accepted, name=name)
     key = secrets.token_hex(16)
     path = path_for(settings, key)
     # The upload folder is made private when the app makes it (an operator's own is left as

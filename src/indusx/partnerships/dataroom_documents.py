@@ -76,7 +76,8 @@ def upload(
     except ValueError as exc:
         raise Invalid.field("marking", "choose a marking") from exc
     # Judged before anything is written: a PDF must take the banner its downloads will carry.
-    if uploads.check(settings, data, ACCEPTED, name=filename) == pdf_stamp.MIME:
+    mime = uploads.check(settings, data, ACCEPTED, name=filename)
+    if mime == pdf_stamp.MIME:
         pdf_stamp.check(data)
     previous: DocumentVersion | None = None
     if document_id is None:
@@ -89,7 +90,7 @@ def upload(
         previous = _version(session, document, None)
     quotas.ensure_room_storage(session=session, settings=settings, principal=ctx.principal,
                                party_org_ids=ctx.party_org_ids, adding=len(data))
-    stored = uploads.store(settings, data, ACCEPTED, name=filename)
+    stored = uploads.store(settings, data, ACCEPTED, name=filename, checked=mime)
     version = DocumentVersion(
         document_id=document.id, number=document.latest_number + 1, title=title,
         description=description.strip(), marking=mark,
