@@ -196,6 +196,17 @@ def test_sign_ups_from_one_address_get_429_on_the_web_and_the_api(
     assert made_emails == {"bulk0@example.org", "bulk1@example.org"}
 
 
+def test_refused_api_sign_ups_count_too_so_taken_addresses_cannot_be_probed_at_will(
+    client: TestClient, settings: Settings, people: object
+) -> None:
+    settings.ip_attempts_per_minute = 2
+    taken = people.alice.email  # type: ignore[attr-defined]
+    answers = [client.post("/api/v1/auth/signup", json={
+        "email": taken, "full_name": "Probe Person", "password": "tulip-harbour-lantern"})
+        for _ in range(3)]
+    assert [a.status_code for a in answers] == [409, 409, 429]
+
+
 def test_guessing_reset_tokens_is_stopped(client: TestClient, settings: Settings) -> None:
     settings.bad_tokens_per_window = 3
     answers = [client.post("/api/v1/auth/password-reset/confirm",

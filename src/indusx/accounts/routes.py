@@ -118,10 +118,13 @@ def signup(
     wait = throttle.hit_ip(session=session, settings=settings, ip=ip)
     if wait:
         refuse(session, throttle.TooManyAttempts(wait))
-    return account_service.signup(
-        session=session, email=body.email, full_name=body.full_name, password=body.password,
-        ip=ip, min_length=settings.password_min_length,
-    )
+    try:
+        return account_service.signup(
+            session=session, email=body.email, full_name=body.full_name, password=body.password,
+            ip=ip, min_length=settings.password_min_length,
+        )
+    except DomainError as exc:  # a refused attempt counts too: probing for taken addresses
+        refuse(session, exc)
 
 
 @router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED)
