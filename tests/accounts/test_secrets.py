@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indusx.accounts import secrets, totp
+from indusx.accounts import secrets, step_up, totp
 from indusx.accounts import service as account_service
 from indusx.accounts.models import (
     ApiToken,
@@ -88,6 +88,27 @@ def test_a_new_token_hash_version_keeps_older_secrets_working_and_moves_api_toke
     # The moved token still works, and a wrong one still does not.
     assert account_service.user_for_bearer(session=session, raw=raws["api"]) == user
     assert account_service.user_for_bearer(session=session, raw=raws["api"] + "x") is None
+
+
+def test_a_session_and_an_access_token_from_before_a_new_version_keep_their_step_up_proof(
+    session: Session, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = make_user(password=None)
+    raws = _old_style_rows(session, user)
+    now = utcnow()
+    session.get(WebSession, _sha256(raws["session"])).authenticated_at = now  # type: ignore[union-attr]
+    access = f"ixa_{'y' * 40}"
+    session.add(ApiToken(user_id=user.id, name="access", kind=TokenKind.ACCESS,
+                         token_hash=_sha256(access), prefix="ixa_yyy", created_at=now))
+    session.commit()
+    monkeypatch.setitem(secrets.TOKEN_HASHES, 2,
+                        lambda raw: hashlib.blake2b(raw.encode(), digest_size=31).hexdigest())
+    monkeypatch.setattr(secrets, "TOKEN_HASH_VERSION", 2)
+
+    assert step_up.is_recent(session=session, raw=raws["session"], minutes=10)
+    step_up.check_token(session=session, raw=access, minutes=10)  # raises if not found
+    with pytest.raises(step_up.PersonalTokenRefused):
+        step_up.check_token(session=session, raw=raws["api"], minutes=10)
 
 
 def test_csrf_tokens_carry_their_version_and_use_their_own_subkey() -> None:

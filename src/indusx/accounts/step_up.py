@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from indusx.accounts import throttle, totp
 from indusx.accounts.models import ApiToken, TokenKind, User, WebSession
-from indusx.accounts.secrets import token_hash, verify_password
+from indusx.accounts.secrets import token_hashes, verify_password
 from indusx.audit import service as audit
 from indusx.audit.service import Actor
 from indusx.config import Settings
@@ -78,9 +78,16 @@ class Recheck(NamedTuple):
     checked: bool = True
 
 
+def _web_session(session: Session, raw: str) -> WebSession | None:
+    # Under every hash version: sessions stored before the current one keep their proof.
+    return session.scalars(
+        select(WebSession).where(WebSession.id.in_(token_hashes(raw)))
+    ).first() if raw else None
+
+
 def proven_at(*, session: Session, raw: str) -> datetime | None:
     """Return when the password was last proven in the browser session of a cookie."""
-    row = session.get(WebSession, token_hash(raw)) if raw else None
+    row = _web_session(session, raw)
     return row.authenticated_at if row is not None else None
 
 
@@ -96,7 +103,9 @@ def check_token(*, session: Session, raw: str, minutes: int, now: datetime | Non
     Only a password (and second-factor) sign-in issues access tokens, so their age is the
     age of the proof; a personal token is refused whatever its age.
     """
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw)))
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash.in_(token_hashes(raw)))
+    ).first()
     if token is None or token.kind is TokenKind.PERSONAL:
         raise PersonalTokenRefused()
     if (now or utcnow()) - token.created_at > timedelta(minutes=minutes):
@@ -143,7 +152,7 @@ def confirm(
                               password=password, actor=actor, code=code)
     if not result.checked:
         return result
-    row = session.get(WebSession, token_hash(raw))
+    row = _web_session(session, raw)
     ok = result.proven and row is not None
     if ok:
         assert row is not None
