@@ -102,6 +102,22 @@ def test_a_named_contact_is_screened_as_a_person(
     assert case.subject_name == "Dmitri Arkadyevich Volkov"
 
 
+def test_the_audit_event_of_a_case_names_the_subject_by_kind_and_id_not_by_name(
+    session: Session, ofac: Path, make_org: MakeOrg
+) -> None:
+    org = make_org(name="Harbour Acoustics", contact_name="Dmitri Arkadyevich Volkov")
+
+    [case] = _cases(session, org.id)
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "screening.case_opened",
+                                                    AuditEvent.object_id == str(case.id)))
+    assert event is not None and event.after is not None
+    # The summary keeps the listed entry's (public) name, never the contact's own.
+    assert "Dmitri Arkadyevich Volkov" not in event.summary
+    assert "Dmitri Arkadyevich Volkov" not in str(event.after) and "subject" not in event.after
+    assert event.after["subject_kind"] == "contact"
+    assert event.after["subject_id"] == case.subject_id
+
+
 def test_a_user_is_screened_when_created(
     session: Session, ofac: Path, make_user: Callable[..., User]
 ) -> None:

@@ -255,9 +255,12 @@ def _raise_cases(
         session.flush()
         audit.record(session=session, actor=actor, action="screening.case_opened",
                      object_type="screening_case", object_id=case.id,
-                     summary=f"{subject.name} may be '{hit.matched_name}' "
-                             f"(score {hit.score:.2f})",
-                     after={"subject": subject.name, "entry_record_id": hit.key,
+                     # The subject by kind and id, never by name: the audit log outlives
+                     # erasure, and a user or contact is a person (security.md 7.1.2).
+                     summary=f"{subject.kind} subject {subject.id} may be "
+                             f"'{hit.matched_name}' (score {hit.score:.2f})",
+                     after={"subject_kind": str(subject.kind), "subject_id": subject.id,
+                            "entry_record_id": hit.key,
                             "list_version_id": version_id, "score": round(hit.score, 4)})
         opened += 1
     return opened
