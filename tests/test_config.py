@@ -137,3 +137,14 @@ def test_previous_keys_follow_the_current_one_and_must_be_long_outside_dev(
     assert settings.secret_keys == [KEY, previous]
     with pytest.raises(ValidationError, match="INDUSX_PREVIOUS_SECRET_KEYS"):
         Settings(env=Environment.TEST, secret_key=KEY, previous_secret_keys="short")
+
+
+@pytest.mark.parametrize("env", [Environment.PRODUCTION, Environment.TEST])
+def test_the_dev_secret_is_refused_among_the_previous_keys_outside_dev(
+    clean_environment: pytest.MonkeyPatch, env: Environment,
+) -> None:
+    with pytest.raises(ValidationError, match="must not hold the dev secret key") as refused:
+        Settings(env=env, secret_key=KEY, previous_secret_keys=f"{'o' * 40} {DEV_SECRET_KEY}",
+                 file_keys="k:" + "A" * 43 + "=")
+    assert DEV_SECRET_KEY not in str(refused.value)
+    assert Settings(env=Environment.DEV, previous_secret_keys=DEV_SECRET_KEY).is_dev

@@ -1,6 +1,7 @@
 """Settings from environment variables (prefix INDUSX_) and secret files; insecure defaults
 only in dev."""
 
+import ipaddress
 import os
 from enum import StrEnum
 from functools import lru_cache
@@ -22,6 +23,15 @@ from indusx import filecrypt
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 # Dev and test runs seal uploads under this well-known ring; production refuses it.
 _DEV_FILE_KEYS = filecrypt.dev_key_ring(DEV_SECRET_KEY)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it could resolve anywhere
+        return False
 
 
 class LogFormat(StrEnum):
@@ -238,13 +248,21 @@ class Settings(ListReading):
             if any(len(key) < 32 for key in self.previous_secret_keys.split()):
                 raise ValueError("INDUSX_PREVIOUS_SECRET_KEYS: each key must be at least "
                                  "32 characters")
-        if self.env is Environment.PRODUCTION and self.file_keys is None:
+            # A previous key still opens old enrolments and signatures: the public dev key
+            # there would let anyone forge them.
+            if DEV_SECRET_KEY in self.previous_secret_keys.split():
+                raise ValueError("INDUSX_PREVIOUS_SECRET_KEYS must not hold the dev secret key "
+                                 "outside dev mode")
+        # Test mode is the test suites' own (they pass a ring); a staging deployment runs in
+        # production mode, so the dev ring is refused wherever real files may be kept.
+        if self.env not in (Environment.DEV, Environment.TEST) and self.file_keys is None:
             raise ValueError(
                 "INDUSX_FILE_KEYS must be set in production: uploaded files are encrypted with "
                 "it (`indusx uploads new-key` prints an entry; see docs/deploy.md)"
             )
         ring = self.file_key_ring  # a malformed ring is refused here, at start
-        if self.env is Environment.PRODUCTION and ring.shares_a_key_with(_DEV_FILE_KEYS):
+        if (self.env not in (Environment.DEV, Environment.TEST)
+                and ring.shares_a_key_with(_DEV_FILE_KEYS)):
             raise ValueError("INDUSX_FILE_KEYS must not hold the dev key in production")
         if self.require_2fa_roles is None:
             # Off for local demos and for tests' own servers (tests turn it on where they test
@@ -262,6 +280,15 @@ class Settings(ListReading):
             raise ValueError("set INDUSX_CLAMD_SOCKET or INDUSX_CLAMD_ADDRESS, not both")
         if self.clamd_address is not None and self.clamd_host_port is None:
             raise ValueError(f"INDUSX_CLAMD_ADDRESS: {self.clamd_address!r} is not host:port")
+        if (self.env is Environment.PRODUCTION and self.clamd_host_port is not None
+                and not _is_loopback(self.clamd_host_port[0])):
+            # INSTREAM is clear text without authentication: a remote clamd would see every
+            # upload, and whoever answers on its address decides the verdict.
+            raise ValueError(
+                f"INDUSX_CLAMD_ADDRESS: {self.clamd_address!r} is not a loopback address; in "
+                "production clamd is reached by its Unix socket, or a remote one through a "
+                "local TLS tunnel (see docs/deploy.md)"
+            )
         if self.malware_scan and not self.has_malware_scanner:
             raise ValueError("INDUSX_MALWARE_SCAN=on needs INDUSX_CLAMD_SOCKET or "
                              "INDUSX_CLAMD_ADDRESS")
