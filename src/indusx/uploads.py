@@ -9,11 +9,13 @@ files, data rooms also plain text.
 """
 
 import hashlib
+import hmac
 import io
 import logging
 import os
 import re
 import secrets
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -186,10 +188,18 @@ class Stored:
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An upload `check` accepted: its MIME type and the sha256 of the very bytes judged."""
+
+    mime: str
+    sha256: str
+
+
 def check(
     settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = ""
-) -> str:
-    """Return the MIME type of an upload that may be kept; raise Invalid naming the problem."""
+) -> Checked:
+    """Return what an upload that may be kept is; raise Invalid naming the problem."""
     if not data:
         raise Invalid.field("file", "the file is empty")
     if len(data) > settings.upload_max_bytes:
@@ -200,19 +210,25 @@ def check(
         )
     mime = detect(data, accepted, name=name)
     malware.ensure_clean(settings, data)  # last: the costliest check, on accepted files only
-    return mime
+    return Checked(mime=mime, sha256=hashlib.sha256(data).hexdigest())
 
 
 def store(
     settings: Settings, data: bytes, accepted: Accepted = PDF_AND_OFFICE, *, name: str = "",
-    checked: str | None = None,
+    checked: Checked | None = None,
 ) -> Stored:
     """Check an upload and write it under a fresh random key.
 
-    `checked` is the MIME type `check` already returned for these same bytes: a caller that
-    had to judge the file first passes it, so the file is not scanned for malware twice.
+    `checked` is what `check` already returned for these same bytes: a caller that had to
+    judge the file first passes it, so the file is not scanned for malware twice. Its digest
+    must be that of `data`, so no file is kept that was not checked.
     """
-    mime = checked or check(settings, data, accepted, name=name)
+    if checked is None:
+        checked = check(settings, data, accepted, name=name)
+    digest = hashlib.sha256(data).hexdigest()
+    if not isinstance(checked, Checked) or not hmac.compare_digest(checked.sha256, digest):
+        raise ValueError("store: these bytes are not the ones `check` accepted")
+    mime = checked.mime
     key = secrets.token_hex(16)
     path = path_for(settings, key)
     # The upload folder is made private when the app makes it (an operator's own is left as
@@ -221,24 +237,29 @@ def store(
     path.parent.mkdir(mode=FOLDER_MODE, exist_ok=True)
     path.parent.chmod(FOLDER_MODE)
     _write(path, filecrypt.seal(settings.file_key_ring, data, storage_key=key))
-    return Stored(key=key, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    return Stored(key=key, mime=mime, size=len(data), sha256=digest)
 
 
 def _write(path: Path, blob: bytes, *, only_if_present: bool = False) -> None:
-    # Written whole to a .part file, on disk (fsync), then renamed over: a crash leaves the
-    # old file or the new, never half of one.
-    tmp = path.with_suffix(".part")
-    # Readable by the app's own user only: other accounts on the host see no file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "wb") as out:
-        os.fchmod(out.fileno(), FILE_MODE)  # a leftover .part may have had looser bits
-        out.write(blob)
-        out.flush()
-        os.fsync(out.fileno())
-    if only_if_present and not path.exists():  # deleted meanwhile: not brought back
-        tmp.unlink()
-        return
-    tmp.replace(path)
+    # Written whole to a temporary file, on disk (fsync), then renamed over: a crash leaves
+    # the old file or the new, never half of one. The temporary name is unique (O_EXCL), so
+    # two writers of one file (`uploads encrypt` on two hosts) never write into each other's.
+    # mkstemp makes it readable by the app's own user only: other accounts see no file.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), FILE_MODE)
+            out.write(blob)
+            out.flush()
+            os.fsync(out.fileno())
+        if only_if_present and not path.exists():  # deleted meanwhile: not brought back
+            tmp.unlink()
+            return
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(folder)  # the rename itself survives a crash
@@ -246,19 +267,27 @@ def _write(path: Path, blob: bytes, *, only_if_present: bool = False) -> None:
         os.close(folder)
 
 
-def read(settings: Settings, key: str) -> bytes:
-    """Return a stored file's bytes, opened and authenticated; Invalid (410) if it is gone."""
+def read(settings: Settings, key: str, *, sha256: str) -> bytes:
+    """Return a stored file's bytes, opened, authenticated and matching the sha256 its row
+    recorded; Invalid (410) if it is gone, filecrypt.Unreadable if it is not the file kept."""
     try:
         blob = path_for(settings, key).read_bytes()
     except FileNotFoundError:
         raise Invalid("The file is missing from storage; ask an administrator",
                       status=410) from None
     try:
-        return filecrypt.open_sealed(settings.file_key_ring, blob, storage_key=key)
+        data = filecrypt.open_sealed(settings.file_key_ring, blob, storage_key=key)
+        # Legacy plaintext has no tag: without this, whoever can write the upload folder could
+        # put any bytes in a sealed file's place (or have `uploads encrypt` seal them). The
+        # digest recorded at upload is the check, for sealed files too.
+        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha256):
+            raise filecrypt.Unreadable(f"stored file {key} is not the file uploaded "
+                                       "(its sha256 differs from the recorded one)")
     except filecrypt.Unreadable:
         # A server error, never the bytes: the log names the file for the operator.
         log.error("stored file %s cannot be read", key)
         raise
+    return data
 
 
 def remove(settings: Settings, key: str) -> None:

@@ -25,7 +25,7 @@ def test_a_real_pdf_is_accepted_and_stored_under_a_random_key(upload_settings: S
     assert stored.mime == "application/pdf" and stored.size == len(data)
     path = files.path_for(upload_settings, stored.key)
     assert data not in path.read_bytes()  # sealed on disk (tests/test_uploads.py)
-    assert uploads.read(upload_settings, stored.key) == data
+    assert uploads.read(upload_settings, stored.key, sha256=stored.sha256) == data
     assert len(stored.key) == 32 and stored.key not in {"report", "pdf"}
     assert files.STATIC_DIR not in path.resolve().parents
 

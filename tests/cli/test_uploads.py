@@ -1,5 +1,6 @@
 """`indusx uploads`: new keys, and sealing legacy files and rotating keys on disk."""
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,8 +71,8 @@ def test_encrypt_seals_legacy_files_once_and_a_dry_run_only_counts(
     assert done.exit_code == 0, done.output
     assert "2 encrypted (were plaintext)" in done.stdout
     assert all(filecrypt.key_id_of(path.read_bytes()) == "k1" for path in legacy)
-    assert uploads.read(settings, "aa" * 16) == PLAIN
-    assert uploads.read(settings, sealed.key) == pdf_bytes()
+    assert uploads.read(settings, "aa" * 16, sha256=hashlib.sha256(PLAIN).hexdigest()) == PLAIN
+    assert uploads.read(settings, sealed.key, sha256=sealed.sha256) == pdf_bytes()
 
     again = runner.invoke(app, ["uploads", "encrypt"])
     assert again.exit_code == 0 and "3 already under the first key" in again.stdout
@@ -90,7 +91,7 @@ def test_rotation_add_the_key_first_encrypt_then_drop_the_old_key(
     assert rotated.exit_code == 0, rotated.output
     assert "1 re-encrypted from an older key" in rotated.stdout
     only_new = _use_keys(monkeypatch, folder, new)
-    assert uploads.read(only_new, stored.key) == pdf_bytes()
+    assert uploads.read(only_new, stored.key, sha256=stored.sha256) == pdf_bytes()
     assert old.split(":")[1] not in rotated.output and new.split(":")[1] not in rotated.output
 
 

@@ -31,7 +31,7 @@ def safe_filename(name: str, mime: str) -> str:
 
 def check(settings: Settings, data: bytes) -> str:
     """Return the MIME type of an upload that may be kept; raise Invalid naming the problem."""
-    return uploads.check(settings, data, ACCEPTED)
+    return uploads.check(settings, data, ACCEPTED).mime
 
 
 def store(settings: Settings, data: bytes) -> Stored:

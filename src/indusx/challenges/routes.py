@@ -339,7 +339,7 @@ def download_attachment(
         session=session, principal=principal, attachment_id=attachment_id
     )
     name = proposal_service.shown_filename(session, loaded, attachment)
-    data = uploads.read(settings, attachment.storage_key)
+    data = uploads.read(settings, attachment.storage_key, sha256=attachment.sha256)
     reads.record_attachment_read(session=session, principal=principal,
                                  proposal_id=loaded.proposal.id, attachment_id=attachment.id)
     return Response(

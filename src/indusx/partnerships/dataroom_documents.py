@@ -76,8 +76,8 @@ def upload(
     except ValueError as exc:
         raise Invalid.field("marking", "choose a marking") from exc
     # Judged before anything is written: a PDF must take the banner its downloads will carry.
-    mime = uploads.check(settings, data, ACCEPTED, name=filename)
-    if mime == pdf_stamp.MIME:
+    checked = uploads.check(settings, data, ACCEPTED, name=filename)
+    if checked.mime == pdf_stamp.MIME:
         pdf_stamp.check(data)
     previous: DocumentVersion | None = None
     if document_id is None:
@@ -90,7 +90,7 @@ def upload(
         previous = _version(session, document, None)
     quotas.ensure_room_storage(session=session, settings=settings, principal=ctx.principal,
                                party_org_ids=ctx.party_org_ids, adding=len(data))
-    stored = uploads.store(settings, data, ACCEPTED, name=filename, checked=mime)
+    stored = uploads.store(settings, data, ACCEPTED, name=filename, checked=checked)
     version = DocumentVersion(
         document_id=document.id, number=document.latest_number + 1, title=title,
         description=description.strip(), marking=mark,
@@ -203,7 +203,7 @@ def download(*, settings: Settings, opened: Opened) -> Download:
     """Return an opened version's bytes: marked in its name, and for text and PDF files in
     its content (a banner line at the top and bottom of the text, or of every page)."""
     version = opened.version
-    data = uploads.read(settings, version.storage_key)
+    data = uploads.read(settings, version.storage_key, sha256=version.sha256)
     line = markings.banner(version.marking, partnership=opened.partnership.title)
     if version.content_type == pdf_stamp.MIME:
         try:
