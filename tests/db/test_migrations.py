@@ -46,3 +46,46 @@ def test_the_migrated_schema_matches_the_models(fresh_database_url: str) -> None
         assert "organisation" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_migration_0018_takes_one_time_tokens_out_of_stored_links(
+    fresh_database_url: str,
+) -> None:
+    """Unsent messages keep their token apart for the e-mail; sent ones lose it."""
+    engine = make_engine(make_settings(fresh_database_url))
+    insert = text(
+        "INSERT INTO notification (to_email, kind, subject, body, link, in_app, created_at,"
+        " delivery_status, attempts, last_error) VALUES ('pat@example.org', :kind, 'S', 'B',"
+        " :link, false, CURRENT_TIMESTAMP, :status, 0, '')"
+    )
+    old = [
+        ("password_reset", "/password/reset#token=tok-pending-fragment", "pending"),
+        ("invitation", "/invite/accept?token=tok-pending-query", "pending"),
+        ("password_reset", "/password/reset#token=tok-sent-fragment", "sent"),
+        ("membership_invitation", "/invite/join?token=tok-failed-query", "failed"),
+        ("challenge", "/challenges/undersea-links", "pending"),
+    ]
+    try:
+        migrate.upgrade(engine, "0017")
+        with engine.begin() as connection:
+            for kind, link, status in old:
+                connection.execute(insert, {"kind": kind, "link": link, "status": status})
+        migrate.upgrade(engine, "0018")
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT link, mail_secret FROM notification ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [
+            ("/password/reset", "tok-pending-fragment"),
+            ("/invite/accept", "tok-pending-query"),
+            ("/password/reset", None),
+            ("/invite/join", None),
+            ("/challenges/undersea-links", None),
+        ]
+        migrate.downgrade(engine, "0017")
+        with engine.connect() as connection:
+            links = connection.execute(
+                text("SELECT link FROM notification ORDER BY id")).scalars().all()
+        assert links[:3] == ["/password/reset#token=tok-pending-fragment",
+                             "/invite/accept#token=tok-pending-query", "/password/reset"]
+    finally:
+        engine.dispose()

@@ -1,5 +1,6 @@
 """Web pages for accounts: sign in and out, sign-up, resets, invitations, tokens, users."""
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -278,13 +279,30 @@ def token_problem(
     return None
 
 
-def to_fragment(path: str, token: str) -> Response:
+# The shape of a token from new_token(): URL-safe base64, no prefix for one-time links.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,200}")
+
+
+def to_fragment(
+    request: Request, path: str, token: str, template: str, context: dict[str, Any]
+) -> Response:
     """Answer a link of the old `?token=` form with the same page, the token after the '#'."""
     # Links mailed before tokens moved to the fragment still work for their lifetime; this
     # answer keeps the query-string URL to one request and out of any Referer or cache.
-    response = templating.redirect(account_service.one_time_link(path, token))
+    response: Response
+    if TOKEN_SHAPE.fullmatch(token) is None:
+        # Not a token we made: a control character or a backslash would not even make a
+        # redirect (templating.redirect refuses them), and no such token is in the database.
+        problem = Invalid.field("token",
+                                "this link is invalid, used or expired; ask for a new one")
+        response = templating.render(
+            request, template, {**context, "token": "", "errors": field_errors(problem)},
+            status_code=400,
+        )
+    else:
+        response = templating.redirect(account_service.one_time_link(path, token))
+        response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -306,7 +324,7 @@ def reset_form(
                                      {"token": "", "errors": field_errors(problem)},
                                      status_code=400)
     else:
-        return to_fragment("/password/reset", token)
+        return to_fragment(request, "/password/reset", token, "accounts/reset.html", {})
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -351,7 +369,8 @@ def invitation_form(
 ) -> Response:
     """Show the form where an invited person chooses a name and password."""
     if token:
-        return to_fragment("/invite/accept", token)
+        return to_fragment(request, "/invite/accept", token, "accounts/invite_accept.html",
+                           {"values": {}})
     return templating.render(
         request, "accounts/invite_accept.html", {"token": "", "values": {}, "errors": {}}
     )
@@ -396,7 +415,8 @@ def join_form(
     # Open to anyone: the sign-in redirect would keep the fragment on the sign-in page, whose
     # address bar nothing clears; here the script takes it off and the page says what to do.
     if token:
-        return to_fragment("/invite/join", token)
+        return to_fragment(request, "/invite/join", token, "accounts/invite_join.html",
+                           {"signed_in": principal is not None})
     return templating.render(
         request, "accounts/invite_join.html",
         {"signed_in": principal is not None, "token": "", "errors": {}},

@@ -457,8 +457,9 @@ def one_time_link(path: str, raw: str) -> str:
     """Return the e-mailed link to a page with its one-time token after the '#'."""
     # Browsers never send a URL's fragment, so the token is in no request line, server or
     # proxy log, Referer or history entry (ASVS 8.3.1); the page's script moves it into the
-    # form (static/one-time-link.js), and the POST carries it in the body. The e-mail also
-    # shows it as a code to paste (notifications.service.mail_text); the stored body holds none.
+    # form (static/one-time-link.js), and the POST carries it in the body. The outbox stores
+    # only the path and keeps the token apart until the mail is sent
+    # (notifications.service.mailed_link, which also shows it as a code to paste).
     return f"{path}#token={raw}"
 
 
@@ -483,7 +484,7 @@ def request_password_reset(
             f"of your INDUS-X account. The link works once, for "
             f"{settings.password_reset_minutes} minutes. If it was not you, ignore this message."
         ),
-        link=one_time_link("/password/reset", raw),
+        link="/password/reset", mail_secret=raw,
         in_app=False,
     )
     audit.record(
@@ -551,18 +552,19 @@ def invite_user(
         subject = f"Invitation to join {org_name or 'an organisation'} on INDUS-X"
         body = (f"{actor.email} invites you to join {org_name} as {org_role.value}. "
                 "Open the link to accept; ignore this message to decline.")
-        link = one_time_link("/invite/join", raw)
+        link = "/invite/join"
     else:
         subject = f"You are invited to INDUS-X{where}"
         body = (f"{actor.email} invited you to INDUS-X, the India-US defence innovation "
                 f"platform{where}. Choose your password with the link below; it works once, "
                 f"for {settings.invitation_days} days.")
-        link = one_time_link("/invite/accept", raw)
+        link = "/invite/accept"
     outbox.enqueue(
         session=session, to_email=user.email, user_id=user.id,
         kind="membership_invitation" if joining else "invitation",
-        subject=subject, body=body, link=link,
-        # The password link is for the mailbox only; a join link is safe to show in-app.
+        subject=subject, body=body, link=link, mail_secret=raw,
+        # The password link is for the mailbox only. A join link is shown in-app without its
+        # token: the page asks for the code, which is in the e-mail.
         in_app=joining,
     )
     audit.record(

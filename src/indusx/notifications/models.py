@@ -32,6 +32,10 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(500), default="")
+    # A reset or invitation link's one-time token, for the e-mail only: mail_text adds it to
+    # the link at sending, and it is cleared once the mail is sent or given up on, so the row
+    # (in backups, the app, the data export) keeps no usable secret.
+    mail_secret: Mapped[str | None] = mapped_column(String(200))
     # In-app display is off for messages that carry a secret meant only for the mailbox.
     in_app: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -36,6 +36,7 @@ def enqueue(
     user_id: int | None = None,
     link: str = "",
     in_app: bool = True,
+    mail_secret: str | None = None,
 ) -> Notification:
     """Store a message in the outbox; it is delivered after the transaction commits.
 
@@ -43,6 +44,7 @@ def enqueue(
     kept but never sent (status skipped); with in-app off it is stored hidden and already
     read. A message with both off is still stored (hidden, read, skipped): that keeps a
     record and lets callers such as the deadline reminders see what was already sent.
+    `mail_secret` (a one-time token) goes only into the e-mail, after `link`'s '#'.
     """
     wants = (
         preferences.channels_for(session=session, user_id=user_id, kind=kind)
@@ -57,6 +59,8 @@ def enqueue(
         subject=subject,
         body=body,
         link=link,
+        # A message that is never mailed needs no secret kept.
+        mail_secret=mail_secret if wants.email else None,
         in_app=in_app and user_id is not None and wants.in_app,
         next_attempt_at=now,
         delivery_status=DeliveryStatus.PENDING if wants.email else DeliveryStatus.SKIPPED,
@@ -72,17 +76,24 @@ def backoff(attempts: int) -> timedelta:
     return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def mailed_link(note: Notification) -> str:
+    """Return the link as the e-mail gives it: a one-time token after the '#', if any."""
+    # The form of accounts.service.one_time_link; the token never reaches a server (ASVS 8.3.1).
+    if note.link and note.mail_secret:
+        return f"{note.link}#token={note.mail_secret}"
+    return note.link
+
+
 def mail_text(settings: Settings, note: Notification) -> str:
     """Return a message's e-mail text: its body, its link, and a one-time link's code."""
     text = note.body
     if note.link:
-        text += f"\n\n{settings.base_url.rstrip('/')}{note.link}"
-        code = note.link.partition("#token=")[2]
-        if code:
-            # A reset or invitation link carries its token after '#' (docs/accounts.md); a
-            # page without JavaScript asks for it as a code. Added here, at sending, so that
-            # the stored body (shown in the app, exported) holds no secret.
-            text += f"\n\nIf the page asks for a code, paste this one:\n{code}"
+        text += f"\n\n{settings.base_url.rstrip('/')}{mailed_link(note)}"
+        if note.mail_secret:
+            # A page without JavaScript asks for the token as a code (docs/accounts.md). Added
+            # here, at sending, so that the stored row (shown in the app, exported, backed
+            # up) holds no secret once the mail is out.
+            text += f"\n\nIf the page asks for a code, paste this one:\n{note.mail_secret}"
     return text
 
 
@@ -106,7 +117,7 @@ def smtp_send(settings: Settings, note: Notification) -> None:
 def log_delivery(settings: Settings, note: Notification) -> None:
     """Write a message to the log instead of mailing it; its body only in dev mode."""
     if settings.is_dev:
-        link = f"{settings.base_url.rstrip('/')}{note.link}" if note.link else ""
+        link = f"{settings.base_url.rstrip('/')}{mailed_link(note)}" if note.link else ""
         log.warning(
             "outbox (no SMTP configured) to %s: %s\n%s\n%s",
             note.to_email,
@@ -151,6 +162,9 @@ def deliver_due(
             if note.attempts >= MAX_ATTEMPTS:
                 note.delivery_status = DeliveryStatus.FAILED
                 note.next_attempt_at = None
+                # Given up: the token is not kept (a retried mail goes without it; the
+                # person asks for a new link).
+                note.mail_secret = None
                 counts["failed"] += 1
             else:
                 note.next_attempt_at = now + backoff(note.attempts)
@@ -158,6 +172,7 @@ def deliver_due(
             log.warning("delivery of notification %s failed: %s", note.id, note.last_error)
         else:
             note.delivery_status = done_status
+            note.mail_secret = None  # the mailbox has it now; the row keeps no secret
             note.delivered_at = now
             note.next_attempt_at = None
             note.last_error = ""
